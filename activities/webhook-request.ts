@@ -1,0 +1,30 @@
+import type { EndpointRecord } from '../src/db/endpoints.repository';
+import type { DeliveryInput } from '../workflows/definitions';
+import { signWebhook } from './signature';
+
+/** Sent as `user-agent`, so receivers can tell Hookway's requests apart in their logs. */
+export const USER_AGENT = 'Hookway/0.1 (+https://github.com/hookway/hookway)';
+
+/**
+ * The body and headers of one attempt. The body is identical on every attempt (its `timestamp` is when
+ * the message was accepted); `webhook-timestamp` and the signature are fresh each time, as receivers
+ * reject stale timestamps. Custom headers cannot override the signature headers.
+ */
+export function buildWebhookRequest(
+  input: DeliveryInput,
+  endpoint: Pick<EndpointRecord, 'secret' | 'headers'>,
+  nowSeconds: number,
+): { headers: Record<string, string>; body: string } {
+  const body = JSON.stringify({ type: input.eventType, timestamp: input.messageTimestamp, data: input.payload });
+  return {
+    body,
+    headers: {
+      ...endpoint.headers,
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'webhook-id': input.messageId,
+      'webhook-timestamp': String(nowSeconds),
+      'webhook-signature': signWebhook(endpoint.secret, input.messageId, nowSeconds, body),
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CoreModule, type ApiDeps } from './core/core.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { EndpointsModule } from './endpoints/endpoints.module';
+import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
+
+/** The whole HTTP API. */
+@Module({})
+export class AppModule {
+  /** Builds the API around resources its entry point owns. */
+  static forRoot(deps: ApiDeps): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(deps), EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { InvalidFieldError } from '../../domain/errors';
+
+function firstProblem(errors: ValidationError[], prefix = ''): InvalidFieldError | undefined {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) {
+      // class-validator words messages after the bare property; name the whole path instead.
+      const message = messages[0].startsWith(`${error.property} `)
+        ? `${field}${messages[0].slice(error.property.length)}`
+        : `${field}: ${messages[0]}`;
+      return new InvalidFieldError(field, message);
+    }
+    const nested = firstProblem(error.children ?? [], field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/**
+ * The one validation pipe: strips nothing silently (unknown fields are refused by name), transforms
+ * plain bodies into DTO classes, and reports the first bad field with its full path.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => firstProblem(errors) ?? new InvalidFieldError('body', 'request body is invalid'),
+  });
+}

@@ -1,0 +1,121 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+/** Event type names: letters, digits and `_ . : -`, as receivers route on them. */
+export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
+/** Caller-chosen message ids and idempotency keys: the same characters, so they fit workflow IDs and headers. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
+
+// Hookway sets these itself; letting an endpoint override them would break signing or framing.
+const RESERVED_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'host',
+  'user-agent',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
+
+function decorator(name: string, message: string, check: (value: unknown) => boolean) {
+  return (options?: ValidationOptions) =>
+    (target: object, propertyName: string): void =>
+      registerDecorator({
+        name,
+        target: target.constructor,
+        propertyName,
+        options: { message: `${propertyName} ${message}`, ...options },
+        validator: { validate: check },
+      });
+}
+
+/** Why `url` cannot be an endpoint, or undefined when it can. */
+export function webhookUrlProblem(url: unknown): string | undefined {
+  if (typeof url !== 'string' || url.length > 2048) return 'must be a string of at most 2048 characters';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must use http or https';
+  if (parsed.username || parsed.password) return 'must not contain credentials; use headers instead';
+  if (!parsed.hostname) return 'must name a host';
+  return undefined;
+}
+
+/** An absolute http(s) URL without credentials. */
+export const IsWebhookUrl = (options?: ValidationOptions) =>
+  (target: object, propertyName: string): void =>
+    registerDecorator({
+      name: 'isWebhookUrl',
+      target: target.constructor,
+      propertyName,
+      options: { message: (args) => `${propertyName} ${webhookUrlProblem(args.value) ?? 'is invalid'}`, ...options },
+      validator: { validate: (value: unknown) => webhookUrlProblem(value) === undefined },
+    });
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Custom request headers: at most 50, valid names, string values without line breaks, none reserved. */
+export const IsHeaderMap = decorator(
+  'isHeaderMap',
+  `must map header names to strings; names may not be ${[...RESERVED_HEADERS].join(', ')}`,
+  (value) =>
+    isPlainObject(value) &&
+    Object.keys(value).length <= 50 &&
+    Object.entries(value).every(
+      ([name, v]) =>
+        HEADER_NAME.test(name) &&
+        !RESERVED_HEADERS.has(name.toLowerCase()) &&
+        typeof v === 'string' &&
+        v.length <= 4096 &&
+        !/[\r\n\0]/.test(v),
+    ),
+);
+
+// PostgreSQL's jsonb cannot hold U+0000, and a lone surrogate is not valid Unicode for any receiver.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first string (or key) inside `value` that JSON storage cannot keep, as a path, or undefined. */
+export function findUnstorableString(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = findUnstorableString(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (isPlainObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (UNSTORABLE.test(key)) return childPath;
+      const found = findUnstorableString(child, childPath);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A JSON object (not an array, not null) whose strings PostgreSQL can store. */
+export const IsStorableJsonObject = decorator(
+  'isStorableJsonObject',
+  'must be a JSON object without U+0000 or unpaired surrogates in its strings',
+  (value) => isPlainObject(value) && findUnstorableString(value) === undefined,
+);
+
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 bytes. */
+export const IsSigningSecret = decorator(
+  'isSigningSecret',
+  'must be "whsec_" followed by base64 of 24 to 64 random bytes',
+  (value) => {
+    if (typeof value !== 'string' || !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+    const bytes = Buffer.from(value.slice(6), 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  },
+);

@@ -1,0 +1,40 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { HookwayConfig } from '../../config';
+import { DeadLettersRepository } from '../../db/dead-letters.repository';
+import type { Database } from '../../db/database';
+import { DeliveriesRepository } from '../../db/deliveries.repository';
+import { EndpointsRepository } from '../../db/endpoints.repository';
+import { MessagesRepository } from '../../db/messages.repository';
+import type { Logger } from '../../logging/logger';
+import { DeliveryStarter } from '../../temporal/delivery-starter';
+import { CONFIG, DATABASE, LOGGER, TEMPORAL_CLIENT } from './tokens';
+
+/** What the API borrows from its entry point, which creates these and closes them on shutdown. */
+export interface ApiDeps {
+  config: HookwayConfig;
+  db: Database;
+  client: Client;
+  logger: Logger;
+}
+
+/** Shares configuration, the pool, the Temporal client and the repositories with every feature module. */
+@Global()
+@Module({})
+export class CoreModule {
+  /** Binds the entry point's resources to their injection tokens. */
+  static forRoot(deps: ApiDeps): DynamicModule {
+    const providers = [
+      { provide: CONFIG, useValue: deps.config },
+      { provide: DATABASE, useValue: deps.db },
+      { provide: TEMPORAL_CLIENT, useValue: deps.client },
+      { provide: LOGGER, useValue: deps.logger },
+      { provide: EndpointsRepository, useValue: new EndpointsRepository(deps.db) },
+      { provide: MessagesRepository, useValue: new MessagesRepository(deps.db) },
+      { provide: DeliveriesRepository, useValue: new DeliveriesRepository(deps.db) },
+      { provide: DeadLettersRepository, useValue: new DeadLettersRepository(deps.db) },
+      { provide: DeliveryStarter, useValue: new DeliveryStarter(deps.client, deps.config.taskQueue) },
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}

@@ -1,0 +1,5 @@
+/** Injection tokens for the values the entry point builds and owns. */
+export const CONFIG = Symbol('HookwayConfig');
+export const DATABASE = Symbol('Database');
+export const TEMPORAL_CLIENT = Symbol('TemporalClient');
+export const LOGGER = Symbol('Logger');

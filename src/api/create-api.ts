@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { createValidationPipe } from './common/validation';
+import type { ApiDeps } from './core/core.module';
+
+/** Where the OpenAPI UI is served; the JSON document is at `${DOCS_PATH}-json`. */
+export const DOCS_PATH = 'docs';
+
+/**
+ * Creates the Nest application (not yet listening) with the validation pipe, the error filter, the body
+ * size limit and the OpenAPI document. The caller listens and closes it.
+ */
+export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), {
+    logger: ['error', 'warn'],
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: deps.config.maxPayloadBytes, strict: true });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter(deps.logger.child({ component: 'api' })));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Hookway')
+      .setDescription('Webhook delivery on Temporal: endpoints, messages, deliveries, dead letters.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup(DOCS_PATH, app, document);
+  return app;
+}

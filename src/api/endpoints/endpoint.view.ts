@@ -1,0 +1,34 @@
+import type { RetryPolicySettings } from '../../config';
+import type { EndpointRecord } from '../../db/endpoints.repository';
+
+/** An endpoint as the API shows it; the secret only where the caller asked for it. */
+export interface EndpointView {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[] | null;
+  headers: Record<string, string>;
+  retryPolicy: RetryPolicySettings;
+  timeoutMs: number;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  secret?: string;
+}
+
+/** Renders an endpoint; `withSecret` only on creation and the dedicated secret route. */
+export function toEndpointView(endpoint: EndpointRecord, withSecret = false): EndpointView {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    headers: endpoint.headers,
+    retryPolicy: endpoint.retryPolicy,
+    timeoutMs: endpoint.timeoutMs,
+    disabled: endpoint.disabled,
+    createdAt: endpoint.createdAt.toISOString(),
+    updatedAt: endpoint.updatedAt.toISOString(),
+    ...(withSecret ? { secret: endpoint.secret } : {}),
+  };
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InvalidFieldError } from '../../domain/errors';
+import { CreateEndpointDto } from './dto/create-endpoint.dto';
+import { UpdateEndpointDto } from './dto/update-endpoint.dto';
+import { toEndpointView, type EndpointView } from './endpoint.view';
+import { EndpointsService } from './endpoints.service';
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 250) throw new InvalidFieldError('limit', 'limit must be a whole number from 1 to 250');
+  return limit;
+}
+
+/** `/v1/endpoints`: where messages are delivered. */
+@ApiTags('endpoints')
+@ApiBearerAuth()
+@Controller('v1/endpoints')
+export class EndpointsController {
+  constructor(private readonly endpoints: EndpointsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register an endpoint; the answer carries its signing secret.' })
+  async create(@Body() dto: CreateEndpointDto): Promise<EndpointView> {
+    return toEndpointView(await this.endpoints.create(dto), true);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List endpoints, oldest first; pass the last id as `after` for the next page.' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'after', required: false })
+  async list(@Query('limit') limit?: string, @Query('after') after?: string): Promise<{ items: EndpointView[] }> {
+    const items = await this.endpoints.list(parseLimit(limit), after);
+    return { items: items.map((e) => toEndpointView(e)) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One endpoint (without its secret).' })
+  async get(@Param('id') id: string): Promise<EndpointView> {
+    return toEndpointView(await this.endpoints.get(id));
+  }
+
+  @Get(':id/secret')
+  @ApiOperation({ summary: "The endpoint's signing secret." })
+  async secret(@Param('id') id: string): Promise<{ secret: string }> {
+    return { secret: (await this.endpoints.get(id)).secret };
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change an endpoint; `disabled: false` re-enables it.' })
+  async update(@Param('id') id: string, @Body() dto: UpdateEndpointDto): Promise<EndpointView> {
+    return toEndpointView(await this.endpoints.update(id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an endpoint; its deliveries stay inspectable.' })
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.endpoints.remove(id);
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { HookwayConfig, RetryPolicySettings } from '../../config';
+import { EndpointsRepository, type EndpointChanges, type EndpointRecord } from '../../db/endpoints.repository';
+import { InvalidFieldError, NotFoundError } from '../../domain/errors';
+import { newId, newSigningSecret } from '../../domain/ids';
+import { CONFIG } from '../core/tokens';
+import type { CreateEndpointDto } from './dto/create-endpoint.dto';
+import type { RetryPolicyDto } from './dto/retry-policy.dto';
+import type { UpdateEndpointDto } from './dto/update-endpoint.dto';
+
+function mergeRetryPolicy(base: RetryPolicySettings, changes: RetryPolicyDto | undefined): RetryPolicySettings {
+  const merged = { ...base, ...Object.fromEntries(Object.entries(changes ?? {}).filter(([, v]) => v !== undefined)) };
+  if (merged.maxIntervalMs < merged.initialIntervalMs) {
+    throw new InvalidFieldError('retryPolicy.maxIntervalMs', 'retryPolicy.maxIntervalMs must not be below retryPolicy.initialIntervalMs');
+  }
+  return merged;
+}
+
+// Header names are case-insensitive on the wire; storing them lower-case keeps one value per name.
+function normaliseHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** Registers, changes and removes endpoints. */
+@Injectable()
+export class EndpointsService {
+  constructor(
+    private readonly endpoints: EndpointsRepository,
+    @Inject(CONFIG) private readonly config: HookwayConfig,
+  ) {}
+
+  /** Stores a new endpoint with defaults filled in. */
+  async create(dto: CreateEndpointDto): Promise<EndpointRecord> {
+    return this.endpoints.insert({
+      id: newId('ep'),
+      url: dto.url,
+      description: dto.description ?? '',
+      eventTypes: dto.eventTypes ? [...new Set(dto.eventTypes)] : null,
+      secret: dto.secret ?? newSigningSecret(),
+      headers: normaliseHeaders(dto.headers),
+      retryPolicy: mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
+      timeoutMs: dto.timeoutMs ?? this.config.defaultTimeoutMs,
+    });
+  }
+
+  /** Live endpoints, a page at a time. */
+  list(limit: number, after?: string): Promise<EndpointRecord[]> {
+    return this.endpoints.list(limit, after);
+  }
+
+  /** The endpoint, or NotFoundError. */
+  async get(id: string): Promise<EndpointRecord> {
+    const endpoint = await this.endpoints.findById(id);
+    if (!endpoint) throw new NotFoundError('endpoint', id);
+    return endpoint;
+  }
+
+  /** Applies the given fields; a partial `retryPolicy` changes only the fields it names. */
+  async update(id: string, dto: UpdateEndpointDto): Promise<EndpointRecord> {
+    const current = await this.get(id);
+    const changes: EndpointChanges = {};
+    if (dto.url !== undefined) changes.url = dto.url;
+    if (dto.description !== undefined) changes.description = dto.description;
+    if (dto.eventTypes !== undefined) changes.eventTypes = [...new Set(dto.eventTypes)];
+    if (dto.secret !== undefined) changes.secret = dto.secret;
+    if (dto.headers !== undefined) changes.headers = normaliseHeaders(dto.headers);
+    if (dto.retryPolicy !== undefined) changes.retryPolicy = mergeRetryPolicy(current.retryPolicy, dto.retryPolicy);
+    if (dto.timeoutMs !== undefined) changes.timeoutMs = dto.timeoutMs;
+    if (dto.disabled !== undefined) changes.disabled = dto.disabled;
+    const updated = await this.endpoints.update(id, changes);
+    if (!updated) throw new NotFoundError('endpoint', id);
+    return updated;
+  }
+
+  /** Removes the endpoint; its past deliveries stay inspectable. */
+  async remove(id: string): Promise<void> {
+    if (!(await this.endpoints.softDelete(id))) throw new NotFoundError('endpoint', id);
+  }
+}

@@ -1,0 +1,50 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Client } from '@temporalio/client';
+import type { Response } from 'express';
+import type { Database } from '../../db/database';
+import { DATABASE, TEMPORAL_CLIENT } from '../core/tokens';
+
+type Check = 'ok' | 'unavailable';
+
+async function withDeadline(check: Promise<unknown>, ms: number): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Check>((resolve) => {
+    timer = setTimeout(() => resolve('unavailable'), ms);
+  });
+  try {
+    return await Promise.race([check.then((ok) => (ok === false ? 'unavailable' : 'ok'), () => 'unavailable' as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `/health`: whether this API can keep what it accepts. */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: '200 when PostgreSQL and Temporal answer; 503 naming the one that does not.' })
+  async check(@Res() res: Response): Promise<void> {
+    const [postgres, temporal] = await Promise.all([
+      withDeadline(this.db.ping(), 2_000),
+      withDeadline(this.client.workflowService.getSystemInfo({}), 2_000),
+    ]);
+    const down = Object.entries({ postgres, temporal }).filter(([, state]) => state !== 'ok').map(([name]) => name);
+    if (down.length === 0) {
+      res.status(200).json({ status: 'ok', postgres, temporal });
+      return;
+    }
+    res.status(503).json({
+      status: 'unavailable',
+      postgres,
+      temporal,
+      error: { code: 'dependency_unavailable', message: `${down.join(' and ')} did not answer` },
+    });
+  }
+}

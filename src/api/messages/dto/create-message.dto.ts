@@ -1,0 +1,24 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { CLIENT_ID_PATTERN, EVENT_TYPE_PATTERN, IsStorableJsonObject } from '../../common/validators';
+
+/** Body of `POST /v1/messages`. */
+export class CreateMessageDto {
+  @ApiProperty({ example: 'invoice.paid' })
+  @IsString()
+  @Matches(EVENT_TYPE_PATTERN, { message: 'eventType must match [A-Za-z0-9_.:-]{1,256}' })
+  eventType!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { invoiceId: 'inv_42', amount: 1200 } })
+  @IsStorableJsonObject()
+  payload!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: 'Your id for this message; it becomes the `webhook-id`. Posting the same id again is a no-op.',
+    example: 'evt_2024_0001',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN, { message: 'id must match [A-Za-z0-9_.:-]{1,256}' })
+  id?: string;
+}

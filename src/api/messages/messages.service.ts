@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
+import { MessagesRepository, type AcceptedMessage } from '../../db/messages.repository';
+import type { DeliveryRecord } from '../../db/deliveries.repository';
+import { DependencyUnavailableError, NotFoundError } from '../../domain/errors';
+import { newId } from '../../domain/ids';
+import { DeliveryStarter } from '../../temporal/delivery-starter';
+import type { CreateMessageDto } from './dto/create-message.dto';
+
+/** Accepts messages and hands their deliveries to Temporal. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly endpoints: EndpointsRepository,
+    private readonly starter: DeliveryStarter,
+  ) {}
+
+  /**
+   * Stores the message with one delivery per subscribed endpoint, then starts every pending delivery's
+   * workflow. Only when all have started is the message accepted, so a 202 means Temporal holds it. A
+   * repeat (same id or idempotency key) starts whatever a failed first call left unstarted and returns
+   * the original message.
+   */
+  async publish(dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
+    const subscribers = new Map<string, EndpointRecord>();
+    let accepted: AcceptedMessage;
+    try {
+      accepted = await this.messages.accept(
+        { id: dto.id ?? newId('msg'), eventType: dto.eventType, payload: dto.payload, idempotencyKey: idempotencyKey ?? null },
+        async (tx) => {
+          for (const endpoint of await this.endpoints.findSubscribers(dto.eventType, tx)) subscribers.set(endpoint.id, endpoint);
+          return [...subscribers.values()];
+        },
+      );
+    } catch (error) {
+      throw new DependencyUnavailableError('postgres', error);
+    }
+    await this.startPending(accepted, subscribers);
+    return accepted;
+  }
+
+  private async startPending(accepted: AcceptedMessage, known: Map<string, EndpointRecord>): Promise<void> {
+    const pending = accepted.deliveries.filter((d) => d.status === 'pending');
+    try {
+      await Promise.all(pending.map(async (delivery) => this.startOne(accepted, delivery, known.get(delivery.endpointId))));
+    } catch (error) {
+      throw new DependencyUnavailableError('temporal', error);
+    }
+  }
+
+  private async startOne(accepted: AcceptedMessage, delivery: DeliveryRecord, known: EndpointRecord | undefined): Promise<void> {
+    const endpoint = known ?? (await this.endpoints.findById(delivery.endpointId));
+    // An endpoint deleted between two posts of the same message gets nothing new.
+    if (!endpoint) return;
+    const { message } = accepted;
+    await this.starter.start(
+      delivery.workflowId,
+      {
+        deliveryId: delivery.id,
+        messageId: message.id,
+        endpointId: endpoint.id,
+        eventType: message.eventType,
+        messageTimestamp: message.createdAt.toISOString(),
+        payload: message.payload,
+        retryPolicy: endpoint.retryPolicy,
+        timeoutMs: endpoint.timeoutMs,
+      },
+      { endpointUrl: endpoint.url, eventType: message.eventType },
+    );
+  }
+
+  /** The message with its deliveries, or NotFoundError. */
+  async get(id: string): Promise<AcceptedMessage> {
+    const message = await this.messages.findById(id);
+    if (!message) throw new NotFoundError('message', id);
+    return { message, deliveries: await this.messages.deliveriesOf(id), created: false };
+  }
+}

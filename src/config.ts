@@ -1,0 +1,157 @@
+import path from 'node:path';
+import { projectRoot } from './paths';
+
+/** Retry schedule applied to an endpoint's deliveries (the field report's default: 5 retries, 60 s first). */
+export interface RetryPolicySettings {
+  /** Total attempts including the first. @default 6 */
+  maxAttempts: number;
+  /** Delay before the first retry, in ms. @default 60000 */
+  initialIntervalMs: number;
+  /** Multiplier applied to the delay after each retry. @default 2 */
+  backoffCoefficient: number;
+  /** Upper bound of any single delay, in ms. @default 3600000 */
+  maxIntervalMs: number;
+}
+
+/** Every setting Hookway reads, validated once at start-up. The README lists the same table. */
+export interface HookwayConfig {
+  /** `PORT`: HTTP port of the API. @default 3000 */
+  port: number;
+  /** `HOST`: interface the API binds to. @default "127.0.0.1" */
+  host: string;
+  /** `HOOKWAY_DATA_DIR`: local state (embedded PostgreSQL, Temporal SQLite, cached binaries). @default ".hookway/data" */
+  dataDir: string;
+  /** `DATABASE_URL`: PostgreSQL to use; unset means `npm start` runs the embedded one. */
+  databaseUrl: string;
+  /** True when `DATABASE_URL` was given, so no embedded PostgreSQL is started. */
+  databaseUrlFromEnv: boolean;
+  /** `HOOKWAY_EMBEDDED_PG_PORT`: port of the embedded PostgreSQL. @default 54329 */
+  embeddedPostgresPort: number;
+  /** `TEMPORAL_ADDRESS`: Temporal frontend; unset means `npm start` runs a dev server on `127.0.0.1:HOOKWAY_TEMPORAL_PORT`. */
+  temporalAddress: string;
+  /** True when `TEMPORAL_ADDRESS` was given, so no dev server is started. */
+  temporalAddressFromEnv: boolean;
+  /** `TEMPORAL_NAMESPACE`. @default "default" */
+  temporalNamespace: string;
+  /** `TEMPORAL_UI_URL`: Web UI base used in printed and returned links. @default "http://127.0.0.1:8233" with the dev server */
+  temporalUiUrl: string;
+  /** `HOOKWAY_TEMPORAL_PORT`: gRPC port of the dev server `npm start` runs. @default 7233 */
+  temporalDevPort: number;
+  /** `HOOKWAY_TEMPORAL_UI_PORT`: Web UI port of that dev server. @default 8233 */
+  temporalUiPort: number;
+  /** `HOOKWAY_TASK_QUEUE`: task queue of delivery and dead-letter workflows. @default "hookway-deliveries" */
+  taskQueue: string;
+  /** `HOOKWAY_API_TOKEN`: bearer token clients send. Optional. */
+  apiToken: string | undefined;
+  /** `HOOKWAY_MAX_PAYLOAD_BYTES`: largest accepted request body. @default 262144 */
+  maxPayloadBytes: number;
+  /** `HOOKWAY_DEFAULT_TIMEOUT_MS`: per-attempt deadline for endpoints that set none. @default 15000 */
+  defaultTimeoutMs: number;
+  /** `HOOKWAY_MAX_CONCURRENT_ACTIVITIES`: HTTP attempts one worker runs at once. @default 100 */
+  maxConcurrentActivities: number;
+  /** Retry schedule of endpoints that set none (`HOOKWAY_RETRY_*`). */
+  defaultRetryPolicy: RetryPolicySettings;
+  /** `LOG_LEVEL`: pino level. @default "info" */
+  logLevel: string;
+}
+
+/** A setting that is present but unusable; names the environment variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readString(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be a number between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Credentials of the embedded PostgreSQL: fixed and local-only, as it listens on loopback alone. */
+export const EMBEDDED_POSTGRES = { user: 'hookway', password: 'hookway', database: 'hookway' } as const;
+
+/** The URL of the embedded PostgreSQL on `port`. */
+export function embeddedDatabaseUrl(port: number): string {
+  const { user, password, database } = EMBEDDED_POSTGRES;
+  return `postgres://${user}:${password}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Reads and validates every setting from the environment. Call once per process and pass the result on.
+ * @throws ConfigError naming the first variable that is out of range.
+ */
+export function loadConfig(env: Env = process.env): HookwayConfig {
+  const dataDir = path.resolve(projectRoot(), readString(env, 'HOOKWAY_DATA_DIR', '.hookway/data'));
+  const embeddedPostgresPort = readInt(env, 'HOOKWAY_EMBEDDED_PG_PORT', 54329, 1, 65535);
+  const databaseUrlFromEnv = Boolean(env.DATABASE_URL?.trim());
+  const databaseUrl = readString(env, 'DATABASE_URL', embeddedDatabaseUrl(embeddedPostgresPort));
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  }
+  const temporalDevPort = readInt(env, 'HOOKWAY_TEMPORAL_PORT', 7233, 1, 65535);
+  const temporalAddressFromEnv = Boolean(env.TEMPORAL_ADDRESS?.trim());
+  const temporalAddress = readString(env, 'TEMPORAL_ADDRESS', `127.0.0.1:${temporalDevPort}`);
+  if (!/^[^\s:]+:\d+$/.test(temporalAddress)) {
+    throw new ConfigError('TEMPORAL_ADDRESS', `must be host:port, got "${temporalAddress}"`);
+  }
+  const temporalUiPort = readInt(env, 'HOOKWAY_TEMPORAL_UI_PORT', 8233, 1, 65535);
+  const logLevel = readString(env, 'LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const defaultRetryPolicy: RetryPolicySettings = {
+    maxAttempts: readInt(env, 'HOOKWAY_RETRY_MAX_ATTEMPTS', 6, 1, 100),
+    initialIntervalMs: readInt(env, 'HOOKWAY_RETRY_INITIAL_INTERVAL_MS', 60_000, 1, 86_400_000),
+    backoffCoefficient: readNumber(env, 'HOOKWAY_RETRY_BACKOFF_COEFFICIENT', 2, 1, 100),
+    maxIntervalMs: readInt(env, 'HOOKWAY_RETRY_MAX_INTERVAL_MS', 3_600_000, 1, 7 * 86_400_000),
+  };
+  if (defaultRetryPolicy.maxIntervalMs < defaultRetryPolicy.initialIntervalMs) {
+    throw new ConfigError('HOOKWAY_RETRY_MAX_INTERVAL_MS', 'must not be below HOOKWAY_RETRY_INITIAL_INTERVAL_MS');
+  }
+  return {
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    host: readString(env, 'HOST', '127.0.0.1'),
+    dataDir,
+    databaseUrl,
+    databaseUrlFromEnv,
+    embeddedPostgresPort,
+    temporalAddress,
+    temporalAddressFromEnv,
+    temporalNamespace: readString(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporalUiUrl: readString(env, 'TEMPORAL_UI_URL', `http://127.0.0.1:${temporalUiPort}`).replace(/\/+$/, ''),
+    temporalDevPort,
+    temporalUiPort,
+    taskQueue: readString(env, 'HOOKWAY_TASK_QUEUE', 'hookway-deliveries'),
+    apiToken: env.HOOKWAY_API_TOKEN?.trim() || undefined,
+    maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
+    defaultTimeoutMs: readInt(env, 'HOOKWAY_DEFAULT_TIMEOUT_MS', 15_000, 100, 300_000),
+    maxConcurrentActivities: readInt(env, 'HOOKWAY_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
+    defaultRetryPolicy,
+    logLevel,
+  };
+}

@@ -1,0 +1,62 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+/** Anything that can run a parameterised query: the pool itself or one transaction's client. */
+export interface Queryable {
+  query<R extends QueryResultRow>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+/**
+ * The one way into PostgreSQL: a pool, `query` for single statements and `withTransaction` for
+ * several that must commit together (one client per transaction, released in `finally`).
+ */
+export class Database implements Queryable {
+  private readonly pool: Pool;
+
+  constructor(connectionString: string, options: { maxConnections?: number; onIdleClientError?: (error: Error) => void } = {}) {
+    this.pool = new Pool({ connectionString, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
+    // An idle client losing its server must not crash the process: report it; the next query reconnects.
+    this.pool.on('error', (error) => options.onIdleClientError?.(error));
+  }
+
+  /** Runs one statement with `$n` parameters. */
+  async query<R extends QueryResultRow>(text: string, params: readonly unknown[] = []): Promise<{ rows: R[]; rowCount: number | null }> {
+    const result = await this.pool.query<R>(text, params as unknown[]);
+    return { rows: result.rows, rowCount: result.rowCount };
+  }
+
+  /** Runs `work` inside BEGIN/COMMIT on a dedicated client; any throw rolls back and rethrows. */
+  async withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        query: async <R extends QueryResultRow>(text: string, params: readonly unknown[] = []) => {
+          const r = await client.query<R>(text, params as unknown[]);
+          return { rows: r.rows, rowCount: r.rowCount };
+        },
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** True when the server answers a trivial query. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes every pooled connection. */
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,144 @@
+import type { RetryPolicySettings } from '../config';
+import type { Queryable } from './database';
+
+/** An endpoint as stored, secret included: never return this shape from the API unfiltered. */
+export interface EndpointRecord {
+  id: string;
+  url: string;
+  description: string;
+  /** `null` subscribes to every event type. */
+  eventTypes: string[] | null;
+  secret: string;
+  headers: Record<string, string>;
+  retryPolicy: RetryPolicySettings;
+  timeoutMs: number;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Fields a PATCH may change; absent fields stay as they are. */
+export type EndpointChanges = Partial<Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt'>>;
+
+interface EndpointRow {
+  id: string;
+  url: string;
+  description: string;
+  event_types: string[] | null;
+  secret: string;
+  headers: Record<string, string>;
+  retry_policy: RetryPolicySettings;
+  timeout_ms: number;
+  disabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, url, description, event_types, secret, headers, retry_policy, timeout_ms, disabled, created_at, updated_at';
+
+function toRecord(row: EndpointRow): EndpointRecord {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.event_types,
+    secret: row.secret,
+    headers: row.headers,
+    retryPolicy: row.retry_policy,
+    timeoutMs: row.timeout_ms,
+    disabled: row.disabled,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** SQL for the `endpoints` table. Deleted endpoints are kept (soft delete) and invisible here. */
+export class EndpointsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Stores a new endpoint. */
+  async insert(endpoint: Omit<EndpointRecord, 'createdAt' | 'updatedAt' | 'disabled'>): Promise<EndpointRecord> {
+    const { rows } = await this.db.query<EndpointRow>(
+      `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      [
+        endpoint.id,
+        endpoint.url,
+        endpoint.description,
+        endpoint.eventTypes,
+        endpoint.secret,
+        JSON.stringify(endpoint.headers),
+        JSON.stringify(endpoint.retryPolicy),
+        endpoint.timeoutMs,
+      ],
+    );
+    return toRecord(rows[0]);
+  }
+
+  /** The live endpoint with this id, or undefined. */
+  async findById(id: string): Promise<EndpointRecord | undefined> {
+    const { rows } = await this.db.query<EndpointRow>(
+      `SELECT ${COLUMNS} FROM endpoints WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Live endpoints, oldest first, `limit` at a time after the `after` id. */
+  async list(limit: number, after?: string): Promise<EndpointRecord[]> {
+    const { rows } = await this.db.query<EndpointRow>(
+      `SELECT ${COLUMNS} FROM endpoints WHERE deleted_at IS NULL AND ($2::text IS NULL OR id > $2)
+       ORDER BY id LIMIT $1`,
+      [limit, after ?? null],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Enabled, live endpoints that take `eventType` (or every type). */
+  async findSubscribers(eventType: string, tx: Queryable = this.db): Promise<EndpointRecord[]> {
+    const { rows } = await tx.query<EndpointRow>(
+      `SELECT ${COLUMNS} FROM endpoints
+       WHERE deleted_at IS NULL AND NOT disabled AND (event_types IS NULL OR $1 = ANY (event_types))
+       ORDER BY id`,
+      [eventType],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Applies `changes` and returns the endpoint as it now is, or undefined when there is none. */
+  async update(id: string, changes: EndpointChanges): Promise<EndpointRecord | undefined> {
+    const columns: Record<keyof EndpointChanges, string> = {
+      url: 'url',
+      description: 'description',
+      eventTypes: 'event_types',
+      secret: 'secret',
+      headers: 'headers',
+      retryPolicy: 'retry_policy',
+      timeoutMs: 'timeout_ms',
+      disabled: 'disabled',
+    };
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    for (const [key, column] of Object.entries(columns) as [keyof EndpointChanges, string][]) {
+      if (!(key in changes)) continue;
+      const value = changes[key];
+      params.push(key === 'headers' || key === 'retryPolicy' ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const { rows } = await this.db.query<EndpointRow>(
+      `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
+       WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+      params,
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Marks the endpoint deleted; returns false when there was no live endpoint with this id. */
+  async softDelete(id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'UPDATE endpoints SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
+      [id],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+}

@@ -1,0 +1,99 @@
+import { deliveryWorkflowId } from '../../workflows/definitions';
+import { newId } from '../domain/ids';
+import type { Database, Queryable } from './database';
+import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryRow } from './deliveries.repository';
+
+/** An accepted message. */
+export interface MessageRecord {
+  id: string;
+  eventType: string;
+  payload: Record<string, unknown>;
+  idempotencyKey: string | null;
+  createdAt: Date;
+}
+
+/** The outcome of accepting a message: the stored message, its deliveries, and whether it is new. */
+export interface AcceptedMessage {
+  message: MessageRecord;
+  deliveries: DeliveryRecord[];
+  created: boolean;
+}
+
+interface MessageRow {
+  id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  idempotency_key: string | null;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, event_type, payload, idempotency_key, created_at';
+
+function toRecord(row: MessageRow): MessageRecord {
+  return {
+    id: row.id,
+    eventType: row.event_type,
+    payload: row.payload,
+    idempotencyKey: row.idempotency_key,
+    createdAt: row.created_at,
+  };
+}
+
+/** SQL for `messages`, and for creating a message's deliveries in the same transaction. */
+export class MessagesRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Stores the message and one pending delivery per endpoint `subscribers` returns, in one transaction.
+   * When a message with the same id or idempotency key exists (also one committed by a racing request),
+   * nothing is written and the existing message and deliveries come back with `created: false`.
+   */
+  async accept(
+    candidate: { id: string; eventType: string; payload: Record<string, unknown>; idempotencyKey: string | null },
+    subscribers: (tx: Queryable) => Promise<{ id: string }[]>,
+  ): Promise<AcceptedMessage> {
+    return this.db.withTransaction(async (tx) => {
+      const inserted = await tx.query<MessageRow>(
+        `INSERT INTO messages (id, event_type, payload, idempotency_key) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+        [candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey],
+      );
+      if (inserted.rows.length === 0) {
+        const existing = await tx.query<MessageRow>(
+          `SELECT ${COLUMNS} FROM messages WHERE idempotency_key = $2 OR id = $1
+           ORDER BY (idempotency_key = $2) DESC NULLS LAST LIMIT 1`,
+          [candidate.id, candidate.idempotencyKey],
+        );
+        const message = toRecord(existing.rows[0]);
+        return { message, deliveries: await this.deliveriesOf(message.id, tx), created: false };
+      }
+      const message = toRecord(inserted.rows[0]);
+      const endpoints = await subscribers(tx);
+      const deliveries: DeliveryRecord[] = [];
+      for (const endpoint of endpoints) {
+        const { rows } = await tx.query<DeliveryRow>(
+          `INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id) VALUES ($1, $2, $3, $4)
+           RETURNING ${DELIVERY_COLUMNS}`,
+          [newId('dlv'), message.id, endpoint.id, deliveryWorkflowId(endpoint.id, message.id)],
+        );
+        deliveries.push(toDeliveryRecord(rows[0]));
+      }
+      return { message, deliveries, created: true };
+    });
+  }
+
+  /** The message with this id, or undefined. */
+  async findById(id: string): Promise<MessageRecord | undefined> {
+    const { rows } = await this.db.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** The message's deliveries, in endpoint order. */
+  async deliveriesOf(messageId: string, tx: Queryable = this.db): Promise<DeliveryRecord[]> {
+    const { rows } = await tx.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE message_id = $1 ORDER BY endpoint_id`,
+      [messageId],
+    );
+    return rows.map(toDeliveryRecord);
+  }
+}

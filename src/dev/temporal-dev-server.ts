@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
+import { connectTemporalClient } from '../temporal/connection';
+import { resolveTemporalBinary, TemporalBinaryUnavailableError } from './temporal-binary';
+
+/** A local Temporal server this process started and must stop. */
+export interface DevTemporal {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Where and how to run the dev server. */
+export interface DevTemporalOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  report: (line: string) => void;
+}
+
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function startFromBinary(binary: string, options: DevTemporalOptions): Promise<DevTemporal> {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const logFile = path.join(options.dataDir, 'temporal.log');
+  const log = fs.openSync(logFile, 'a');
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--ui-port', String(options.uiPort),
+    '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
+    '--log-level', 'warn',
+    ...(options.namespace === 'default' ? [] : ['--namespace', options.namespace]),
+    ...HOOKWAY_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const address = `127.0.0.1:${options.port}`;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) =>
+      reject(new Error(`temporal server start-dev exited (${signal ?? code}) before it was ready; see ${logFile}`)),
+    );
+    child.once('error', reject);
+  });
+  exited.catch(() => undefined); // observed by the race below; after that an exit is a normal stop
+  try {
+    const { connection } = await Promise.race([connectTemporalClient({ temporalAddress: address, temporalNamespace: options.namespace }, 60_000), exited]);
+    await connection.close();
+  } catch (error) {
+    await stopChild(child, 2_000);
+    throw error;
+  }
+  return { address, uiUrl: `http://127.0.0.1:${options.uiPort}`, stop: () => stopChild(child, 10_000) };
+}
+
+async function startFromSdkDownload(options: DevTemporalOptions): Promise<DevTemporal> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port: options.port,
+      uiPort: options.uiPort,
+      dbFilename: path.join(options.dataDir, 'temporal.sqlite'),
+      namespace: options.namespace,
+      searchAttributes: [...HOOKWAY_SEARCH_ATTRIBUTES],
+      executable: { type: 'cached-download', downloadDir: path.join(options.dataDir, '..', 'temporal-download') },
+    },
+  });
+  return { address: `127.0.0.1:${options.port}`, uiUrl: `http://127.0.0.1:${options.uiPort}`, stop: () => env.teardown() };
+}
+
+/**
+ * Starts `temporal server start-dev` with its SQLite file under the data dir, the Web UI and Hookway's
+ * search attributes, and waits until it answers. Without a binary and without Go it falls back to the
+ * SDK's own download of the dev server; when that fails too it throws a message that says what to do.
+ */
+export async function startDevTemporal(options: DevTemporalOptions): Promise<DevTemporal> {
+  const binary = await resolveTemporalBinary(options.report);
+  if (binary) return startFromBinary(binary, options);
+  options.report('No temporal binary and no Go toolchain: trying the Temporal SDK download of the dev server...');
+  try {
+    return await startFromSdkDownload(options);
+  } catch (error) {
+    throw new TemporalBinaryUnavailableError(`The download failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

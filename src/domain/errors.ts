@@ -1,0 +1,32 @@
+/** A request field that cannot be accepted. `field` is its path, e.g. `retryPolicy.maxAttempts`. */
+export class InvalidFieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidFieldError';
+  }
+}
+
+/** A resource that does not exist (or no longer does). */
+export class NotFoundError extends Error {
+  constructor(
+    readonly resource: 'endpoint' | 'message' | 'delivery' | 'dead_letter',
+    readonly id: string,
+  ) {
+    super(`${resource.replace('_', ' ')} ${id} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A dependency (PostgreSQL, Temporal) that did not answer, so the request could not be kept. */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: 'postgres' | 'temporal',
+    override readonly cause: unknown,
+  ) {
+    super(`${dependency} is unavailable; nothing was accepted, retry later`);
+    this.name = 'DependencyUnavailableError';
+  }
+}

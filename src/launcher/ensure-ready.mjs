@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Runs before every npm script that needs the project built, so a fresh clone needs no separate install
+// step: installs node_modules from the lockfile when they are missing or stale, then compiles TypeScript
+// when any source is newer than the last build. Plain JavaScript with no dependencies, because it runs
+// before anything is installed. Output goes to stderr so scripts like `npm run temporal` keep a clean stdout.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const quiet = process.argv.includes('--quiet');
+const say = (line) => process.stderr.write(`${line}\n`);
+
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) {
+  say(`Hookway needs Node.js 20 or later; this is ${process.version}.`);
+  process.exit(1);
+}
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, mtime(full));
+  }
+  return newest;
+}
+
+function run(command, args, what) {
+  if (!quiet) say(`> ${what}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 2, 2], env: process.env });
+  if (result.status !== 0) {
+    say(`Failed: ${what} (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const installed = path.join(root, 'node_modules', '.package-lock.json');
+if (mtime(installed) < mtime(path.join(root, 'package-lock.json'))) {
+  run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], 'npm ci (installing dependencies)');
+}
+
+const buildInfo = path.join(root, 'dist', '.tsbuildinfo');
+const sources = Math.max(
+  ...['src', 'workflows', 'activities', 'test'].map((dir) => newestSource(path.join(root, dir))),
+  mtime(path.join(root, 'tsconfig.json')),
+  mtime(installed),
+);
+if (mtime(buildInfo) < sources) {
+  run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], 'tsc (compiling)');
+  // An incremental build with nothing to do leaves the file as it was; mark this check as done.
+  const now = new Date();
+  fs.utimesSync(buildInfo, now, now);
+}

@@ -1,0 +1,98 @@
+import type { Client } from '@temporalio/client';
+import type { HookwayConfig } from '../config';
+import { createApi, DOCS_PATH } from '../api/create-api';
+import { Database } from '../db/database';
+import { migrate } from '../db/migrate';
+import type { Logger } from '../logging/logger';
+import { connectTemporalClient } from '../temporal/connection';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { startHookwayWorker, type HookwayWorker } from '../temporal/worker';
+
+/** Which parts of Hookway this process runs. */
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}
+
+/** A running Hookway process (API, worker or both) and the one way to stop it. */
+export interface RunningHookway {
+  /** Base URL of the API when this process serves it. */
+  apiUrl?: string;
+  docsUrl?: string;
+  db: Database;
+  client: Client;
+  /** Rejects if the worker stops on its own (a fatal error); resolves after a requested stop. */
+  workerDone?: Promise<void>;
+  /** Stops the API, then the worker (finishing in-flight tasks), then closes Temporal and PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+async function migrateWhenReachable(db: Database, logger: Logger, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const applied = await migrate(db);
+      if (applied.length > 0) logger.info({ applied }, 'database migrated');
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      logger.warn({ err: error }, 'PostgreSQL not reachable yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/**
+ * Connects to PostgreSQL (applying migrations) and Temporal (registering search attributes), then starts
+ * the requested roles. Whatever was opened is closed again if a later step fails.
+ */
+export async function startHookway(config: HookwayConfig, logger: Logger, roles: Roles): Promise<RunningHookway> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups.length = 0;
+  };
+  try {
+    const db = new Database(config.databaseUrl, {
+      maxConnections: roles.api && roles.worker ? 20 : 10,
+      onIdleClientError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+    });
+    cleanups.push(() => db.close());
+    await migrateWhenReachable(db, logger, 30_000);
+
+    const temporal = await connectTemporalClient(config);
+    cleanups.push(() => temporal.connection.close());
+    const added = await ensureSearchAttributes(temporal.connection, config.temporalNamespace);
+    if (added.length > 0) logger.info({ added }, 'registered search attributes');
+
+    let worker: HookwayWorker | undefined;
+    if (roles.worker) {
+      worker = await startHookwayWorker({ config, db, client: temporal.client, logger: logger.child({ component: 'worker' }) });
+      const started = worker;
+      cleanups.push(() => started.stop());
+    }
+
+    let apiUrl: string | undefined;
+    if (roles.api) {
+      const app = await createApi({ config, db, client: temporal.client, logger });
+      cleanups.push(() => app.close());
+      await app.listen(config.port, config.host);
+      const address = app.getHttpServer().address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      apiUrl = `http://${host}:${port}`;
+    }
+
+    return {
+      apiUrl,
+      docsUrl: apiUrl ? `${apiUrl}/${DOCS_PATH}` : undefined,
+      db,
+      client: temporal.client,
+      workerDone: worker?.done,
+      stop: cleanUp,
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * `npm start`: the whole stack in the foreground. Starts the embedded PostgreSQL and the Temporal dev
+ * server unless `DATABASE_URL` / `TEMPORAL_ADDRESS` point elsewhere, then one worker and the API in this
+ * process, prints where everything is, and stops all of it on Ctrl-C.
+ */
+import { loadConfig } from './config';
+import { startDevServices } from './dev/dev-services';
+import { createLogger } from './logging/logger';
+import { runMain, runUntilSignal } from './runtime/run-until-signal';
+import { startHookway } from './runtime/start-hookway';
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+runMain(async () => {
+  const config = loadConfig();
+  const logger = createLogger('stack', config.logLevel);
+  say(`Hookway: data in ${config.dataDir}`);
+  const services = await startDevServices(config, say);
+  let running;
+  try {
+    running = await startHookway(services.config, logger, { api: true, worker: true });
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
+  const stopAll = async (): Promise<void> => {
+    say('Stopping Hookway...');
+    await running.stop();
+    await services.stop();
+    say('Stopped.');
+  };
+  say('');
+  say('Hookway is running.');
+  say(`  API          ${running.apiUrl}`);
+  say(`  API docs     ${running.docsUrl}`);
+  say(`  Temporal UI  ${services.config.temporalUiUrl}`);
+  say(`  Temporal     ${services.config.temporalAddress}${services.temporal ? ' (dev server)' : ''}`);
+  say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.embeddedPostgresPort}` : 'from DATABASE_URL'}`);
+  say('Press Ctrl-C to stop.');
+  runUntilSignal(logger, stopAll, running.workerDone);
+});

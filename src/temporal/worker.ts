@@ -1,0 +1,68 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Agent } from 'undici';
+import { createActivities } from '../../activities';
+import type { HookwayConfig } from '../config';
+import { DeadLettersRepository } from '../db/dead-letters.repository';
+import type { Database } from '../db/database';
+import { DeliveriesRepository } from '../db/deliveries.repository';
+import { EndpointsRepository } from '../db/endpoints.repository';
+import type { Logger } from '../logging/logger';
+
+/** A running worker and everything it owns; `stop()` releases all of it. */
+export interface HookwayWorker {
+  worker: Worker;
+  /** Resolves when the worker has stopped polling and finished in-flight tasks. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates and starts the worker that runs delivery and dead-letter workflows and the HTTP activities.
+ * It owns its NativeConnection and undici Agent; the database and client stay the caller's.
+ */
+export async function startHookwayWorker(deps: {
+  config: HookwayConfig;
+  db: Database;
+  client: Client;
+  logger: Logger;
+}): Promise<HookwayWorker> {
+  const { config, db, client, logger } = deps;
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
+  const http = new Agent({ keepAliveTimeout: 10_000, connections: 50 });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: createActivities({
+        endpoints: new EndpointsRepository(db),
+        deliveries: new DeliveriesRepository(db),
+        deadLetters: new DeadLettersRepository(db),
+        http,
+        temporal: client,
+        taskQueue: config.taskQueue,
+        logger: logger.child({ component: 'activities' }),
+      }),
+      maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    });
+    const done = worker.run().finally(async () => {
+      await http.close();
+      await connection.close();
+    });
+    return {
+      worker,
+      done,
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await done;
+      },
+    };
+  } catch (error) {
+    await http.close();
+    await connection.close();
+    throw error;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * `npm run start:worker`: one Temporal worker alone (delivery and dead-letter workflows, HTTP activities),
+ * against the configured PostgreSQL and Temporal. Run several to deliver more.
+ */
+import { loadConfig } from './config';
+import { createLogger } from './logging/logger';
+import { runMain, runUntilSignal } from './runtime/run-until-signal';
+import { startHookway } from './runtime/start-hookway';
+
+runMain(async () => {
+  const config = loadConfig();
+  const logger = createLogger('worker', config.logLevel);
+  const running = await startHookway(config, logger, { api: false, worker: true });
+  logger.info({ taskQueue: config.taskQueue, temporalAddress: config.temporalAddress }, 'worker polling');
+  runUntilSignal(logger, running.stop, running.workerDone);
+});

@@ -1,0 +1,103 @@
+/**
+ * What workflows, activities, the worker and the API agree on: inputs, signals, queries, search
+ * attributes, failure types and workflow IDs. Pure definitions, safe inside the workflow sandbox.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Retry schedule of one endpoint, in milliseconds. */
+export interface DeliveryRetryPolicy {
+  maxAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maxIntervalMs: number;
+}
+
+/** Everything a delivery needs that must not change between attempts. Secrets stay in PostgreSQL. */
+export interface DeliveryInput {
+  deliveryId: string;
+  messageId: string;
+  endpointId: string;
+  eventType: string;
+  /** ISO-8601 time the message was accepted; the body's `timestamp`. */
+  messageTimestamp: string;
+  payload: Record<string, unknown>;
+  retryPolicy: DeliveryRetryPolicy;
+  timeoutMs: number;
+}
+
+/** What one successful HTTP attempt reports back to the workflow. */
+export interface AttemptSuccess {
+  attempt: number;
+  statusCode: number;
+  durationMs: number;
+  /** False when PostgreSQL could not take the record; the workflow then records it durably. */
+  recorded: boolean;
+  startedAt: string;
+}
+
+/** Details carried by a failed attempt's ApplicationFailure (its `type` is the reason code). */
+export interface AttemptFailureDetails {
+  attempt: number;
+  reason: string;
+  statusCode?: number;
+}
+
+/** How a delivery workflow ended, when it ended well. */
+export interface DeliveryResult {
+  status: 'succeeded';
+  attempts: number;
+  statusCode: number;
+}
+
+/** One dead-lettered delivery, as held by its endpoint's dead-letter workflow. */
+export interface DeadLetterEntry {
+  deadLetterId: string;
+  deliveryId: string;
+  messageId: string;
+  workflowId: string;
+  error: string;
+  attempts: number;
+  deadLetteredAt: string;
+}
+
+/** State a dead-letter workflow carries across continue-as-new. */
+export interface DeadLetterWorkflowInput {
+  endpointId: string;
+  entries: DeadLetterEntry[];
+}
+
+/** Sent by a delivery whose attempts ran out. */
+export const deadLetteredSignal = defineSignal<[DeadLetterEntry]>('deadLettered');
+/** Sent when a dead letter no longer needs attention (retried successfully or discarded). */
+export const deadLetterResolvedSignal = defineSignal<[{ deliveryId: string }]>('deadLetterResolved');
+/** The endpoint's open dead letters, oldest first. */
+export const deadLettersQuery = defineQuery<DeadLetterEntry[]>('deadLetters');
+
+/** Search attributes every delivery workflow carries, so the Web UI can filter by them. */
+export const EndpointIdSearchAttribute = defineSearchAttributeKey('EndpointId', SearchAttributeType.KEYWORD);
+export const EventTypeSearchAttribute = defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD);
+export const MessageIdSearchAttribute = defineSearchAttributeKey('MessageId', SearchAttributeType.KEYWORD);
+export const HOOKWAY_SEARCH_ATTRIBUTES = [
+  EndpointIdSearchAttribute,
+  EventTypeSearchAttribute,
+  MessageIdSearchAttribute,
+] as const;
+
+/** ApplicationFailure type of a delivery workflow that ended in the dead-letter queue. */
+export const DEAD_LETTERED_FAILURE_TYPE = 'DeliveryDeadLettered';
+/** ApplicationFailure type of an attempt whose endpoint was deleted meanwhile. */
+export const ENDPOINT_GONE_FAILURE_TYPE = 'endpoint_deleted';
+
+/**
+ * The delivery's workflow ID, and so its idempotency key: one per (endpoint, message). Endpoint IDs never
+ * contain `-`, so the ID splits back unambiguously.
+ */
+export function deliveryWorkflowId(endpointId: string, messageId: string): string {
+  return `delivery-${endpointId}-${messageId}`;
+}
+
+/** The ID of an endpoint's long-lived dead-letter workflow. */
+export function deadLetterWorkflowId(endpointId: string): string {
+  return `dead-letters-${endpointId}`;
+}

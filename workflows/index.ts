@@ -1,0 +1,3 @@
+/** Every workflow the worker registers, by the name clients start it with. */
+export { deliveryWorkflow } from './delivery.workflow';
+export { deadLetterWorkflow } from './dead-letter.workflow';
