@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import type { Logger } from '../logging/logger';
+import { installTemporalRuntime } from './runtime';
 
 /** A running worker and everything it owns; `stop()` releases all of it. */
 export interface HookwayWorker {
@@ -28,6 +29,7 @@ export async function startHookwayWorker(deps: {
   logger: Logger;
 }): Promise<HookwayWorker> {
   const { config, db, client, logger } = deps;
+  installTemporalRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
   const http = new Agent({ keepAliveTimeout: 10_000, connections: 50 });

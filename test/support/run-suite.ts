@@ -1,0 +1,73 @@
+/**
+ * `npm test`: starts the real services once (embedded PostgreSQL and `temporal server start-dev`, on free
+ * ports, with state in a fresh temporary folder), runs every compiled `*.test.js` under Node's test
+ * runner against them, then stops the services. Arguments filter test files by name: `npm test -- delivery`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { startDevServices } from '../../src/dev/dev-services';
+import { freePort } from '../../src/dev/port';
+
+function testFiles(dir: string, filters: string[]): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...testFiles(full, filters));
+    else if (entry.name.endsWith('.test.js') && (filters.length === 0 || filters.some((f) => entry.name.includes(f)))) {
+      found.push(full);
+    }
+  }
+  return found.sort();
+}
+
+async function main(): Promise<number> {
+  const files = testFiles(__dirname.replace(/support$/, ''), process.argv.slice(2));
+  if (files.length === 0) {
+    process.stderr.write('no test files matched\n');
+    return 1;
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-test-'));
+  const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort() };
+  const config = loadConfig({
+    HOOKWAY_DATA_DIR: dataDir,
+    HOOKWAY_TEMPORAL_PORT: String(ports.temporal),
+    HOOKWAY_TEMPORAL_UI_PORT: String(ports.ui),
+    HOOKWAY_EMBEDDED_PG_PORT: String(ports.pg),
+  });
+  const say = (line: string): void => void process.stderr.write(`[suite] ${line}\n`);
+  say(`services in ${dataDir}`);
+  const services = await startDevServices(config, say);
+  try {
+    say(`PostgreSQL ${services.config.databaseUrl}, Temporal ${services.config.temporalAddress}, UI ${services.config.temporalUiUrl}`);
+    const child = spawn(
+      process.execPath,
+      ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          DATABASE_URL: services.config.databaseUrl,
+          TEMPORAL_ADDRESS: services.config.temporalAddress,
+          TEMPORAL_UI_URL: services.config.temporalUiUrl,
+          HOOKWAY_TEST_DATA_DIR: dataDir,
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+        },
+      },
+    );
+    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  } finally {
+    await services.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`test suite could not start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

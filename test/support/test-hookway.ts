@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import { loadConfig, type HookwayConfig } from '../../src/config';
+import { createLogger } from '../../src/logging/logger';
+import { startHookway, type Roles, type RunningHookway } from '../../src/runtime/start-hookway';
+
+/** The error shape every 4xx/5xx carries, and whatever else a loosely typed answer holds. */
+export type LooseBody = { error?: { code: string; message: string; field?: string } } & Record<string, unknown>;
+
+/** A JSON answer from the API. */
+export interface ApiResponse<T = LooseBody> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A Hookway instance of the test's own: fresh database, own task queue, API on a free port. */
+export interface TestHookway extends RunningHookway {
+  config: HookwayConfig;
+  apiUrl: string;
+  /** Calls the API; `body` is sent as JSON unless it is already a string. */
+  api<T = LooseBody>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** Drops the test database after stopping (and PostgreSQL keeps no trace of this test). */
+  dropDatabase(): Promise<void>;
+}
+
+function suiteEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with npm test, which starts the services`);
+  return value;
+}
+
+/** Creates an empty database on the suite's PostgreSQL and returns its URL. */
+export async function createTestDatabase(): Promise<string> {
+  const adminUrl = suiteEnv('DATABASE_URL');
+  const name = `hookway_t_${randomBytes(6).toString('hex')}`;
+  const admin = new PgClient({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropTestDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new PgClient({ connectionString: suiteEnv('DATABASE_URL') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Starts Hookway in this process against the suite's Temporal and a fresh PostgreSQL database. `env`
+ * overrides settings (as environment variables would).
+ */
+export async function startTestHookway(env: Record<string, string> = {}, roles: Roles = { api: true, worker: true }): Promise<TestHookway> {
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOOKWAY_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+    ...env,
+  });
+  const running = await startHookway(config, createLogger('test', config.logLevel), roles);
+  const apiUrl = running.apiUrl ?? '';
+  return {
+    ...running,
+    config,
+    apiUrl,
+    async api(method, path, body, headers = {}) {
+      const response = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Non-JSON answers (the docs page) are returned as text.
+      }
+      return { status: response.status, body: parsed as never, headers: response.headers };
+    },
+    dropDatabase: () => dropTestDatabase(databaseUrl),
+  };
+}
