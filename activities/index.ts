@@ -8,6 +8,7 @@ import type { EndpointsRepository } from '../src/db/endpoints.repository';
 import type { deadLetterWorkflow } from '../workflows/dead-letter.workflow';
 import {
   deadLetteredSignal,
+  deadLetterResolvedSignal,
   deadLetterWorkflowId,
   ENDPOINT_GONE_FAILURE_TYPE,
   type AttemptFailureDetails,
@@ -36,6 +37,11 @@ export interface ActivityDeps {
  * `ReturnType<typeof createActivities>`.
  */
 export function createActivities(deps: ActivityDeps) {
+  // A delivery that succeeds after it was dead-lettered leaves its endpoint's queue.
+  const resolveDeadLetter = async (endpointId: string, deliveryId: string): Promise<void> => {
+    await deps.temporal.workflow.getHandle(deadLetterWorkflowId(endpointId)).signal(deadLetterResolvedSignal, { deliveryId });
+  };
+
   return {
     /**
      * One signed HTTP attempt of a delivery. Resolves on 2xx; throws a retryable ApplicationFailure whose
@@ -68,13 +74,13 @@ export function createActivities(deps: ActivityDeps) {
         error: result.reason ? `${result.reason}: ${result.message}` : undefined,
       };
       if (!result.reason && result.statusCode !== undefined) {
-        const recorded = await deps.deliveries.recordSuccess(attempt).then(
-          () => true,
-          (error: unknown) => {
-            log.warn({ err: error }, 'delivered, but PostgreSQL did not take the record; the workflow will retry it');
-            return false;
-          },
-        );
+        let recorded = true;
+        try {
+          if (await deps.deliveries.recordSuccess(attempt)) await resolveDeadLetter(input.endpointId, input.deliveryId);
+        } catch (error) {
+          recorded = false;
+          log.warn({ err: error }, 'delivered, but the record did not complete; the workflow will retry it');
+        }
         log.info({ statusCode: result.statusCode, durationMs: result.durationMs }, 'delivered');
         return {
           attempt: info.attempt,
@@ -94,15 +100,16 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Records a success the HTTP activity could not record itself (PostgreSQL was away). */
-    async recordSuccess(deliveryId: string, runId: string, success: AttemptSuccess): Promise<void> {
-      await deps.deliveries.recordSuccess({
-        deliveryId,
+    async recordSuccess(input: Pick<DeliveryInput, 'deliveryId' | 'endpointId'>, runId: string, success: AttemptSuccess): Promise<void> {
+      const resolved = await deps.deliveries.recordSuccess({
+        deliveryId: input.deliveryId,
         runId,
         attempt: success.attempt,
         startedAt: new Date(success.startedAt),
         durationMs: success.durationMs,
         statusCode: success.statusCode,
       });
+      if (resolved) await resolveDeadLetter(input.endpointId, input.deliveryId);
     },
 
     /**

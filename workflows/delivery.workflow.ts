@@ -56,7 +56,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   try {
     const success = await sendWebhook(input);
     if (!success.recorded) {
-      await bookkeeping.recordSuccess(input.deliveryId, workflowInfo().runId, success);
+      await bookkeeping.recordSuccess({ deliveryId: input.deliveryId, endpointId: input.endpointId }, workflowInfo().runId, success);
     }
     return { status: 'succeeded', attempts: success.attempt, statusCode: success.statusCode };
   } catch (error) {

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { jsonBody } from './common/json-body';
 import { createValidationPipe } from './common/validation';
 import type { ApiDeps } from './core/core.module';
 
@@ -19,7 +20,7 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     logger: ['error', 'warn'],
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: deps.config.maxPayloadBytes, strict: true });
+  app.use(jsonBody(deps.config.maxPayloadBytes));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(deps.logger.child({ component: 'api' })));
   const document = SwaggerModule.createDocument(

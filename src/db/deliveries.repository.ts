@@ -108,11 +108,20 @@ export class DeliveriesRepository {
     await this.db.query(INSERT_ATTEMPT, attemptParams(attempt));
   }
 
-  /** Stores the successful attempt and marks the delivery succeeded, together. */
-  async recordSuccess(attempt: NewAttempt): Promise<void> {
-    await this.db.withTransaction(async (tx) => {
+  /**
+   * Stores the successful attempt, marks the delivery succeeded and resolves its open dead letter (a
+   * delivery retried after dead-lettering, by `temporal workflow reset` for instance), together.
+   * @returns true when a dead letter was resolved, so its dead-letter workflow must hear of it.
+   */
+  async recordSuccess(attempt: NewAttempt): Promise<boolean> {
+    return this.db.withTransaction(async (tx) => {
       await tx.query(INSERT_ATTEMPT, attemptParams(attempt));
       await tx.query(`UPDATE deliveries SET status = 'succeeded', updated_at = now() WHERE id = $1`, [attempt.deliveryId]);
+      const resolved = await tx.query(
+        'UPDATE dead_letters SET resolved_at = now() WHERE delivery_id = $1 AND resolved_at IS NULL',
+        [attempt.deliveryId],
+      );
+      return (resolved.rowCount ?? 0) > 0;
     });
   }
 }

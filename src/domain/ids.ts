@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A new identifier: prefix, then 10 hex digits of milliseconds (so IDs sort by creation) and 16 random
+ * A new identifier: prefix, then 12 hex digits of milliseconds (so IDs sort by creation) and 16 random
  * hex digits. Only `[a-z0-9_]`, so it is safe in URLs, workflow IDs and header values.
  */
 export function newId(prefix: 'ep' | 'msg' | 'dlv' | 'dlq'): string {
-  const time = Date.now().toString(16).padStart(10, '0');
+  const time = Date.now().toString(16).padStart(12, '0');
   return `${prefix}_${time}${randomBytes(8).toString('hex')}`;
 }
 

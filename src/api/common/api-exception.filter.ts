@@ -2,20 +2,12 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { Response } from 'express';
 import { DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import type { Logger } from '../../logging/logger';
+import { RequestBodyError } from './json-body';
 
 /** The JSON every error answer carries. */
 export interface ApiErrorBody {
   error: { code: string; message: string; field?: string };
 }
-
-// body-parser's error types, which reach us before any controller runs.
-const BODY_PARSER_CODES: Record<string, { status: number; code: string }> = {
-  'entity.parse.failed': { status: 400, code: 'invalid_json' },
-  'entity.too.large': { status: 413, code: 'payload_too_large' },
-  'encoding.unsupported': { status: 415, code: 'unsupported_encoding' },
-  'charset.unsupported': { status: 415, code: 'unsupported_charset' },
-  'request.aborted': { status: 400, code: 'request_aborted' },
-};
 
 function describe(exception: unknown): { status: number; body: ApiErrorBody } {
   if (exception instanceof InvalidFieldError) {
@@ -27,10 +19,8 @@ function describe(exception: unknown): { status: number; body: ApiErrorBody } {
   if (exception instanceof DependencyUnavailableError) {
     return { status: 503, body: { error: { code: `${exception.dependency}_unavailable`, message: exception.message } } };
   }
-  const parserError = exception as { type?: string; status?: number; message?: string };
-  if (parserError && typeof parserError.type === 'string' && parserError.type in BODY_PARSER_CODES) {
-    const { status, code } = BODY_PARSER_CODES[parserError.type];
-    return { status, body: { error: { code, message: parserError.message ?? code } } };
+  if (exception instanceof RequestBodyError) {
+    return { status: exception.status, body: { error: { code: exception.code, message: exception.message } } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -47,7 +37,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, body } = describe(exception);
-    if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+    if (status === 503) this.logger.warn({ err: exception }, 'request refused: a dependency is unavailable');
+    else if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     host.switchToHttp().getResponse<Response>().status(status).json(body);
   }
 }
