@@ -1,19 +1,23 @@
 import { request, type Dispatcher } from 'undici';
 
-/** The result of one HTTP attempt, before anyone decides what it means for the delivery. */
+/** What one HTTP attempt produced, before anyone decides what it means for the delivery. */
 export interface HttpAttemptResult {
   startedAt: Date;
   durationMs: number;
   /** Set when the receiver answered at all. */
   statusCode?: number;
-  /** Stable reason code for a failed attempt: `http_503`, `timeout`, `connection_refused`, ... */
-  reason?: string;
-  /** Human-readable detail for a failed attempt. */
-  message?: string;
+  /** The receiver's `Retry-After` header, verbatim, when it sent one. */
+  retryAfter?: string;
+  /** The start of the response body (at most {@link STORED_BODY_BYTES} bytes), for operators. */
+  responseBody?: string;
+  /** Set when no answer arrived: `timeout`, `connection_refused`, `dns_error`, ... */
+  networkError?: { reason: string; message: string };
 }
 
-// Enough of a response to show an operator what the receiver said; the rest is drained unread.
-const MAX_BODY_BYTES_READ = 64 * 1024;
+/** At most this much of a response is read; the connection is dropped after that. */
+export const MAX_BODY_BYTES_READ = 64 * 1024;
+/** At most this much of a response is kept with the attempt. */
+export const STORED_BODY_BYTES = 4 * 1024;
 
 const NETWORK_REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection_refused',
@@ -28,24 +32,20 @@ const NETWORK_REASONS: Record<string, string> = {
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
   ETIMEDOUT: 'timeout',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'response_too_large',
 };
 
-function errorCode(error: unknown): string | undefined {
+/** Maps a thrown network error to its stable reason code (`network_error` when unknown). */
+export function classifyNetworkError(error: unknown): string {
   let current: unknown = error;
-  // undici and fetch wrap the system error; the useful code is on the innermost cause.
+  // undici wraps the system error; the useful code may sit a few causes deep.
   for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    if (current.name === 'TimeoutError') return 'timeout';
     const code = (current as NodeJS.ErrnoException).code;
-    if (code && code in NETWORK_REASONS) return code;
-    if (current.name === 'TimeoutError') return 'ETIMEDOUT';
+    if (code && code in NETWORK_REASONS) return NETWORK_REASONS[code];
     current = (current as Error & { cause?: unknown }).cause;
   }
-  return undefined;
-}
-
-/** Maps a thrown network error to its stable reason code. */
-export function classifyNetworkError(error: unknown): string {
-  const code = errorCode(error);
-  return code ? NETWORK_REASONS[code] : 'network_error';
+  return 'network_error';
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
@@ -53,19 +53,21 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
   let size = 0;
   for await (const chunk of body) {
     const buffer = chunk as Buffer;
-    if (size < MAX_BODY_BYTES_READ) chunks.push(buffer.subarray(0, MAX_BODY_BYTES_READ - size));
+    chunks.push(buffer);
     size += buffer.length;
     if (size >= MAX_BODY_BYTES_READ) {
+      // Nothing past this point is read: a receiver streaming megabytes costs us 64 KiB.
       body.destroy();
       break;
     }
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).subarray(0, STORED_BODY_BYTES).toString('utf8');
 }
 
 /**
- * POSTs `body` to `url` with a total deadline of `timeoutMs` (connect, headers and body together) and no
- * redirects. Never throws for network trouble: every outcome comes back as a result.
+ * POSTs `body` to `url` with one total deadline of `timeoutMs` for connecting, the headers and the body
+ * together (a receiver dripping bytes is cut off), without following redirects. Never throws for network
+ * trouble: every outcome comes back as a result.
  */
 export async function postWebhook(
   dispatcher: Dispatcher,
@@ -77,28 +79,21 @@ export async function postWebhook(
   const startedAt = new Date();
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await request(url, {
-      method: 'POST',
-      headers,
-      body,
-      dispatcher,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const responseText = await readCapped(response.body);
-    const statusCode = response.statusCode;
-    if (statusCode >= 200 && statusCode < 300) return { startedAt, durationMs: elapsed(), statusCode };
-    const snippet = responseText.slice(0, 200).replace(/\s+/g, ' ').trim();
+    const response = await request(url, { method: 'POST', headers, body, dispatcher, signal: deadline });
+    const responseBody = await readCapped(response.body);
+    const retryAfter = response.headers['retry-after'];
     return {
       startedAt,
       durationMs: elapsed(),
-      statusCode,
-      reason: `http_${statusCode}`,
-      message: `receiver answered ${statusCode}${snippet ? `: ${snippet}` : ''}`,
+      statusCode: response.statusCode,
+      retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      responseBody,
     };
   } catch (error) {
-    const reason = classifyNetworkError(error);
-    const detail = error instanceof Error ? error.message : String(error);
-    return { startedAt, durationMs: elapsed(), reason, message: reason === 'timeout' ? `no answer within ${timeoutMs} ms` : detail };
+    const reason = deadline.aborted ? 'timeout' : classifyNetworkError(error);
+    const message = reason === 'timeout' ? `no complete answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    return { startedAt, durationMs: elapsed(), networkError: { reason, message } };
   }
 }

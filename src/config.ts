@@ -51,6 +51,16 @@ export interface HookwayConfig {
   maxConcurrentActivities: number;
   /** Retry schedule of endpoints that set none (`HOOKWAY_RETRY_*`). */
   defaultRetryPolicy: RetryPolicySettings;
+  /** `HOOKWAY_ALERT_URL`: where operational alerts are POSTed (signed like webhooks). Optional. */
+  alertUrl: string | undefined;
+  /** `HOOKWAY_ALERT_SECRET`: `whsec_` secret that signs alerts; required with `HOOKWAY_ALERT_URL`. */
+  alertSecret: string | undefined;
+  /** `HOOKWAY_DLQ_ALERT_THRESHOLD`: an endpoint's dead-letter count that raises an alert. @default 100 */
+  deadLetterAlertThreshold: number;
+  /** `HOOKWAY_DISABLE_AFTER`: disable an endpoint whose deliveries all failed this long (`5d`, `12h`, `30s`, ms). @default 5d */
+  disableAfterMs: number;
+  /** `HOOKWAY_REDRIVE_INTERVAL_MS`: pause between two redriven dead letters of one endpoint. @default 1000 */
+  redriveIntervalMs: number;
   /** `LOG_LEVEL`: pino level. @default "info" */
   logLevel: string;
 }
@@ -90,6 +100,16 @@ function readNumber(env: Env, name: string, fallback: number, min: number, max: 
     throw new ConfigError(name, `must be a number between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function readDuration(env: Env, name: string, fallbackMs: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallbackMs;
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(raw);
+  if (!match) throw new ConfigError(name, `must be a duration like 5d, 12h, 30m, 10s or a number of ms, got "${raw}"`);
+  return Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -133,6 +153,13 @@ export function loadConfig(env: Env = process.env): HookwayConfig {
   if (defaultRetryPolicy.maxIntervalMs < defaultRetryPolicy.initialIntervalMs) {
     throw new ConfigError('HOOKWAY_RETRY_MAX_INTERVAL_MS', 'must not be below HOOKWAY_RETRY_INITIAL_INTERVAL_MS');
   }
+  const alertUrl = env.HOOKWAY_ALERT_URL?.trim() || undefined;
+  const alertSecret = env.HOOKWAY_ALERT_SECRET?.trim() || undefined;
+  if (alertUrl && !/^https?:\/\//.test(alertUrl)) throw new ConfigError('HOOKWAY_ALERT_URL', 'must be an http(s) URL');
+  if (alertUrl && !alertSecret) throw new ConfigError('HOOKWAY_ALERT_SECRET', 'is required with HOOKWAY_ALERT_URL, so receivers can verify alerts');
+  if (alertSecret && !/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(alertSecret)) {
+    throw new ConfigError('HOOKWAY_ALERT_SECRET', 'must be "whsec_" followed by base64 of at least 24 bytes');
+  }
   return {
     port: readInt(env, 'PORT', 3000, 0, 65535),
     host: readString(env, 'HOST', '127.0.0.1'),
@@ -152,6 +179,11 @@ export function loadConfig(env: Env = process.env): HookwayConfig {
     defaultTimeoutMs: readInt(env, 'HOOKWAY_DEFAULT_TIMEOUT_MS', 15_000, 100, 300_000),
     maxConcurrentActivities: readInt(env, 'HOOKWAY_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
     defaultRetryPolicy,
+    alertUrl,
+    alertSecret,
+    deadLetterAlertThreshold: readInt(env, 'HOOKWAY_DLQ_ALERT_THRESHOLD', 100, 1, 1_000_000),
+    disableAfterMs: readDuration(env, 'HOOKWAY_DISABLE_AFTER', 5 * 86_400_000),
+    redriveIntervalMs: readInt(env, 'HOOKWAY_REDRIVE_INTERVAL_MS', 1000, 0, 3_600_000),
     logLevel,
   };
 }

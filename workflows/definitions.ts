@@ -59,18 +59,55 @@ export interface DeadLetterEntry {
   error: string;
   attempts: number;
   deadLetteredAt: string;
+  /** Set once an automatic redrive retried it, so auto-recovery never loops on it. */
+  autoRetried?: boolean;
+}
+
+/** Settings of a dead-letter workflow, from the configuration of whoever started it. */
+export interface DeadLetterSettings {
+  /** Pause between two redriven dead letters, so a recovering receiver is not flooded. */
+  redriveIntervalMs: number;
+  /** Open dead letters at which an alert is raised. */
+  alertThreshold: number;
 }
 
 /** State a dead-letter workflow carries across continue-as-new. */
 export interface DeadLetterWorkflowInput {
   endpointId: string;
   entries: DeadLetterEntry[];
+  settings: DeadLetterSettings;
+  /** A redrive that was under way or asked for when the previous run continued as new. */
+  redrivePending?: RedriveRequest;
+}
+
+/** Asks the dead-letter workflow to retry its entries, oldest first, paced. */
+export interface RedriveRequest {
+  /** True when a successful delivery asked (auto-recovery): each entry is then retried once only. */
+  automatic: boolean;
+}
+
+/** What retrying one dead letter did. */
+export type DeadLetterRetryOutcome = 'started' | 'running' | 'resolved' | 'skipped';
+
+/** Kinds of operational alert. */
+export type AlertKind = 'first_dead_letter' | 'dead_letter_threshold' | 'endpoint_disabled';
+
+/** An operational alert: logged always, POSTed to `HOOKWAY_ALERT_URL` when set. */
+export interface OperationalAlert {
+  /** Unique per alert; becomes the alert webhook's `webhook-id`. */
+  id: string;
+  kind: AlertKind;
+  endpointId: string;
+  message: string;
+  openDeadLetters?: number;
 }
 
 /** Sent by a delivery whose attempts ran out. */
 export const deadLetteredSignal = defineSignal<[DeadLetterEntry]>('deadLettered');
 /** Sent when a dead letter no longer needs attention (retried successfully or discarded). */
 export const deadLetterResolvedSignal = defineSignal<[{ deliveryId: string }]>('deadLetterResolved');
+/** Retry the open dead letters. */
+export const redriveSignal = defineSignal<[RedriveRequest]>('redrive');
 /** The endpoint's open dead letters, oldest first. */
 export const deadLettersQuery = defineQuery<DeadLetterEntry[]>('deadLetters');
 

@@ -11,6 +11,8 @@ export interface DeadLetterRecord {
   error: string;
   attempts: number;
   deadLetteredAt: Date;
+  resolvedAt: Date | null;
+  resolution: 'delivered' | 'discarded' | null;
 }
 
 /** What a delivery workflow reports when it gives up. */
@@ -32,9 +34,11 @@ interface DeadLetterRow {
   error: string;
   attempts: number;
   dead_lettered_at: Date;
+  resolved_at: Date | null;
+  resolution: 'delivered' | 'discarded' | null;
 }
 
-const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at';
+const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution';
 
 function toRecord(row: DeadLetterRow): DeadLetterRecord {
   return {
@@ -46,6 +50,8 @@ function toRecord(row: DeadLetterRow): DeadLetterRecord {
     error: row.error,
     attempts: row.attempts,
     deadLetteredAt: row.dead_lettered_at,
+    resolvedAt: row.resolved_at,
+    resolution: row.resolution,
   };
 }
 
@@ -54,25 +60,51 @@ export class DeadLettersRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Marks the delivery dead-lettered and opens its dead letter, together. Recording the same delivery
-   * again while its dead letter is open returns the open one, so a retried activity is harmless.
+   * Marks the delivery dead-lettered and opens its dead letter, together. A delivery that is dead-lettered
+   * again while its dead letter is open (a retry that failed too, or a retried activity) keeps the one entry
+   * and its place in the queue, with the latest run's error and attempt count.
+   * @returns the open dead letter and whether this call opened it.
    */
-  async record(entry: NewDeadLetter): Promise<DeadLetterRecord> {
+  async record(entry: NewDeadLetter): Promise<{ deadLetter: DeadLetterRecord; opened: boolean }> {
     return this.db.withTransaction(async (tx) => {
       await tx.query(`UPDATE deliveries SET status = 'dead_lettered', updated_at = now() WHERE id = $1`, [entry.deliveryId]);
-      const inserted = await tx.query<DeadLetterRow>(
+      const { rows } = await tx.query<DeadLetterRow & { opened: boolean }>(
         `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (delivery_id) WHERE resolved_at IS NULL DO NOTHING RETURNING ${COLUMNS}`,
+         ON CONFLICT (delivery_id) WHERE resolved_at IS NULL
+         DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts
+         RETURNING ${COLUMNS}, (xmax = 0) AS opened`,
         [newId('dlq'), entry.deliveryId, entry.messageId, entry.endpointId, entry.workflowId, entry.error, entry.attempts],
       );
-      if (inserted.rows[0]) return toRecord(inserted.rows[0]);
-      const open = await tx.query<DeadLetterRow>(
-        `SELECT ${COLUMNS} FROM dead_letters WHERE delivery_id = $1 AND resolved_at IS NULL`,
-        [entry.deliveryId],
-      );
-      return toRecord(open.rows[0]);
+      return { deadLetter: toRecord(rows[0]), opened: rows[0].opened };
     });
+  }
+
+  /** The dead letter with this id, open or resolved, or undefined. */
+  async findById(id: string): Promise<DeadLetterRecord | undefined> {
+    const { rows } = await this.db.query<DeadLetterRow>(`SELECT ${COLUMNS} FROM dead_letters WHERE id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /**
+   * Resolves an open dead letter.
+   * @returns the resolved record, or undefined when it was not open (already resolved, or unknown).
+   */
+  async resolve(id: string, resolution: 'delivered' | 'discarded'): Promise<DeadLetterRecord | undefined> {
+    const { rows } = await this.db.query<DeadLetterRow>(
+      `UPDATE dead_letters SET resolved_at = now(), resolution = $2 WHERE id = $1 AND resolved_at IS NULL RETURNING ${COLUMNS}`,
+      [id, resolution],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** How many dead letters of the endpoint are open. */
+  async countOpen(endpointId: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM dead_letters WHERE endpoint_id = $1 AND resolved_at IS NULL',
+      [endpointId],
+    );
+    return Number(rows[0].n);
   }
 
   /** Open dead letters, oldest first, optionally of one endpoint, with their total count. */

@@ -22,17 +22,31 @@ export interface AttemptRecord {
   durationMs: number;
   statusCode: number | null;
   error: string | null;
+  responseBody: string | null;
+  retryAfterMs: number | null;
 }
 
 /** An attempt about to be stored. */
 export interface NewAttempt {
   deliveryId: string;
+  endpointId: string;
   runId: string;
   attempt: number;
   startedAt: Date;
   durationMs: number;
   statusCode?: number;
   error?: string;
+  responseBody?: string;
+  /** The delay before the next attempt, when the receiver's `Retry-After` set it. */
+  retryAfterMs?: number;
+}
+
+/** What recording a success changed beyond the delivery itself. */
+export interface SuccessEffects {
+  /** The delivery had an open dead letter, now resolved as delivered. */
+  resolvedDeadLetter: boolean;
+  /** The endpoint still has other open dead letters (a backlog to redrive). */
+  endpointBacklog: boolean;
 }
 
 /** Row shape shared with the messages repository, which creates deliveries. */
@@ -62,14 +76,26 @@ export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
   };
 }
 
-const INSERT_ATTEMPT = `INSERT INTO delivery_attempts (delivery_id, run_id, attempt, started_at, duration_ms, status_code, error)
-  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id, run_id, attempt) DO NOTHING`;
+// Parameters $1..$9 of every statement that stores an attempt.
+const INSERT_ATTEMPT = `INSERT INTO delivery_attempts
+    (delivery_id, run_id, attempt, started_at, duration_ms, status_code, error, response_body, retry_after_ms)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (delivery_id, run_id, attempt) DO NOTHING`;
 
 function attemptParams(a: NewAttempt): unknown[] {
-  return [a.deliveryId, a.runId, a.attempt, a.startedAt, a.durationMs, a.statusCode ?? null, a.error ?? null];
+  return [
+    a.deliveryId,
+    a.runId,
+    a.attempt,
+    a.startedAt,
+    a.durationMs,
+    a.statusCode ?? null,
+    a.error ?? null,
+    a.responseBody ?? null,
+    a.retryAfterMs ?? null,
+  ];
 }
 
-/** SQL for `deliveries` and `delivery_attempts`. */
+/** SQL for `deliveries` and `delivery_attempts`. Each recording is one statement: one round trip, atomic. */
 export class DeliveriesRepository {
   constructor(private readonly db: Database) {}
 
@@ -79,7 +105,7 @@ export class DeliveriesRepository {
     return rows[0] ? toDeliveryRecord(rows[0]) : undefined;
   }
 
-  /** Every attempt of the delivery, in the order they were made (across resets). */
+  /** Every attempt of the delivery, in the order they were made (across resets and retries). */
   async attemptsOf(deliveryId: string): Promise<AttemptRecord[]> {
     const { rows } = await this.db.query<{
       attempt: number;
@@ -88,9 +114,11 @@ export class DeliveriesRepository {
       duration_ms: number;
       status_code: number | null;
       error: string | null;
+      response_body: string | null;
+      retry_after_ms: number | null;
     }>(
-      `SELECT attempt, run_id, started_at, duration_ms, status_code, error FROM delivery_attempts
-       WHERE delivery_id = $1 ORDER BY started_at, id`,
+      `SELECT attempt, run_id, started_at, duration_ms, status_code, error, response_body, retry_after_ms
+       FROM delivery_attempts WHERE delivery_id = $1 ORDER BY started_at, id`,
       [deliveryId],
     );
     return rows.map((r) => ({
@@ -100,28 +128,45 @@ export class DeliveriesRepository {
       durationMs: r.duration_ms,
       statusCode: r.status_code,
       error: r.error,
+      responseBody: r.response_body,
+      retryAfterMs: r.retry_after_ms,
     }));
   }
 
-  /** Stores a failed (or not yet conclusive) attempt; storing the same attempt twice is a no-op. */
-  async recordAttempt(attempt: NewAttempt): Promise<void> {
-    await this.db.query(INSERT_ATTEMPT, attemptParams(attempt));
+  /**
+   * Stores a failed attempt and starts the endpoint's failure clock unless it runs already.
+   * @returns when the endpoint started failing (the first failure since its last success).
+   */
+  async recordFailure(attempt: NewAttempt): Promise<{ failingSince: Date | null }> {
+    const { rows } = await this.db.query<{ failing_since: Date | null }>(
+      `WITH stored AS (${INSERT_ATTEMPT}),
+            endpoint AS (UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $10 RETURNING failing_since)
+       SELECT failing_since FROM endpoint`,
+      [...attemptParams(attempt), attempt.endpointId],
+    );
+    return { failingSince: rows[0]?.failing_since ?? null };
   }
 
   /**
-   * Stores the successful attempt, marks the delivery succeeded and resolves its open dead letter (a
-   * delivery retried after dead-lettering, by `temporal workflow reset` for instance), together.
-   * @returns true when a dead letter was resolved, so its dead-letter workflow must hear of it.
+   * Stores the successful attempt, marks the delivery succeeded, resolves its open dead letter (a delivery
+   * retried after dead-lettering) and stops the endpoint's failure clock, all in one statement.
    */
-  async recordSuccess(attempt: NewAttempt): Promise<boolean> {
-    return this.db.withTransaction(async (tx) => {
-      await tx.query(INSERT_ATTEMPT, attemptParams(attempt));
-      await tx.query(`UPDATE deliveries SET status = 'succeeded', updated_at = now() WHERE id = $1`, [attempt.deliveryId]);
-      const resolved = await tx.query(
-        'UPDATE dead_letters SET resolved_at = now() WHERE delivery_id = $1 AND resolved_at IS NULL',
-        [attempt.deliveryId],
-      );
-      return (resolved.rowCount ?? 0) > 0;
-    });
+  async recordSuccess(attempt: NewAttempt): Promise<SuccessEffects> {
+    const { rows } = await this.db.query<{ resolved: boolean; backlog: boolean }>(
+      `WITH stored AS (${INSERT_ATTEMPT}),
+            delivered AS (UPDATE deliveries SET status = 'succeeded', updated_at = now() WHERE id = $1),
+            resolved AS (UPDATE dead_letters SET resolved_at = now(), resolution = 'delivered'
+                         WHERE delivery_id = $1 AND resolved_at IS NULL RETURNING id),
+            healthy AS (UPDATE endpoints SET failing_since = NULL WHERE id = $10 AND failing_since IS NOT NULL)
+       SELECT EXISTS (SELECT 1 FROM resolved) AS resolved,
+              EXISTS (SELECT 1 FROM dead_letters WHERE endpoint_id = $10 AND resolved_at IS NULL AND delivery_id <> $1) AS backlog`,
+      [...attemptParams(attempt), attempt.endpointId],
+    );
+    return { resolvedDeadLetter: rows[0].resolved, endpointBacklog: rows[0].backlog };
+  }
+
+  /** Sets a delivery's status (pending before a retry; back again when the retry could not start). */
+  async setStatus(deliveryId: string, status: DeliveryStatus): Promise<void> {
+    await this.db.query('UPDATE deliveries SET status = $2, updated_at = now() WHERE id = $1', [deliveryId, status]);
   }
 }

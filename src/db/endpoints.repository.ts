@@ -13,12 +13,21 @@ export interface EndpointRecord {
   retryPolicy: RetryPolicySettings;
   timeoutMs: number;
   disabled: boolean;
+  /** Why it was disabled: `manual`, `gone` (the receiver answered 410) or `failing` (all failed for too long). */
+  disabledReason: string | null;
+  /** Redrive dead letters automatically once a delivery to this endpoint succeeds again. */
+  autoRecover: boolean;
+  /** Time of the first failure since the last success; null while healthy. */
+  failingSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
+/** Why Hookway (or an operator) disabled an endpoint. */
+export type DisabledReason = 'manual' | 'gone' | 'failing';
+
 /** Fields a PATCH may change; absent fields stay as they are. */
-export type EndpointChanges = Partial<Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt'>>;
+export type EndpointChanges = Partial<Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince'>>;
 
 interface EndpointRow {
   id: string;
@@ -30,11 +39,15 @@ interface EndpointRow {
   retry_policy: RetryPolicySettings;
   timeout_ms: number;
   disabled: boolean;
+  disabled_reason: string | null;
+  auto_recover: boolean;
+  failing_since: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, url, description, event_types, secret, headers, retry_policy, timeout_ms, disabled, created_at, updated_at';
+const COLUMNS =
+  'id, url, description, event_types, secret, headers, retry_policy, timeout_ms, disabled, disabled_reason, auto_recover, failing_since, created_at, updated_at';
 
 function toRecord(row: EndpointRow): EndpointRecord {
   return {
@@ -47,6 +60,9 @@ function toRecord(row: EndpointRow): EndpointRecord {
     retryPolicy: row.retry_policy,
     timeoutMs: row.timeout_ms,
     disabled: row.disabled,
+    disabledReason: row.disabled_reason,
+    autoRecover: row.auto_recover,
+    failingSince: row.failing_since,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -57,10 +73,12 @@ export class EndpointsRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Stores a new endpoint. */
-  async insert(endpoint: Omit<EndpointRecord, 'createdAt' | 'updatedAt' | 'disabled'>): Promise<EndpointRecord> {
+  async insert(
+    endpoint: Omit<EndpointRecord, 'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince'>,
+  ): Promise<EndpointRecord> {
     const { rows } = await this.db.query<EndpointRow>(
-      `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
       [
         endpoint.id,
         endpoint.url,
@@ -70,6 +88,7 @@ export class EndpointsRepository {
         JSON.stringify(endpoint.headers),
         JSON.stringify(endpoint.retryPolicy),
         endpoint.timeoutMs,
+        endpoint.autoRecover,
       ],
     );
     return toRecord(rows[0]);
@@ -116,6 +135,8 @@ export class EndpointsRepository {
       retryPolicy: 'retry_policy',
       timeoutMs: 'timeout_ms',
       disabled: 'disabled',
+      disabledReason: 'disabled_reason',
+      autoRecover: 'auto_recover',
     };
     const sets: string[] = [];
     const params: unknown[] = [id];
@@ -125,12 +146,27 @@ export class EndpointsRepository {
       params.push(key === 'headers' || key === 'retryPolicy' ? JSON.stringify(value) : value);
       sets.push(`${column} = $${params.length}`);
     }
+    // Re-enabling starts the health clock afresh; an endpoint must fail for the whole period again.
+    if (changes.disabled === false) sets.push('failing_since = NULL');
     const { rows } = await this.db.query<EndpointRow>(
       `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
        WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
       params,
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /**
+   * Disables a live, enabled endpoint for `reason`.
+   * @returns true when this call disabled it (false when it was disabled or deleted already).
+   */
+  async disable(id: string, reason: DisabledReason): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE endpoints SET disabled = true, disabled_reason = $2, updated_at = now()
+       WHERE id = $1 AND deleted_at IS NULL AND NOT disabled`,
+      [id, reason],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Marks the endpoint deleted; returns false when there was no live endpoint with this id. */

@@ -12,9 +12,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const quiet = process.argv.includes('--quiet');
 const say = (line) => process.stderr.write(`${line}\n`);
 
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 20) {
-  say(`Hookway needs Node.js 20 or later; this is ${process.version}.`);
+// undici 7 needs 20.18.1; compare as numbers, part by part.
+const [major, minor, patch] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && (minor < 18 || (minor === 18 && patch < 1)))) {
+  say(`Hookway needs Node.js 20.18.1 or later; this is ${process.version}.`);
   process.exit(1);
 }
 

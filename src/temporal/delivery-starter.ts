@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { deliveryWorkflow } from '../../workflows/delivery.workflow';
 import {
@@ -14,15 +14,33 @@ export interface DeliveryMemo {
   eventType: string;
 }
 
+/** What asking for another run of a delivery did. */
+export type RestartOutcome = 'started' | 'running' | 'completed';
+
 /**
- * Starts delivery workflows. The workflow ID is the idempotency key: a start for an ID that already ran or
- * runs is a no-op, never a second delivery.
+ * Starts delivery workflows. The workflow ID is the idempotency key: a first start for an ID that already
+ * ran or runs is a no-op, and a restart only ever follows a run that did not succeed.
  */
 export class DeliveryStarter {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
   ) {}
+
+  private options(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): WorkflowStartOptions<typeof deliveryWorkflow> {
+    return {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [input],
+      typedSearchAttributes: [
+        { key: EndpointIdSearchAttribute, value: input.endpointId },
+        { key: EventTypeSearchAttribute, value: input.eventType },
+        { key: MessageIdSearchAttribute, value: input.messageId },
+      ],
+      memo: { ...memo },
+      staticSummary: `${input.eventType} → ${memo.endpointUrl}`,
+    };
+  }
 
   /**
    * Starts the delivery unless its workflow exists (running or closed).
@@ -31,22 +49,31 @@ export class DeliveryStarter {
   async start(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): Promise<boolean> {
     try {
       await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [input],
+        ...this.options(workflowId, input, memo),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: EndpointIdSearchAttribute, value: input.endpointId },
-          { key: EventTypeSearchAttribute, value: input.eventType },
-          { key: MessageIdSearchAttribute, value: input.messageId },
-        ],
-        memo: { ...memo },
-        staticSummary: `${input.eventType} → ${memo.endpointUrl}`,
       });
       return true;
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Runs a delivery again under the same workflow ID, which Temporal allows only after a run that failed,
+   * was terminated or timed out: a delivery that succeeded can never be delivered twice this way.
+   */
+  async restart(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): Promise<RestartOutcome> {
+    try {
+      await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+        ...this.options(workflowId, input, memo),
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      });
+      return 'started';
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      const { status } = await this.client.workflow.getHandle(workflowId).describe();
+      return status.name === 'RUNNING' ? 'running' : 'completed';
     }
   }
 }

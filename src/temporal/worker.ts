@@ -1,7 +1,12 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { Agent } from 'undici';
-import { createActivities } from '../../activities';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { Alerter } from '../../activities/alerts';
+import { MessagesRepository } from '../db/messages.repository';
+import { DeadLetterRetrier } from './dead-letter-retrier';
+import { DeadLetterSignals } from './dead-letter-signals';
+import { DeliveryStarter } from './delivery-starter';
 import type { HookwayConfig } from '../config';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
 import type { Database } from '../db/database';
@@ -9,6 +14,31 @@ import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import type { Logger } from '../logging/logger';
 import { installTemporalRuntime } from './runtime';
+
+/** Builds the activities' dependencies over one database, client and HTTP agent. */
+function activityDeps(deps: { config: HookwayConfig; db: Database; client: Client; http: Agent; logger: Logger }): ActivityDeps {
+  const { config, db, client, http, logger } = deps;
+  const endpoints = new EndpointsRepository(db);
+  const deliveries = new DeliveriesRepository(db);
+  const deadLetters = new DeadLettersRepository(db);
+  const deadLetterSignals = new DeadLetterSignals(client, config);
+  const starter = new DeliveryStarter(client, config.taskQueue);
+  return {
+    endpoints,
+    deliveries,
+    deadLetters,
+    deadLetterSignals,
+    deadLetterRetrier: new DeadLetterRetrier(
+      { deadLetters, deliveries, endpoints, messages: new MessagesRepository(db) },
+      starter,
+      deadLetterSignals,
+    ),
+    alerter: new Alerter({ http, logger, url: config.alertUrl, secret: config.alertSecret }),
+    http,
+    disableAfterMs: config.disableAfterMs,
+    logger,
+  };
+}
 
 /** A running worker and everything it owns; `stop()` releases all of it. */
 export interface HookwayWorker {
@@ -39,15 +69,7 @@ export async function startHookwayWorker(deps: {
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: createActivities({
-        endpoints: new EndpointsRepository(db),
-        deliveries: new DeliveriesRepository(db),
-        deadLetters: new DeadLettersRepository(db),
-        http,
-        temporal: client,
-        taskQueue: config.taskQueue,
-        logger: logger.child({ component: 'activities' }),
-      }),
+      activities: createActivities(activityDeps({ config, db, client, http, logger: logger.child({ component: 'activities' }) })),
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     });
     const done = worker.run().finally(async () => {

@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
+import { ConflictError, DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import type { Logger } from '../../logging/logger';
 import { RequestBodyError } from './json-body';
 
@@ -15,6 +15,9 @@ function describe(exception: unknown): { status: number; body: ApiErrorBody } {
   }
   if (exception instanceof NotFoundError) {
     return { status: 404, body: { error: { code: `${exception.resource}_not_found`, message: exception.message } } };
+  }
+  if (exception instanceof ConflictError) {
+    return { status: 409, body: { error: { code: exception.code, message: exception.message } } };
   }
   if (exception instanceof DependencyUnavailableError) {
     return { status: 503, body: { error: { code: `${exception.dependency}_unavailable`, message: exception.message } } };

@@ -1,9 +1,31 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+
+/**
+ * The field may be left out, but when present it is validated, `null` included. (`@IsOptional` would let
+ * `null` through to a NOT NULL column.)
+ */
+export const Optional = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** Event type names: letters, digits and `_ . : -`, as receivers route on them. */
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
-/** Caller-chosen message ids and idempotency keys: the same characters, so they fit workflow IDs and headers. */
-export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
+
+/** A list of 1 to 100 event type names. */
+export const EventTypeList = (): PropertyDecorator =>
+  applyDecorators(
+    IsArray(),
+    ArrayMinSize(1, { message: 'eventTypes must name at least one type; leave it out (or null on PATCH) to receive all' }),
+    ArrayMaxSize(100),
+    IsString({ each: true }),
+    Matches(EVENT_TYPE_PATTERN, { each: true, message: 'eventTypes entries must match [A-Za-z0-9_.:-]{1,256}' }),
+  );
+/**
+ * Caller-chosen message ids: the same characters, at most 200 so the workflow ID built from one stays within
+ * the 255 characters Temporal's SQL persistence stores.
+ */
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
+/** `Idempotency-Key` header values. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
 
 // Hookway sets these itself; letting an endpoint override them would break signing or framing.
 const RESERVED_HEADERS = new Set([

@@ -7,6 +7,8 @@ import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
 import { MessagesRepository } from '../../db/messages.repository';
 import type { Logger } from '../../logging/logger';
+import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
+import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { CONFIG, DATABASE, LOGGER, TEMPORAL_CLIENT } from './tokens';
 
@@ -24,16 +26,26 @@ export interface ApiDeps {
 export class CoreModule {
   /** Binds the entry point's resources to their injection tokens. */
   static forRoot(deps: ApiDeps): DynamicModule {
+    const repositories = {
+      endpoints: new EndpointsRepository(deps.db),
+      messages: new MessagesRepository(deps.db),
+      deliveries: new DeliveriesRepository(deps.db),
+      deadLetters: new DeadLettersRepository(deps.db),
+    };
+    const starter = new DeliveryStarter(deps.client, deps.config.taskQueue);
+    const signals = new DeadLetterSignals(deps.client, deps.config);
     const providers = [
       { provide: CONFIG, useValue: deps.config },
       { provide: DATABASE, useValue: deps.db },
       { provide: TEMPORAL_CLIENT, useValue: deps.client },
       { provide: LOGGER, useValue: deps.logger },
-      { provide: EndpointsRepository, useValue: new EndpointsRepository(deps.db) },
-      { provide: MessagesRepository, useValue: new MessagesRepository(deps.db) },
-      { provide: DeliveriesRepository, useValue: new DeliveriesRepository(deps.db) },
-      { provide: DeadLettersRepository, useValue: new DeadLettersRepository(deps.db) },
-      { provide: DeliveryStarter, useValue: new DeliveryStarter(deps.client, deps.config.taskQueue) },
+      { provide: EndpointsRepository, useValue: repositories.endpoints },
+      { provide: MessagesRepository, useValue: repositories.messages },
+      { provide: DeliveriesRepository, useValue: repositories.deliveries },
+      { provide: DeadLettersRepository, useValue: repositories.deadLetters },
+      { provide: DeliveryStarter, useValue: starter },
+      { provide: DeadLetterSignals, useValue: signals },
+      { provide: DeadLetterRetrier, useValue: new DeadLetterRetrier(repositories, starter, signals) },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

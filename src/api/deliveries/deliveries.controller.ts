@@ -15,7 +15,15 @@ export interface DeliveryView {
   createdAt: string;
   updatedAt: string;
   temporalUiUrl: string;
-  attempts: { attempt: number; startedAt: string; durationMs: number; statusCode?: number; error?: string }[];
+  attempts: {
+    attempt: number;
+    startedAt: string;
+    durationMs: number;
+    statusCode?: number;
+    error?: string;
+    responseBody?: string;
+    retryAfterMs?: number;
+  }[];
 }
 
 /** `/v1/deliveries`: one message to one endpoint, attempt by attempt. */
@@ -49,6 +57,8 @@ export class DeliveriesController {
         durationMs: a.durationMs,
         ...(a.statusCode !== null ? { statusCode: a.statusCode } : {}),
         ...(a.error !== null ? { error: a.error } : {}),
+        ...(a.responseBody ? { responseBody: a.responseBody } : {}),
+        ...(a.retryAfterMs !== null ? { retryAfterMs: a.retryAfterMs } : {}),
       })),
     };
   }

@@ -11,6 +11,11 @@ export interface EndpointView {
   retryPolicy: RetryPolicySettings;
   timeoutMs: number;
   disabled: boolean;
+  /** `manual`, `gone` (the receiver answered 410) or `failing` (every delivery failed for too long). */
+  disabledReason: string | null;
+  autoRecover: boolean;
+  /** First failure since the last success; null while healthy. */
+  failingSince: string | null;
   createdAt: string;
   updatedAt: string;
   secret?: string;
@@ -27,6 +32,9 @@ export function toEndpointView(endpoint: EndpointRecord, withSecret = false): En
     retryPolicy: endpoint.retryPolicy,
     timeoutMs: endpoint.timeoutMs,
     disabled: endpoint.disabled,
+    disabledReason: endpoint.disabledReason,
+    autoRecover: endpoint.autoRecover,
+    failingSince: endpoint.failingSince?.toISOString() ?? null,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
     ...(withSecret ? { secret: endpoint.secret } : {}),

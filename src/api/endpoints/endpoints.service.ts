@@ -40,6 +40,7 @@ export class EndpointsService {
       headers: normaliseHeaders(dto.headers),
       retryPolicy: mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
       timeoutMs: dto.timeoutMs ?? this.config.defaultTimeoutMs,
+      autoRecover: dto.autoRecover ?? true,
     });
   }
 
@@ -61,12 +62,16 @@ export class EndpointsService {
     const changes: EndpointChanges = {};
     if (dto.url !== undefined) changes.url = dto.url;
     if (dto.description !== undefined) changes.description = dto.description;
-    if (dto.eventTypes !== undefined) changes.eventTypes = [...new Set(dto.eventTypes)];
+    if (dto.eventTypes !== undefined) changes.eventTypes = dto.eventTypes === null ? null : [...new Set(dto.eventTypes)];
     if (dto.secret !== undefined) changes.secret = dto.secret;
     if (dto.headers !== undefined) changes.headers = normaliseHeaders(dto.headers);
     if (dto.retryPolicy !== undefined) changes.retryPolicy = mergeRetryPolicy(current.retryPolicy, dto.retryPolicy);
     if (dto.timeoutMs !== undefined) changes.timeoutMs = dto.timeoutMs;
-    if (dto.disabled !== undefined) changes.disabled = dto.disabled;
+    if (dto.autoRecover !== undefined) changes.autoRecover = dto.autoRecover;
+    if (dto.disabled !== undefined) {
+      changes.disabled = dto.disabled;
+      changes.disabledReason = dto.disabled ? 'manual' : null;
+    }
     const updated = await this.endpoints.update(id, changes);
     if (!updated) throw new NotFoundError('endpoint', id);
     return updated;

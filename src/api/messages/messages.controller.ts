@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InvalidFieldError } from '../../domain/errors';
-import { CLIENT_ID_PATTERN } from '../common/validators';
+import { IDEMPOTENCY_KEY_PATTERN } from '../common/validators';
 import { CreateMessageDto } from './dto/create-message.dto';
 import { toMessageView, type MessageView } from './message.view';
 import { MessagesService } from './messages.service';
@@ -18,7 +18,7 @@ export class MessagesController {
   @ApiOperation({ summary: 'Send a message; 202 means every delivery is durably scheduled.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeats with the same key return the first message.' })
   async publish(@Body() dto: CreateMessageDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<MessageView> {
-    if (idempotencyKey !== undefined && !CLIENT_ID_PATTERN.test(idempotencyKey)) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
       throw new InvalidFieldError('Idempotency-Key', 'Idempotency-Key header must match [A-Za-z0-9_.:-]{1,256}');
     }
     const { message, deliveries } = await this.messages.publish(dto, idempotencyKey);

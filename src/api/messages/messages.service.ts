@@ -5,6 +5,7 @@ import type { DeliveryRecord } from '../../db/deliveries.repository';
 import { DependencyUnavailableError, NotFoundError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
+import { deliveryInputFor } from '../../temporal/delivery-input';
 import type { CreateMessageDto } from './dto/create-message.dto';
 
 /** Accepts messages and hands their deliveries to Temporal. */
@@ -53,21 +54,8 @@ export class MessagesService {
     const endpoint = known ?? (await this.endpoints.findById(delivery.endpointId));
     // An endpoint deleted between two posts of the same message gets nothing new.
     if (!endpoint) return;
-    const { message } = accepted;
-    await this.starter.start(
-      delivery.workflowId,
-      {
-        deliveryId: delivery.id,
-        messageId: message.id,
-        endpointId: endpoint.id,
-        eventType: message.eventType,
-        messageTimestamp: message.createdAt.toISOString(),
-        payload: message.payload,
-        retryPolicy: endpoint.retryPolicy,
-        timeoutMs: endpoint.timeoutMs,
-      },
-      { endpointUrl: endpoint.url, eventType: message.eventType },
-    );
+    const { input, memo } = deliveryInputFor(accepted.message, delivery, endpoint);
+    await this.starter.start(delivery.workflowId, input, memo);
   }
 
   /** The message with its deliveries, or NotFoundError. */

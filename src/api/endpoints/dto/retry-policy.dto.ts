@@ -1,31 +1,32 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { Optional } from '../../common/validators';
 
 /** Per-endpoint retry schedule; absent fields take the server defaults. */
 export class RetryPolicyDto {
   @ApiPropertyOptional({ description: 'Attempts in all, the first included.', default: 6, minimum: 1, maximum: 100 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100)
   maxAttempts?: number;
 
   @ApiPropertyOptional({ description: 'Delay before the first retry (ms).', default: 60000, minimum: 1 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(86_400_000)
   initialIntervalMs?: number;
 
   @ApiPropertyOptional({ description: 'Each delay is the previous one times this.', default: 2, minimum: 1 })
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(1)
   @Max(100)
   backoffCoefficient?: number;
 
   @ApiPropertyOptional({ description: 'Longest single delay (ms).', default: 3600000, minimum: 1 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(7 * 86_400_000)

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
-import { CLIENT_ID_PATTERN, EVENT_TYPE_PATTERN, IsStorableJsonObject } from '../../common/validators';
+import { IsString, Matches } from 'class-validator';
+import { EVENT_TYPE_PATTERN, IsStorableJsonObject, MESSAGE_ID_PATTERN, Optional } from '../../common/validators';
 
 /** Body of `POST /v1/messages`. */
 export class CreateMessageDto {
@@ -17,8 +17,8 @@ export class CreateMessageDto {
     description: 'Your id for this message; it becomes the `webhook-id`. Posting the same id again is a no-op.',
     example: 'evt_2024_0001',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(CLIENT_ID_PATTERN, { message: 'id must match [A-Za-z0-9_.:-]{1,256}' })
+  @Matches(MESSAGE_ID_PATTERN, { message: 'id must match [A-Za-z0-9_.:-]{1,200}' })
   id?: string;
 }

@@ -1,0 +1,23 @@
+import type { Dispatcher } from 'undici';
+import type { DeadLettersRepository } from '../src/db/dead-letters.repository';
+import type { DeliveriesRepository } from '../src/db/deliveries.repository';
+import type { EndpointsRepository } from '../src/db/endpoints.repository';
+import type { Logger } from '../src/logging/logger';
+import type { DeadLetterRetrier } from '../src/temporal/dead-letter-retrier';
+import type { DeadLetterSignals } from '../src/temporal/dead-letter-signals';
+import type { Alerter } from './alerts';
+
+/** What the activities need from the outside world; the worker builds one and owns its resources. */
+export interface ActivityDeps {
+  endpoints: EndpointsRepository;
+  deliveries: DeliveriesRepository;
+  deadLetters: DeadLettersRepository;
+  deadLetterSignals: DeadLetterSignals;
+  deadLetterRetrier: DeadLetterRetrier;
+  alerter: Alerter;
+  /** undici dispatcher with keep-alive pools per origin. */
+  http: Dispatcher;
+  /** An endpoint whose deliveries all failed for this long is disabled. */
+  disableAfterMs: number;
+  logger: Logger;
+}

@@ -1,0 +1,113 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { DeliveryRetryPolicy } from '../workflows/definitions';
+import {
+  ENDPOINT_GONE_FAILURE_TYPE,
+  type AttemptFailureDetails,
+  type AttemptSuccess,
+  type DeliveryInput,
+} from '../workflows/definitions';
+import type { ActivityDeps } from './deps';
+import { classifyAttempt, type AttemptVerdict } from './classify-attempt';
+import { postWebhook } from './http-attempt';
+import { buildWebhookRequest } from './webhook-request';
+
+// Auto-recovery asks an endpoint's dead-letter workflow to redrive at most this often per worker.
+const AUTO_REDRIVE_EVERY_MS = 30_000;
+
+function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attempt: number): ApplicationFailure {
+  const details: AttemptFailureDetails = { attempt, reason: verdict.reason, statusCode: verdict.statusCode };
+  return ApplicationFailure.create({
+    message: verdict.message,
+    type: verdict.reason,
+    nonRetryable: verdict.kind === 'permanent',
+    details: [details],
+    nextRetryDelay: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
+  });
+}
+
+/**
+ * The HTTP activity: one signed attempt of a delivery, classified. Resolves on 2xx; otherwise throws an
+ * ApplicationFailure whose `type` is the reason code: retryable ones follow the retry policy (or the
+ * receiver's `Retry-After`), permanent ones dead-letter at once.
+ */
+export function createSendWebhook(deps: ActivityDeps) {
+  const lastRedrive = new Map<string, number>();
+
+  const afterSuccess = async (endpointId: string, deliveryId: string, autoRecover: boolean, effects: { resolvedDeadLetter: boolean; endpointBacklog: boolean }) => {
+    if (effects.resolvedDeadLetter) await deps.deadLetterSignals.resolved(endpointId, deliveryId);
+    const now = Date.now();
+    if (effects.endpointBacklog && autoRecover && now - (lastRedrive.get(endpointId) ?? 0) > AUTO_REDRIVE_EVERY_MS) {
+      lastRedrive.set(endpointId, now);
+      await deps.deadLetterSignals.redrive(endpointId, { automatic: true });
+    }
+  };
+
+  const disable = async (endpointId: string, reason: 'gone' | 'failing', message: string): Promise<void> => {
+    if (!(await deps.endpoints.disable(endpointId, reason))) return;
+    await deps.alerter
+      .send({ id: `alert_disabled_${endpointId}_${Date.now()}`, kind: 'endpoint_disabled', endpointId, message })
+      .catch((error: unknown) => deps.logger.warn({ err: error, endpointId }, 'endpoint-disabled alert not delivered'));
+  };
+
+  return async function sendWebhook(input: DeliveryInput): Promise<AttemptSuccess> {
+    const info = Context.current().info;
+    const runId = info.workflowExecution?.runId ?? 'standalone';
+    const log = deps.logger.child({
+      messageId: input.messageId,
+      endpointId: input.endpointId,
+      workflowId: info.workflowExecution?.workflowId,
+      attempt: info.attempt,
+    });
+    const endpoint = await deps.endpoints.findById(input.endpointId);
+    if (!endpoint) {
+      const details: AttemptFailureDetails = { attempt: info.attempt, reason: ENDPOINT_GONE_FAILURE_TYPE };
+      throw ApplicationFailure.nonRetryable(`endpoint ${input.endpointId} was deleted`, ENDPOINT_GONE_FAILURE_TYPE, details);
+    }
+    const { headers, body } = buildWebhookRequest(input, endpoint, Math.floor(Date.now() / 1000));
+    // The deadline fixed when the delivery started, so it always fits the activity's own timeout.
+    const result = await postWebhook(deps.http, endpoint.url, headers, body, input.timeoutMs);
+    const policy: DeliveryRetryPolicy = input.retryPolicy;
+    const verdict = classifyAttempt(result, policy, info.attempt, Date.now());
+    const attempt = {
+      deliveryId: input.deliveryId,
+      endpointId: input.endpointId,
+      runId,
+      attempt: info.attempt,
+      startedAt: result.startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      responseBody: result.responseBody,
+    };
+
+    if (verdict.kind === 'success') {
+      let recorded = true;
+      try {
+        await afterSuccess(endpoint.id, input.deliveryId, endpoint.autoRecover, await deps.deliveries.recordSuccess(attempt));
+      } catch (error) {
+        recorded = false;
+        log.warn({ err: error }, 'delivered, but the record did not complete; the workflow will retry it');
+      }
+      log.info({ statusCode: verdict.statusCode, durationMs: result.durationMs }, 'delivered');
+      return { attempt: info.attempt, statusCode: verdict.statusCode, durationMs: result.durationMs, recorded, startedAt: result.startedAt.toISOString() };
+    }
+
+    const retryNote = verdict.kind === 'retryable' && verdict.retryAfterMs !== undefined ? ` (next attempt in ${verdict.retryAfterMs} ms, as Retry-After asked)` : '';
+    try {
+      const { failingSince } = await deps.deliveries.recordFailure({
+        ...attempt,
+        error: `${verdict.reason}: ${verdict.message}${retryNote}`,
+        retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
+      });
+      if (failingSince && Date.now() - failingSince.getTime() > deps.disableAfterMs) {
+        await disable(endpoint.id, 'failing', `endpoint ${endpoint.id} disabled: every delivery failed since ${failingSince.toISOString()}`);
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'attempt failed and PostgreSQL did not take its record');
+    }
+    if (verdict.kind === 'permanent' && verdict.statusCode === 410) {
+      await disable(endpoint.id, 'gone', `endpoint ${endpoint.id} disabled: the receiver answered 410 Gone`);
+    }
+    log.info({ reason: verdict.reason, kind: verdict.kind, durationMs: result.durationMs }, 'attempt failed');
+    throw failureFor(verdict, info.attempt);
+  };
+}

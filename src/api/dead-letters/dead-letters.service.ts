@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DeadLettersRepository, type DeadLetterRecord } from '../../db/dead-letters.repository';
+import { EndpointsRepository } from '../../db/endpoints.repository';
+import { ConflictError, DependencyUnavailableError, NotFoundError } from '../../domain/errors';
+import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
+import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
+
+/** Operator actions on dead letters: list, retry one, redrive an endpoint's, discard. */
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    private readonly deadLetters: DeadLettersRepository,
+    private readonly endpoints: EndpointsRepository,
+    private readonly retrier: DeadLetterRetrier,
+    private readonly signals: DeadLetterSignals,
+  ) {}
+
+  /** Open dead letters, oldest first. */
+  list(filter: { endpointId?: string; limit: number; offset: number }): Promise<{ items: DeadLetterRecord[]; total: number }> {
+    return this.deadLetters.listOpen(filter);
+  }
+
+  /** Runs the dead letter's delivery again now. */
+  async retry(id: string): Promise<{ id: string; status: 'started' | 'running' }> {
+    return { id, status: await this.retrier.retry(id) };
+  }
+
+  /**
+   * Redrives every open dead letter of the endpoint through its dead-letter workflow, oldest first and
+   * paced. @returns how many were open when asked.
+   */
+  async redrive(endpointId: string): Promise<{ count: number }> {
+    if (!(await this.endpoints.findById(endpointId))) throw new NotFoundError('endpoint', endpointId);
+    const count = await this.deadLetters.countOpen(endpointId);
+    if (count > 0) {
+      try {
+        await this.signals.redrive(endpointId, { automatic: false });
+      } catch (error) {
+        throw new DependencyUnavailableError('temporal', error);
+      }
+    }
+    return { count };
+  }
+
+  /** Drops a dead letter without delivering it. */
+  async discard(id: string): Promise<void> {
+    const resolved = await this.deadLetters.resolve(id, 'discarded');
+    if (!resolved) {
+      const existing = await this.deadLetters.findById(id);
+      if (!existing) throw new NotFoundError('dead_letter', id);
+      throw new ConflictError('dead_letter_resolved', `dead letter ${id} was ${existing.resolution} already`);
+    }
+    await this.signals.resolved(resolved.endpointId, resolved.deliveryId);
+  }
+}

@@ -1,0 +1,30 @@
+import type { DeliveryInput } from '../../workflows/definitions';
+import type { DeliveryRecord } from '../db/deliveries.repository';
+import type { EndpointRecord } from '../db/endpoints.repository';
+import type { MessageRecord } from '../db/messages.repository';
+import type { DeliveryMemo } from './delivery-starter';
+
+/**
+ * The input and memo of a delivery's workflow, from the stored message, delivery and endpoint. The retry
+ * policy and timeout are the endpoint's at the time the workflow starts; the secret is not included (the
+ * activity reads it, so it never enters workflow history).
+ */
+export function deliveryInputFor(
+  message: MessageRecord,
+  delivery: Pick<DeliveryRecord, 'id'>,
+  endpoint: EndpointRecord,
+): { input: DeliveryInput; memo: DeliveryMemo } {
+  return {
+    input: {
+      deliveryId: delivery.id,
+      messageId: message.id,
+      endpointId: endpoint.id,
+      eventType: message.eventType,
+      messageTimestamp: message.createdAt.toISOString(),
+      payload: message.payload,
+      retryPolicy: endpoint.retryPolicy,
+      timeoutMs: endpoint.timeoutMs,
+    },
+    memo: { endpointUrl: endpoint.url, eventType: message.eventType },
+  };
+}
