@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import type { DeliveryView } from '../../src/api/deliveries/deliveries.controller';
+import type { EndpointView } from '../../src/api/endpoints/endpoint.view';
+import type { MessageView } from '../../src/api/messages/message.view';
+import { eventually } from './eventually';
+import type { TestHookway } from './test-hookway';
+
+/** Retry schedules fast enough for tests: 100 ms between attempts. */
+export function fastRetries(maxAttempts: number): Record<string, number> {
+  return { maxAttempts, initialIntervalMs: 100, backoffCoefficient: 1, maxIntervalMs: 100 };
+}
+
+/** The steps most tests repeat, against one running Hookway. */
+export class Scenario {
+  constructor(private readonly hookway: TestHookway) {}
+
+  /** Registers an endpoint and returns it (secret included). */
+  async endpoint(body: Record<string, unknown>): Promise<EndpointView> {
+    const response = await this.hookway.api<EndpointView>('POST', '/v1/endpoints', body);
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    return response.body;
+  }
+
+  /** Posts a message and returns the accepted message. */
+  async send(eventType: string, payload: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<MessageView> {
+    const response = await this.hookway.api<MessageView>('POST', '/v1/messages', { eventType, payload, ...extra });
+    assert.equal(response.status, 202, JSON.stringify(response.body));
+    return response.body;
+  }
+
+  /** The delivery, as the API shows it. */
+  async delivery(id: string): Promise<DeliveryView> {
+    const response = await this.hookway.api<DeliveryView>('GET', `/v1/deliveries/${id}`);
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    return response.body;
+  }
+
+  /** Waits until the message's only delivery reaches `status`, and returns it. */
+  async settled(message: MessageView, status: DeliveryView['status'], timeoutMs = 30_000): Promise<DeliveryView> {
+    return eventually(() => this.delivery(message.deliveries[0].id), (d) => d.status === status, timeoutMs);
+  }
+}
