@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { DeadLettersRepository } from '../src/db/dead-letters.repository';
 import type { DeliveriesRepository } from '../src/db/deliveries.repository';
 import type { EndpointsRepository } from '../src/db/endpoints.repository';
+import type { ThrottlesRepository } from '../src/db/throttles.repository';
 import type { Logger } from '../src/logging/logger';
 import type { DeadLetterRetrier } from '../src/temporal/dead-letter-retrier';
 import type { DeadLetterSignals } from '../src/temporal/dead-letter-signals';
@@ -12,6 +13,7 @@ export interface ActivityDeps {
   endpoints: EndpointsRepository;
   deliveries: DeliveriesRepository;
   deadLetters: DeadLettersRepository;
+  throttles: ThrottlesRepository;
   deadLetterSignals: DeadLetterSignals;
   deadLetterRetrier: DeadLetterRetrier;
   alerter: Alerter;

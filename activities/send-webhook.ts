@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DeliveryRetryPolicy } from '../workflows/definitions';
 import {
   ENDPOINT_GONE_FAILURE_TYPE,
+  RATE_LIMITED_FAILURE_TYPE,
   type AttemptFailureDetails,
   type AttemptSuccess,
   type DeliveryInput,
@@ -13,6 +14,9 @@ import { buildWebhookRequest } from './webhook-request';
 
 // Auto-recovery asks an endpoint's dead-letter workflow to redrive at most this often per worker.
 const AUTO_REDRIVE_EVERY_MS = 30_000;
+// A rate-limit slot closer than this is waited for here; a later one is waited for by the workflow, on a
+// timer, so a throttled endpoint cannot fill the worker's activity slots and stall the others.
+const MAX_INLINE_WAIT_MS = 1_000;
 
 function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attempt: number): ApplicationFailure {
   const details: AttemptFailureDetails = { attempt, reason: verdict.reason, statusCode: verdict.statusCode };
@@ -51,28 +55,40 @@ export function createSendWebhook(deps: ActivityDeps) {
 
   return async function sendWebhook(input: DeliveryInput): Promise<AttemptSuccess> {
     const info = Context.current().info;
+    const attemptNumber = (input.attemptOffset ?? 0) + info.attempt;
     const runId = info.workflowExecution?.runId ?? 'standalone';
     const log = deps.logger.child({
       messageId: input.messageId,
       endpointId: input.endpointId,
       workflowId: info.workflowExecution?.workflowId,
-      attempt: info.attempt,
+      attempt: attemptNumber,
     });
     const endpoint = await deps.endpoints.findById(input.endpointId);
     if (!endpoint) {
-      const details: AttemptFailureDetails = { attempt: info.attempt, reason: ENDPOINT_GONE_FAILURE_TYPE };
+      const details: AttemptFailureDetails = { attempt: attemptNumber, reason: ENDPOINT_GONE_FAILURE_TYPE };
       throw ApplicationFailure.nonRetryable(`endpoint ${input.endpointId} was deleted`, ENDPOINT_GONE_FAILURE_TYPE, details);
+    }
+    const rate = endpoint.currentRate ?? endpoint.rateLimitPerSecond;
+    if (rate !== null) {
+      const reserved = input.reservedSlotAt !== undefined && info.attempt === 1;
+      const waitMs = reserved ? Math.max(0, (input.reservedSlotAt ?? 0) - Date.now()) : await deps.throttles.reserve(endpoint.id, rate);
+      if (waitMs > MAX_INLINE_WAIT_MS) {
+        const slotAt = Date.now() + waitMs;
+        const details: AttemptFailureDetails = { attempt: attemptNumber, reason: RATE_LIMITED_FAILURE_TYPE, waitMs, slotAt };
+        throw ApplicationFailure.nonRetryable(`waiting ${waitMs} ms for the endpoint's rate limit`, RATE_LIMITED_FAILURE_TYPE, details);
+      }
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
     const { headers, body } = buildWebhookRequest(input, endpoint, Math.floor(Date.now() / 1000));
     // The deadline fixed when the delivery started, so it always fits the activity's own timeout.
     const result = await postWebhook(deps.http, endpoint.url, headers, body, input.timeoutMs);
     const policy: DeliveryRetryPolicy = input.retryPolicy;
-    const verdict = classifyAttempt(result, policy, info.attempt, Date.now());
+    const verdict = classifyAttempt(result, policy, attemptNumber, Date.now());
     const attempt = {
       deliveryId: input.deliveryId,
       endpointId: input.endpointId,
       runId,
-      attempt: info.attempt,
+      attempt: attemptNumber,
       startedAt: result.startedAt,
       durationMs: result.durationMs,
       statusCode: result.statusCode,
@@ -82,13 +98,16 @@ export function createSendWebhook(deps: ActivityDeps) {
     if (verdict.kind === 'success') {
       let recorded = true;
       try {
+        if (endpoint.currentRate !== null && endpoint.currentRate < (endpoint.rateLimitPerSecond ?? Infinity)) {
+          await deps.throttles.recover(endpoint.id, endpoint.rateLimitPerSecond);
+        }
         await afterSuccess(endpoint.id, input.deliveryId, endpoint.autoRecover, await deps.deliveries.recordSuccess(attempt));
       } catch (error) {
         recorded = false;
         log.warn({ err: error }, 'delivered, but the record did not complete; the workflow will retry it');
       }
       log.info({ statusCode: verdict.statusCode, durationMs: result.durationMs }, 'delivered');
-      return { attempt: info.attempt, statusCode: verdict.statusCode, durationMs: result.durationMs, recorded, startedAt: result.startedAt.toISOString() };
+      return { attempt: attemptNumber, statusCode: verdict.statusCode, durationMs: result.durationMs, recorded, startedAt: result.startedAt.toISOString() };
     }
 
     const retryNote = verdict.kind === 'retryable' && verdict.retryAfterMs !== undefined ? ` (next attempt in ${verdict.retryAfterMs} ms, as Retry-After asked)` : '';
@@ -104,10 +123,15 @@ export function createSendWebhook(deps: ActivityDeps) {
     } catch (error) {
       log.warn({ err: error }, 'attempt failed and PostgreSQL did not take its record');
     }
+    if (verdict.statusCode === 429) {
+      await deps.throttles
+        .slowDown(endpoint.id, endpoint.rateLimitPerSecond)
+        .catch((error: unknown) => log.warn({ err: error }, 'could not slow the endpoint down'));
+    }
     if (verdict.kind === 'permanent' && verdict.statusCode === 410) {
       await disable(endpoint.id, 'gone', `endpoint ${endpoint.id} disabled: the receiver answered 410 Gone`);
     }
     log.info({ reason: verdict.reason, kind: verdict.kind, durationMs: result.durationMs }, 'attempt failed');
-    throw failureFor(verdict, info.attempt);
+    throw failureFor(verdict, attemptNumber);
   };
 }

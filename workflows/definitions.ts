@@ -24,6 +24,10 @@ export interface DeliveryInput {
   payload: Record<string, unknown>;
   retryPolicy: DeliveryRetryPolicy;
   timeoutMs: number;
+  /** Attempts made by earlier activity executions of this run (a rate-limit pause starts a new one). */
+  attemptOffset?: number;
+  /** A rate-limit slot reserved earlier (epoch ms): the first attempt waits for it instead of reserving. */
+  reservedSlotAt?: number;
 }
 
 /** What one successful HTTP attempt reports back to the workflow. */
@@ -41,6 +45,9 @@ export interface AttemptFailureDetails {
   attempt: number;
   reason: string;
   statusCode?: number;
+  /** With reason `rate_limited`: when the reserved slot comes (epoch ms) and how long until then. */
+  slotAt?: number;
+  waitMs?: number;
 }
 
 /** How a delivery workflow ended, when it ended well. */
@@ -123,6 +130,8 @@ export const HOOKWAY_SEARCH_ATTRIBUTES = [
 
 /** ApplicationFailure type of a delivery workflow that ended in the dead-letter queue. */
 export const DEAD_LETTERED_FAILURE_TYPE = 'DeliveryDeadLettered';
+/** ApplicationFailure type of an attempt that must wait for its endpoint's rate limit (no request made). */
+export const RATE_LIMITED_FAILURE_TYPE = 'rate_limited';
 /** ApplicationFailure type of an attempt whose endpoint was deleted meanwhile. */
 export const ENDPOINT_GONE_FAILURE_TYPE = 'endpoint_deleted';
 

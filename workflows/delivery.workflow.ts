@@ -2,11 +2,13 @@ import {
   ActivityFailure,
   ApplicationFailure,
   proxyActivities,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
   DEAD_LETTERED_FAILURE_TYPE,
+  RATE_LIMITED_FAILURE_TYPE,
   type AttemptFailureDetails,
   type DeliveryInput,
   type DeliveryResult,
@@ -18,6 +20,8 @@ type Activities = ReturnType<typeof createActivities>;
 // The HTTP deadline is enforced inside the activity; this margin only covers loading the endpoint and
 // recording the attempt, so a stuck worker is noticed and the attempt retried elsewhere.
 const ACTIVITY_OVERHEAD_MS = 10_000;
+// Timers and task dispatch add latency; waking this much before a rate-limit slot keeps the send on time.
+const SLOT_WAKE_EARLY_MS = 750;
 
 // Bookkeeping must eventually happen even through a long PostgreSQL outage, so it retries without limit.
 const bookkeeping = proxyActivities<Activities>({
@@ -48,35 +52,50 @@ function attemptDetails(failure: ActivityFailure): AttemptFailureDetails {
 
 /**
  * Delivers one message to one endpoint. The HTTP attempt runs as an activity under the endpoint's retry
- * policy; when the attempts run out the delivery is dead-lettered and the workflow fails, so it shows as
- * Failed in the Web UI and `temporal workflow reset` can run it again.
+ * policy; when the attempts run out (or one fails permanently) the delivery is dead-lettered and the
+ * workflow fails, so it shows as Failed in the Web UI and `temporal workflow reset` can run it again.
  */
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
-  const { sendWebhook } = httpActivities(input.retryPolicy, input.timeoutMs);
-  try {
-    const success = await sendWebhook(input);
-    if (!success.recorded) {
-      await bookkeeping.recordSuccess({ deliveryId: input.deliveryId, endpointId: input.endpointId }, workflowInfo().runId, success);
+  const policy = input.retryPolicy;
+  let made = 0;
+  let reservedSlotAt: number | undefined;
+  for (;;) {
+    // Each pass is one activity execution under Temporal's retry policy, with the attempts left.
+    const { sendWebhook } = httpActivities({ ...policy, maxAttempts: policy.maxAttempts - made }, input.timeoutMs);
+    try {
+      const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt });
+      if (!success.recorded) {
+        await bookkeeping.recordSuccess({ deliveryId: input.deliveryId, endpointId: input.endpointId }, workflowInfo().runId, success);
+      }
+      return { status: 'succeeded', attempts: success.attempt, statusCode: success.statusCode };
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      const details = attemptDetails(error);
+      if (details.reason === RATE_LIMITED_FAILURE_TYPE && details.waitMs !== undefined && details.slotAt !== undefined) {
+        // The endpoint's rate limit reserved a slot further out than an activity should wait: wait here,
+        // on a durable timer that holds no worker slot, and wake a little early so the activity can send
+        // exactly in its slot. No request was made.
+        made = details.attempt - 1;
+        reservedSlotAt = details.slotAt;
+        await sleep(Math.max(0, details.waitMs - SLOT_WAKE_EARLY_MS));
+        continue;
+      }
+      const message = error.cause?.message ?? error.message;
+      await bookkeeping.deadLetter({
+        deliveryId: input.deliveryId,
+        messageId: input.messageId,
+        endpointId: input.endpointId,
+        workflowId: workflowInfo().workflowId,
+        error: message,
+        attempts: details.attempt,
+      });
+      throw ApplicationFailure.create({
+        type: DEAD_LETTERED_FAILURE_TYPE,
+        message: `dead-lettered after ${details.attempt} attempt(s): ${details.reason}: ${message}`,
+        nonRetryable: true,
+        details: [details],
+        cause: error,
+      });
     }
-    return { status: 'succeeded', attempts: success.attempt, statusCode: success.statusCode };
-  } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
-    const details = attemptDetails(error);
-    const message = error.cause?.message ?? error.message;
-    await bookkeeping.deadLetter({
-      deliveryId: input.deliveryId,
-      messageId: input.messageId,
-      endpointId: input.endpointId,
-      workflowId: workflowInfo().workflowId,
-      error: message,
-      attempts: details.attempt,
-    });
-    throw ApplicationFailure.create({
-      type: DEAD_LETTERED_FAILURE_TYPE,
-      message: `dead-lettered after ${details.attempt} attempt(s): ${details.reason}: ${message}`,
-      nonRetryable: true,
-      details: [details],
-      cause: error,
-    });
   }
 }

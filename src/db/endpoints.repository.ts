@@ -19,6 +19,10 @@ export interface EndpointRecord {
   autoRecover: boolean;
   /** Time of the first failure since the last success; null while healthy. */
   failingSince: Date | null;
+  /** Fixed limit across all workers, requests per second; null for none. */
+  rateLimitPerSecond: number | null;
+  /** The rate the endpoint gets right now (its limit, or lower after 429s); null when unpaced. */
+  currentRate: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,7 +31,7 @@ export interface EndpointRecord {
 export type DisabledReason = 'manual' | 'gone' | 'failing';
 
 /** Fields a PATCH may change; absent fields stay as they are. */
-export type EndpointChanges = Partial<Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince'>>;
+export type EndpointChanges = Partial<Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'currentRate'>>;
 
 interface EndpointRow {
   id: string;
@@ -42,12 +46,20 @@ interface EndpointRow {
   disabled_reason: string | null;
   auto_recover: boolean;
   failing_since: Date | null;
+  rate_limit_per_second: number | null;
+  current_rate: number | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS =
-  'id, url, description, event_types, secret, headers, retry_policy, timeout_ms, disabled, disabled_reason, auto_recover, failing_since, created_at, updated_at';
+// Every read joins the endpoint's pacing row, so the HTTP activity learns its rate with the endpoint.
+const COLUMNS = `e.id, e.url, e.description, e.event_types, e.secret, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
+  e.disabled_reason, e.auto_recover, e.failing_since, e.rate_limit_per_second, t.rate AS current_rate, e.created_at, e.updated_at`;
+const FROM = 'endpoints e LEFT JOIN endpoint_throttles t ON t.endpoint_id = e.id';
+// INSERT/UPDATE ... RETURNING cannot join; the pacing row of a written endpoint is read by subquery.
+const RETURNING = `RETURNING id, url, description, event_types, secret, headers, retry_policy, timeout_ms, disabled,
+  disabled_reason, auto_recover, failing_since, rate_limit_per_second,
+  (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, created_at, updated_at`;
 
 function toRecord(row: EndpointRow): EndpointRecord {
   return {
@@ -63,6 +75,8 @@ function toRecord(row: EndpointRow): EndpointRecord {
     disabledReason: row.disabled_reason,
     autoRecover: row.auto_recover,
     failingSince: row.failing_since,
+    rateLimitPerSecond: row.rate_limit_per_second,
+    currentRate: row.current_rate,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -74,11 +88,11 @@ export class EndpointsRepository {
 
   /** Stores a new endpoint. */
   async insert(
-    endpoint: Omit<EndpointRecord, 'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince'>,
+    endpoint: Omit<EndpointRecord, 'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince' | 'currentRate'>,
   ): Promise<EndpointRecord> {
     const { rows } = await this.db.query<EndpointRow>(
-      `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+      `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover, rate_limit_per_second)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ${RETURNING}`,
       [
         endpoint.id,
         endpoint.url,
@@ -89,6 +103,7 @@ export class EndpointsRepository {
         JSON.stringify(endpoint.retryPolicy),
         endpoint.timeoutMs,
         endpoint.autoRecover,
+        endpoint.rateLimitPerSecond,
       ],
     );
     return toRecord(rows[0]);
@@ -97,7 +112,7 @@ export class EndpointsRepository {
   /** The live endpoint with this id, or undefined. */
   async findById(id: string): Promise<EndpointRecord | undefined> {
     const { rows } = await this.db.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM endpoints WHERE id = $1 AND deleted_at IS NULL`,
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $1 AND e.deleted_at IS NULL`,
       [id],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -106,8 +121,8 @@ export class EndpointsRepository {
   /** Live endpoints, oldest first, `limit` at a time after the `after` id. */
   async list(limit: number, after?: string): Promise<EndpointRecord[]> {
     const { rows } = await this.db.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM endpoints WHERE deleted_at IS NULL AND ($2::text IS NULL OR id > $2)
-       ORDER BY id LIMIT $1`,
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.deleted_at IS NULL AND ($2::text IS NULL OR e.id > $2)
+       ORDER BY e.id LIMIT $1`,
       [limit, after ?? null],
     );
     return rows.map(toRecord);
@@ -116,9 +131,9 @@ export class EndpointsRepository {
   /** Enabled, live endpoints that take `eventType` (or every type). */
   async findSubscribers(eventType: string, tx: Queryable = this.db): Promise<EndpointRecord[]> {
     const { rows } = await tx.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM endpoints
-       WHERE deleted_at IS NULL AND NOT disabled AND (event_types IS NULL OR $1 = ANY (event_types))
-       ORDER BY id`,
+      `SELECT ${COLUMNS} FROM ${FROM}
+       WHERE e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types))
+       ORDER BY e.id`,
       [eventType],
     );
     return rows.map(toRecord);
@@ -137,6 +152,7 @@ export class EndpointsRepository {
       disabled: 'disabled',
       disabledReason: 'disabled_reason',
       autoRecover: 'auto_recover',
+      rateLimitPerSecond: 'rate_limit_per_second',
     };
     const sets: string[] = [];
     const params: unknown[] = [id];
@@ -150,7 +166,7 @@ export class EndpointsRepository {
     if (changes.disabled === false) sets.push('failing_since = NULL');
     const { rows } = await this.db.query<EndpointRow>(
       `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
-       WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+       WHERE id = $1 AND deleted_at IS NULL ${RETURNING}`,
       params,
     );
     return rows[0] ? toRecord(rows[0]) : undefined;

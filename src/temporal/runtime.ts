@@ -14,6 +14,8 @@ export function installTemporalRuntime(logger: Logger): void {
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry: LogEntry) => {
+      // A failed attempt is business as usual for webhooks and our activity logs it with its reason.
+      if (entry.message === 'Activity failed') return;
       const level = entry.level === 'ERROR' ? 'error' : 'warn';
       sdkLogger[level]({ ...entry.meta }, entry.message);
     }),

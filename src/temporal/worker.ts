@@ -4,6 +4,7 @@ import { Agent } from 'undici';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { Alerter } from '../../activities/alerts';
 import { MessagesRepository } from '../db/messages.repository';
+import { ThrottlesRepository } from '../db/throttles.repository';
 import { DeadLetterRetrier } from './dead-letter-retrier';
 import { DeadLetterSignals } from './dead-letter-signals';
 import { DeliveryStarter } from './delivery-starter';
@@ -27,6 +28,7 @@ function activityDeps(deps: { config: HookwayConfig; db: Database; client: Clien
     endpoints,
     deliveries,
     deadLetters,
+    throttles: new ThrottlesRepository(db),
     deadLetterSignals,
     deadLetterRetrier: new DeadLetterRetrier(
       { deadLetters, deliveries, endpoints, messages: new MessagesRepository(db) },

@@ -16,6 +16,10 @@ export interface EndpointView {
   autoRecover: boolean;
   /** First failure since the last success; null while healthy. */
   failingSince: string | null;
+  /** Fixed limit across all workers (requests per second), or null. */
+  rateLimitPerSecond: number | null;
+  /** The pace it gets right now: its limit, or lower after 429s; null when unpaced. */
+  currentRate: number | null;
   createdAt: string;
   updatedAt: string;
   secret?: string;
@@ -35,6 +39,8 @@ export function toEndpointView(endpoint: EndpointRecord, withSecret = false): En
     disabledReason: endpoint.disabledReason,
     autoRecover: endpoint.autoRecover,
     failingSince: endpoint.failingSince?.toISOString() ?? null,
+    rateLimitPerSecond: endpoint.rateLimitPerSecond,
+    currentRate: endpoint.currentRate,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
     ...(withSecret ? { secret: endpoint.secret } : {}),

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HookwayConfig, RetryPolicySettings } from '../../config';
 import { EndpointsRepository, type EndpointChanges, type EndpointRecord } from '../../db/endpoints.repository';
+import { ThrottlesRepository } from '../../db/throttles.repository';
 import { InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { newId, newSigningSecret } from '../../domain/ids';
 import { CONFIG } from '../core/tokens';
@@ -26,6 +27,7 @@ function normaliseHeaders(headers: Record<string, string> | undefined): Record<s
 export class EndpointsService {
   constructor(
     private readonly endpoints: EndpointsRepository,
+    private readonly throttles: ThrottlesRepository,
     @Inject(CONFIG) private readonly config: HookwayConfig,
   ) {}
 
@@ -41,6 +43,7 @@ export class EndpointsService {
       retryPolicy: mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
       timeoutMs: dto.timeoutMs ?? this.config.defaultTimeoutMs,
       autoRecover: dto.autoRecover ?? true,
+      rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
     });
   }
 
@@ -68,10 +71,13 @@ export class EndpointsService {
     if (dto.retryPolicy !== undefined) changes.retryPolicy = mergeRetryPolicy(current.retryPolicy, dto.retryPolicy);
     if (dto.timeoutMs !== undefined) changes.timeoutMs = dto.timeoutMs;
     if (dto.autoRecover !== undefined) changes.autoRecover = dto.autoRecover;
+    if (dto.rateLimitPerSecond !== undefined) changes.rateLimitPerSecond = dto.rateLimitPerSecond;
     if (dto.disabled !== undefined) {
       changes.disabled = dto.disabled;
       changes.disabledReason = dto.disabled ? 'manual' : null;
     }
+    // A new limit starts a fresh pace (including after 429 slow-downs), so it applies from the next request.
+    if (changes.rateLimitPerSecond !== undefined) await this.throttles.reset(id);
     const updated = await this.endpoints.update(id, changes);
     if (!updated) throw new NotFoundError('endpoint', id);
     return updated;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EventTypeList, IsHeaderMap, IsSigningSecret, IsWebhookUrl, Optional } from '../../common/validators';
 import { RetryPolicyDto } from './retry-policy.dto';
 
@@ -41,6 +41,13 @@ export class CreateEndpointDto {
   @Optional()
   @IsBoolean()
   autoRecover?: boolean;
+
+  @ApiPropertyOptional({ description: 'Requests per second this endpoint gets, across all workers.', minimum: 0.01, maximum: 10000 })
+  @Optional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(10_000)
+  rateLimitPerSecond?: number;
 
   @ApiPropertyOptional({ description: 'Deadline of one attempt (ms).', default: 15000, minimum: 100, maximum: 300000 })
   @Optional()

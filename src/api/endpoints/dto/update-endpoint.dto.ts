@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsBoolean, ValidateIf } from 'class-validator';
+import { IsBoolean, IsNumber, Max, Min, ValidateIf } from 'class-validator';
 import { EventTypeList, IsWebhookUrl, Optional } from '../../common/validators';
 import { CreateEndpointDto } from './create-endpoint.dto';
 
@@ -7,7 +7,15 @@ import { CreateEndpointDto } from './create-endpoint.dto';
  * Body of `PATCH /v1/endpoints/:id`: any field of creation, plus `disabled`. Absent fields stay as they
  * are; `null` is refused except for `eventTypes`, where it means "every event type" again.
  */
-export class UpdateEndpointDto extends OmitType(CreateEndpointDto, ['url', 'eventTypes'] as const) {
+export class UpdateEndpointDto extends OmitType(CreateEndpointDto, ['url', 'eventTypes', 'rateLimitPerSecond'] as const) {
+  @ApiPropertyOptional({ nullable: true, description: 'Requests per second across all workers; null removes the limit.' })
+  @Optional()
+  @ValidateIf((_object: object, value: unknown) => value !== null)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(10_000)
+  rateLimitPerSecond?: number | null;
+
   @ApiPropertyOptional({ example: 'https://example.com/webhooks' })
   @Optional()
   @IsWebhookUrl()
