@@ -4,6 +4,7 @@ import type { DeliveriesRepository } from '../src/db/deliveries.repository';
 import type { EndpointsRepository } from '../src/db/endpoints.repository';
 import type { ThrottlesRepository } from '../src/db/throttles.repository';
 import type { Logger } from '../src/logging/logger';
+import type { DeliveryMetrics } from '../src/metrics/delivery-metrics';
 import type { DeadLetterRetrier } from '../src/temporal/dead-letter-retrier';
 import type { DeadLetterSignals } from '../src/temporal/dead-letter-signals';
 import type { Alerter } from './alerts';
@@ -21,5 +22,6 @@ export interface ActivityDeps {
   http: Dispatcher;
   /** An endpoint whose deliveries all failed for this long is disabled. */
   disableAfterMs: number;
+  metrics: DeliveryMetrics;
   logger: Logger;
 }

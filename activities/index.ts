@@ -32,8 +32,10 @@ export function createActivities(deps: ActivityDeps) {
      * Records the dead letter in PostgreSQL and signals the endpoint's dead-letter workflow, starting it if
      * needed. Both steps are idempotent, so Temporal may retry this freely.
      */
-    async deadLetter(entry: NewDeadLetter): Promise<void> {
-      const { deadLetter } = await deps.deadLetters.record(entry);
+    async deadLetter(entry: NewDeadLetter & { eventType: string }): Promise<void> {
+      const { deadLetter, opened } = await deps.deadLetters.record(entry);
+      // Counted once per dead-lettering, not again when Temporal retries this activity.
+      if (opened) deps.metrics.deadLettered(entry.endpointId, entry.eventType);
       await deps.deadLetterSignals.deadLettered(entry.endpointId, {
         deadLetterId: deadLetter.id,
         deliveryId: deadLetter.deliveryId,

@@ -95,7 +95,9 @@ export function createSendWebhook(deps: ActivityDeps) {
       responseBody: result.responseBody,
     };
 
+    deps.metrics.attempt(endpoint.id, verdict.kind, verdict.kind === 'success' ? `http_${verdict.statusCode}` : verdict.reason, result.durationMs);
     if (verdict.kind === 'success') {
+      deps.metrics.delivered(endpoint.id, input.eventType, attemptNumber, Date.now() - Date.parse(input.messageTimestamp));
       let recorded = true;
       try {
         if (endpoint.currentRate !== null && endpoint.currentRate < (endpoint.rateLimitPerSecond ?? Infinity)) {

@@ -1,13 +1,11 @@
-import { createHmac } from 'node:crypto';
-
-const SECRET_PREFIX = 'whsec_';
+import { computeSignature, decodeSecrets } from '../src/receiver/signature';
 
 /**
  * The Standard Webhooks signature of one request: `v1,` and the base64 HMAC-SHA256 of
  * `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of a `whsec_` secret.
+ * The HMAC itself is the receiver library's, so sending and verifying can never drift apart.
  */
 export function signWebhook(secret: string, webhookId: string, timestampSeconds: number, body: string): string {
-  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-  const mac = createHmac('sha256', key).update(`${webhookId}.${timestampSeconds}.${body}`).digest('base64');
-  return `v1,${mac}`;
+  const [key] = decodeSecrets(secret);
+  return `v1,${computeSignature(key, webhookId, String(timestampSeconds), body).toString('base64')}`;
 }

@@ -85,6 +85,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         deliveryId: input.deliveryId,
         messageId: input.messageId,
         endpointId: input.endpointId,
+        eventType: input.eventType,
         workflowId: workflowInfo().workflowId,
         error: message,
         attempts: details.attempt,

@@ -5,6 +5,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** The whole HTTP API. */
 @Module({})
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule],
+      imports: [CoreModule.forRoot(deps), EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule],
     };
   }
 }

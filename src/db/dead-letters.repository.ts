@@ -98,6 +98,14 @@ export class DeadLettersRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  /** Open dead letters per endpoint (endpoints with none are left out). */
+  async countOpenByEndpoint(): Promise<{ endpointId: string; open: number }[]> {
+    const { rows } = await this.db.query<{ endpoint_id: string; open: string }>(
+      'SELECT endpoint_id, count(*) AS open FROM dead_letters WHERE resolved_at IS NULL GROUP BY endpoint_id',
+    );
+    return rows.map((r) => ({ endpointId: r.endpoint_id, open: Number(r.open) }));
+  }
+
   /** How many dead letters of the endpoint are open. */
   async countOpen(endpointId: string): Promise<number> {
     const { rows } = await this.db.query<{ n: string }>(

@@ -1,9 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
 import { createApi, DOCS_PATH } from '../api/create-api';
+import { DeadLettersRepository } from '../db/dead-letters.repository';
 import { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logging/logger';
+import { DeliveryMetrics } from '../metrics/delivery-metrics';
+import { serveMetrics } from '../metrics/metrics-server';
+import { renderMetrics } from '../metrics/sdk-metrics';
+import { temporalSdkMetricsUrl } from '../temporal/runtime';
 import { connectTemporalClient } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { startHookwayWorker, type HookwayWorker } from '../temporal/worker';
@@ -19,6 +24,8 @@ export interface RunningHookway {
   /** Base URL of the API when this process serves it. */
   apiUrl?: string;
   docsUrl?: string;
+  /** Where this process's Prometheus metrics are (the API's `/metrics`, or a lone worker's own server). */
+  metricsUrl?: string;
   db: Database;
   client: Client;
   /** Rejects if the worker stops on its own (a fatal error); resolves after a requested stop. */
@@ -65,27 +72,40 @@ export async function startHookway(config: HookwayConfig, logger: Logger, roles:
     const added = await ensureSearchAttributes(temporal.connection, config.temporalNamespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
 
+    const metrics = new DeliveryMetrics();
+    const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     let worker: HookwayWorker | undefined;
     if (roles.worker) {
-      worker = await startHookwayWorker({ config, db, client: temporal.client, logger: logger.child({ component: 'worker' }) });
+      worker = await startHookwayWorker({ config, db, client: temporal.client, metrics, logger: logger.child({ component: 'worker' }) });
       const started = worker;
       cleanups.push(() => started.stop());
+    }
+    let metricsUrl: string | undefined;
+    if (roles.worker && !roles.api) {
+      const server = await serveMetrics(config.workerMetricsPort, config.host, renderAll, logger);
+      cleanups.push(server.close);
+      metricsUrl = server.url;
     }
 
     let apiUrl: string | undefined;
     if (roles.api) {
-      const app = await createApi({ config, db, client: temporal.client, logger });
+      // The queue size comes from PostgreSQL, so only API processes report it: one truth per scrape.
+      const deadLetters = new DeadLettersRepository(db);
+      metrics.exposeDeadLetterQueue(() => deadLetters.countOpenByEndpoint());
+      const app = await createApi({ config, db, client: temporal.client, logger, renderMetrics: renderAll });
       cleanups.push(() => app.close());
       await app.listen(config.port, config.host);
       const address = app.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       apiUrl = `http://${host}:${port}`;
+      metricsUrl = `${apiUrl}/metrics`;
     }
 
     return {
       apiUrl,
       docsUrl: apiUrl ? `${apiUrl}/${DOCS_PATH}` : undefined,
+      metricsUrl,
       db,
       client: temporal.client,
       workerDone: worker?.done,

@@ -14,11 +14,19 @@ import type { Database } from '../db/database';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import type { Logger } from '../logging/logger';
+import type { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { installTemporalRuntime } from './runtime';
 
 /** Builds the activities' dependencies over one database, client and HTTP agent. */
-function activityDeps(deps: { config: HookwayConfig; db: Database; client: Client; http: Agent; logger: Logger }): ActivityDeps {
-  const { config, db, client, http, logger } = deps;
+function activityDeps(deps: {
+  config: HookwayConfig;
+  db: Database;
+  client: Client;
+  http: Agent;
+  metrics: DeliveryMetrics;
+  logger: Logger;
+}): ActivityDeps {
+  const { config, db, client, http, metrics, logger } = deps;
   const endpoints = new EndpointsRepository(db);
   const deliveries = new DeliveriesRepository(db);
   const deadLetters = new DeadLettersRepository(db);
@@ -38,6 +46,7 @@ function activityDeps(deps: { config: HookwayConfig; db: Database; client: Clien
     alerter: new Alerter({ http, logger, url: config.alertUrl, secret: config.alertSecret }),
     http,
     disableAfterMs: config.disableAfterMs,
+    metrics,
     logger,
   };
 }
@@ -59,9 +68,10 @@ export async function startHookwayWorker(deps: {
   db: Database;
   client: Client;
   logger: Logger;
+  metrics: DeliveryMetrics;
 }): Promise<HookwayWorker> {
-  const { config, db, client, logger } = deps;
-  installTemporalRuntime(logger);
+  const { config, db, client, logger, metrics } = deps;
+  await installTemporalRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
   const http = new Agent({ keepAliveTimeout: 10_000, connections: 50 });
@@ -71,7 +81,7 @@ export async function startHookwayWorker(deps: {
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: createActivities(activityDeps({ config, db, client, http, logger: logger.child({ component: 'activities' }) })),
+      activities: createActivities(activityDeps({ config, db, client, http, metrics, logger: logger.child({ component: 'activities' }) })),
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     });
     const done = worker.run().finally(async () => {

@@ -11,7 +11,7 @@ import type { Logger } from '../../logging/logger';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
-import { CONFIG, DATABASE, LOGGER, TEMPORAL_CLIENT } from './tokens';
+import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, TEMPORAL_CLIENT } from './tokens';
 
 /** What the API borrows from its entry point, which creates these and closes them on shutdown. */
 export interface ApiDeps {
@@ -19,6 +19,8 @@ export interface ApiDeps {
   db: Database;
   client: Client;
   logger: Logger;
+  /** Renders this process's Prometheus exposition (ours and the Temporal SDK's). */
+  renderMetrics: () => Promise<string>;
 }
 
 /** Shares configuration, the pool, the Temporal client and the repositories with every feature module. */
@@ -40,6 +42,7 @@ export class CoreModule {
       { provide: DATABASE, useValue: deps.db },
       { provide: TEMPORAL_CLIENT, useValue: deps.client },
       { provide: LOGGER, useValue: deps.logger },
+      { provide: RENDER_METRICS, useValue: deps.renderMetrics },
       { provide: EndpointsRepository, useValue: repositories.endpoints },
       { provide: MessagesRepository, useValue: repositories.messages },
       { provide: DeliveriesRepository, useValue: repositories.deliveries },

@@ -3,3 +3,4 @@ export const CONFIG = Symbol('HookwayConfig');
 export const DATABASE = Symbol('Database');
 export const TEMPORAL_CLIENT = Symbol('TemporalClient');
 export const LOGGER = Symbol('Logger');
+export const RENDER_METRICS = Symbol('RenderMetrics');
