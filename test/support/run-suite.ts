@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { startDevServices } from '../../src/dev/dev-services';
 import { freePort } from '../../src/dev/port';
+import { ensureDebianTool } from './system-tools';
 
 function testFiles(dir: string, filters: string[]): string[] {
   const found: string[] = [];
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
     HOOKWAY_EMBEDDED_PG_PORT: String(ports.pg),
   });
   const say = (line: string): void => void process.stderr.write(`[suite] ${line}\n`);
+  ensureDebianTool('promtool', 'prometheus', say);
   say(`services in ${dataDir}`);
   const services = await startDevServices(config, say);
   try {
