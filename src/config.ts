@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseDuration } from './domain/duration';
 import { projectRoot } from './paths';
 
 /** Retry schedule applied to an endpoint's deliveries (the field report's default: 5 retries, 60 s first). */
@@ -104,14 +105,12 @@ function readNumber(env: Env, name: string, fallback: number, min: number, max: 
   return value;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 function readDuration(env: Env, name: string, fallbackMs: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallbackMs;
-  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(raw);
-  if (!match) throw new ConfigError(name, `must be a duration like 5d, 12h, 30m, 10s or a number of ms, got "${raw}"`);
-  return Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'];
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new ConfigError(name, `must be a duration like 5d, 12h, 30m, 10s or a number of ms, got "${raw}"`);
+  return ms;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

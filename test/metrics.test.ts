@@ -6,7 +6,19 @@ import { startReceiver, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
-describe('Prometheus metrics', () => {
+interface Figures {
+  deliveries: number;
+  firstAttemptSuccessRate: number | null;
+  failureRate: number | null;
+  deadLetters: number;
+  latencyMs: { p50: number | null };
+}
+interface StatsAnswer {
+  overall: Figures;
+  endpoints: (Figures & { endpointId: string })[];
+}
+
+describe('Prometheus metrics and /v1/stats', () => {
   let hookway: TestHookway;
   let scenario: Scenario;
   const receivers: TestReceiver[] = [];
@@ -28,7 +40,7 @@ describe('Prometheus metrics', () => {
     return parsePrometheusText(await response.text());
   }
 
-  test('GET /metrics counts deliveries, attempts, first-attempt successes, latency and the dead-letter queue', async () => {
+  test('GET /metrics and GET /v1/stats show deliveries, attempts, first-attempt successes, latency and the dead-letter queue', async () => {
     const ok = await startReceiver(() => ({ status: 200 }));
     const flaky = await startReceiver((n) => (n === 0 ? { status: 500 } : { status: 200 }));
     const broken = await startReceiver(() => ({ status: 400 }));
@@ -58,6 +70,21 @@ describe('Prometheus metrics', () => {
     assert.equal(sampleValue(samples, 'hookway_attempt_duration_seconds_count', ep(flakyEndpoint)), 2);
     assert.equal(sampleValue(samples, 'hookway_dead_letters', ep(brokenEndpoint)), 1);
     assert.ok(samples.some((s) => s.name.startsWith('temporal_')), 'the Temporal SDK worker metrics are in the same scrape');
+
+    const stats = await hookway.api<StatsAnswer>('GET', '/v1/stats?window=1h');
+    assert.equal(stats.status, 200);
+    assert.equal(stats.body.overall.deliveries, 3);
+    assert.equal(stats.body.overall.firstAttemptSuccessRate, 1 / 3);
+    assert.equal(stats.body.overall.failureRate, 1 / 3);
+    assert.equal(stats.body.overall.deadLetters, 1);
+    assert.ok((stats.body.overall.latencyMs.p50 ?? -1) >= 0);
+    const flakyStats = stats.body.endpoints.find((e) => e.endpointId === flakyEndpoint.id);
+    assert.equal(flakyStats?.firstAttemptSuccessRate, 0, 'the flaky endpoint needed a retry');
+    assert.equal(flakyStats?.failureRate, 0);
+    assert.equal(stats.body.endpoints.find((e) => e.endpointId === brokenEndpoint.id)?.deadLetters, 1);
+    const badWindow = await hookway.api('GET', '/v1/stats?window=forever');
+    assert.equal(badWindow.status, 400);
+    assert.equal(badWindow.body.error?.field, 'window');
 
     const [deadLetter] = (await hookway.api<{ items: { id: string }[] }>('GET', `/v1/dead-letters?endpointId=${brokenEndpoint.id}`)).body.items;
     await hookway.api('DELETE', `/v1/dead-letters/${deadLetter.id}`);

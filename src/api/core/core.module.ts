@@ -6,6 +6,7 @@ import type { Database } from '../../db/database';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
 import { MessagesRepository } from '../../db/messages.repository';
+import { StatsRepository } from '../../db/stats.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
 import type { Logger } from '../../logging/logger';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
@@ -48,6 +49,7 @@ export class CoreModule {
       { provide: DeliveriesRepository, useValue: repositories.deliveries },
       { provide: DeadLettersRepository, useValue: repositories.deadLetters },
       { provide: ThrottlesRepository, useValue: new ThrottlesRepository(deps.db) },
+      { provide: StatsRepository, useValue: new StatsRepository(deps.db) },
       { provide: DeliveryStarter, useValue: starter },
       { provide: DeadLetterSignals, useValue: signals },
       { provide: DeadLetterRetrier, useValue: new DeadLetterRetrier(repositories, starter, signals) },
