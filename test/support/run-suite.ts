@@ -40,6 +40,7 @@ async function main(): Promise<number> {
   });
   const say = (line: string): void => void process.stderr.write(`[suite] ${line}\n`);
   ensureDebianTool('promtool', 'prometheus', say);
+  ensureDebianTool('chromium', 'chromium', say);
   say(`services in ${dataDir}`);
   const services = await startDevServices(config, say);
   try {
