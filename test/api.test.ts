@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client as PgClient } from 'pg';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
-import { startTestHookway, type TestHookway } from './support/test-hookway';
+import { dropTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';
 
 describe('API contract', () => {
   let hookway: TestHookway;
@@ -116,10 +115,7 @@ describe('API contract', () => {
 
     const other = await startTestHookway({}, { api: true, worker: false });
     try {
-      const admin = new PgClient({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE ${new URL(other.config.databaseUrl).pathname.slice(1)} WITH (FORCE)`);
-      await admin.end();
+      await dropTestDatabase(other.config.databaseUrl);
       const down = await other.api<{ postgres: string; temporal: string; error?: { message: string } }>('GET', '/health');
       assert.equal(down.status, 503);
       assert.equal(down.body.postgres, 'unavailable');

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { ensureProcessedWebhooksTable, processOnce, type ProcessOnceOutcome } from '../src/receiver';
-import { createTestDatabase } from './support/test-hookway';
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
+import { createTestDatabase, dropTestDatabase } from './support/test-hookway';
 
 describe('receiver: processOnce', () => {
   let databaseUrl: string;
@@ -26,7 +16,7 @@ describe('receiver: processOnce', () => {
   });
   after(async () => {
     await pool.end();
-    await dropDatabase(databaseUrl);
+    await dropTestDatabase(databaseUrl);
   });
 
   const ordersOf = async (webhookId: string): Promise<number> =>
@@ -125,7 +115,7 @@ describe('receiver: processOnce', () => {
       assert.equal((await processOnce(pools[1], 'msg_fresh', async () => undefined)).status, 'processed');
     } finally {
       await Promise.all(pools.map((p) => p.end()));
-      await dropDatabase(freshUrl);
+      await dropTestDatabase(freshUrl);
     }
   });
 });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Client, Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
@@ -14,21 +14,11 @@ import type { ReceivedEvent, StoredEvent } from '../src/receiver/example/events'
 import { createReceiverApp } from '../src/receiver/example/receiver-app';
 import type { ReceiveAnswer } from '../src/receiver/example/webhooks.controller';
 import { eventually } from './support/eventually';
-import { createTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';
+import { createTestDatabase, dropTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';
 
 const FAST_RETRIES = { maxAttempts: 5, initialIntervalMs: 100, backoffCoefficient: 1, maxIntervalMs: 100 };
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 const uniqueId = (prefix: string): string => `${prefix}_${randomBytes(6).toString('hex')}`;
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 describe('receiver: Hookway to the example receiver', () => {
   const secret = newSecret();
@@ -65,7 +55,7 @@ describe('receiver: Hookway to the example receiver', () => {
   after(async () => {
     await receiver.close();
     await pool.end();
-    await dropDatabase(receiverDbUrl);
+    await dropTestDatabase(receiverDbUrl);
     await hookway.stop();
     await hookway.dropDatabase();
   });

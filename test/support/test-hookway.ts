@@ -46,7 +46,8 @@ export async function createTestDatabase(): Promise<string> {
   return url.toString();
 }
 
-async function dropTestDatabase(url: string): Promise<void> {
+/** Drops a database made by {@link createTestDatabase}, closing whatever connections it still has. */
+export async function dropTestDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
   const admin = new PgClient({ connectionString: suiteEnv('DATABASE_URL') });
   await admin.connect();
