@@ -105,11 +105,12 @@ function readNumber(env: Env, name: string, fallback: number, min: number, max: 
   return value;
 }
 
-function readDuration(env: Env, name: string, fallbackMs: number): number {
+function readDuration(env: Env, name: string, fallbackMs: number, minMs: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallbackMs;
   const ms = parseDuration(raw);
   if (ms === undefined) throw new ConfigError(name, `must be a duration like 5d, 12h, 30m, 10s or a number of ms, got "${raw}"`);
+  if (ms < minMs) throw new ConfigError(name, `must be at least ${minMs} ms, got "${raw}"`);
   return ms;
 }
 
@@ -183,7 +184,7 @@ export function loadConfig(env: Env = process.env): HookwayConfig {
     alertUrl,
     alertSecret,
     deadLetterAlertThreshold: readInt(env, 'HOOKWAY_DLQ_ALERT_THRESHOLD', 100, 1, 1_000_000),
-    disableAfterMs: readDuration(env, 'HOOKWAY_DISABLE_AFTER', 5 * 86_400_000),
+    disableAfterMs: readDuration(env, 'HOOKWAY_DISABLE_AFTER', 5 * 86_400_000, 1_000),
     redriveIntervalMs: readInt(env, 'HOOKWAY_REDRIVE_INTERVAL_MS', 1000, 0, 3_600_000),
     workerMetricsPort: readInt(env, 'HOOKWAY_WORKER_METRICS_PORT', 9464, 0, 65535),
     logLevel,

@@ -80,7 +80,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         await sleep(Math.max(0, details.waitMs - SLOT_WAKE_EARLY_MS));
         continue;
       }
-      const message = error.cause?.message ?? error.message;
+      const message = `${details.reason}: ${error.cause?.message ?? error.message}`;
       await bookkeeping.deadLetter({
         deliveryId: input.deliveryId,
         messageId: input.messageId,
@@ -92,7 +92,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       });
       throw ApplicationFailure.create({
         type: DEAD_LETTERED_FAILURE_TYPE,
-        message: `dead-lettered after ${details.attempt} attempt(s): ${details.reason}: ${message}`,
+        message: `dead-lettered after ${details.attempt} attempt(s): ${message}`,
         nonRetryable: true,
         details: [details],
         cause: error,

@@ -100,7 +100,7 @@ export const IsHeaderMap = decorator(
     ),
 );
 
-// PostgreSQL's jsonb cannot hold U+0000, and a lone surrogate is not valid Unicode for any receiver.
+// PostgreSQL's json types cannot hold U+0000, and a lone surrogate is not valid Unicode for any receiver.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The first string (or key) inside `value` that JSON storage cannot keep, as a path, or undefined. */

@@ -22,7 +22,12 @@ export class DeadLettersService {
 
   /** Runs the dead letter's delivery again now. */
   async retry(id: string): Promise<{ id: string; status: 'started' | 'running' }> {
-    return { id, status: await this.retrier.retry(id) };
+    try {
+      return { id, status: await this.retrier.retry(id) };
+    } catch (error) {
+      if (error instanceof NotFoundError || error instanceof ConflictError) throw error;
+      throw new DependencyUnavailableError('temporal', error);
+    }
   }
 
   /**

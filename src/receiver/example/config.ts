@@ -1,3 +1,4 @@
+import { embeddedDatabaseUrl } from '../../config';
 import { randomBytes } from 'node:crypto';
 import { decodeSecrets } from '../signature';
 
@@ -21,7 +22,6 @@ export interface ReceiverExampleConfig {
 }
 
 /** `npm start`'s embedded PostgreSQL, so the quick start needs no database of its own. */
-const DEFAULT_DATABASE_URL = 'postgres://hookway:hookway@127.0.0.1:54329/hookway';
 
 /** Reads and checks the example receiver's settings; throws a message naming the variable at fault. */
 export function loadReceiverExampleConfig(env: NodeJS.ProcessEnv = process.env): ReceiverExampleConfig {
@@ -41,7 +41,8 @@ export function loadReceiverExampleConfig(env: NodeJS.ProcessEnv = process.env):
   });
   if (!valid) throw new Error('RECEIVER_SECRET must be "whsec_" followed by base64 (several separated by spaces during a rotation)');
 
-  const databaseUrl = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+  // The example shares npm start's embedded PostgreSQL unless told otherwise, on whatever port it uses.
+  const databaseUrl = env.DATABASE_URL?.trim() || embeddedDatabaseUrl(Number(env.HOOKWAY_EMBEDDED_PG_PORT?.trim() || 54329));
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
 
   return {
