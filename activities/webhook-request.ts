@@ -12,10 +12,16 @@ export const USER_AGENT = 'Hookway/0.1 (+https://github.com/hookway/hookway)';
  */
 export function buildWebhookRequest(
   input: DeliveryInput,
-  endpoint: Pick<EndpointRecord, 'secret' | 'headers'>,
+  endpoint: Pick<EndpointRecord, 'secret' | 'headers' | 'previousSecret' | 'previousSecretExpiresAt'>,
   nowSeconds: number,
 ): { headers: Record<string, string>; body: string } {
   const body = JSON.stringify({ type: input.eventType, timestamp: input.messageTimestamp, data: input.payload });
+  // During a rotation both secrets sign, space-separated as Standard Webhooks allows, so receivers
+  // verifying with either one accept the request.
+  const secrets = [endpoint.secret];
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > nowSeconds * 1000) {
+    secrets.push(endpoint.previousSecret);
+  }
   return {
     body,
     headers: {
@@ -24,7 +30,7 @@ export function buildWebhookRequest(
       'user-agent': USER_AGENT,
       'webhook-id': input.messageId,
       'webhook-timestamp': String(nowSeconds),
-      'webhook-signature': signWebhook(endpoint.secret, input.messageId, nowSeconds, body),
+      'webhook-signature': secrets.map((secret) => signWebhook(secret, input.messageId, nowSeconds, body)).join(' '),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseDuration } from './domain/duration';
 import { projectRoot } from './paths';
@@ -42,8 +43,18 @@ export interface HookwayConfig {
   temporalUiPort: number;
   /** `HOOKWAY_TASK_QUEUE`: task queue of delivery and dead-letter workflows. @default "hookway-deliveries" */
   taskQueue: string;
-  /** `HOOKWAY_API_TOKEN`: bearer token clients send. Optional. */
+  /** `HOOKWAY_API_TOKEN`: bearer token every `/v1` request must carry. `npm start` generates one when unset. */
   apiToken: string | undefined;
+  /** `HOOKWAY_INSECURE_NO_AUTH`: `true` runs the API without a token (development only; logged loudly). @default false */
+  insecureNoAuth: boolean;
+  /** `HOOKWAY_ALLOW_PRIVATE_NETWORKS`: deliver to loopback/private/link-local addresses. @default false (true under `npm start`) */
+  allowPrivateNetworks: boolean;
+  /** `HOOKWAY_ALLOWED_CIDRS`: comma-separated ranges delivered to even though they are private. @default none */
+  allowedCidrs: string[];
+  /** `HOOKWAY_ENCRYPTION_KEY`: base64 of 32 bytes encrypting endpoint secrets and headers at rest. @default generated in the data dir */
+  encryptionKey: Buffer | undefined;
+  /** `HOOKWAY_SECRET_ROTATION_OVERLAP`: how long the old secret keeps signing after a rotation. @default 24h */
+  secretRotationOverlapMs: number;
   /** `HOOKWAY_MAX_PAYLOAD_BYTES`: largest accepted request body. @default 262144 */
   maxPayloadBytes: number;
   /** `HOOKWAY_DEFAULT_TIMEOUT_MS`: per-attempt deadline for endpoints that set none. @default 15000 */
@@ -95,6 +106,36 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function readCidrs(env: Env, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  const cidrs = raw.split(',').map((c) => c.trim()).filter(Boolean);
+  for (const cidr of cidrs) {
+    const [address, bits] = cidr.split('/');
+    const family = isIP(address);
+    if (!family || !/^\d+$/.test(bits ?? '') || Number(bits) > (family === 4 ? 32 : 128)) {
+      throw new ConfigError(name, `has "${cidr}", which is not an address/prefix range like 10.0.0.0/8`);
+    }
+  }
+  return cidrs;
+}
+
+function readKey(env: Env, name: string): Buffer | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) throw new ConfigError(name, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+  return key;
+}
+
 function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -127,9 +168,10 @@ export function embeddedDatabaseUrl(port: number): string {
 
 /**
  * Reads and validates every setting from the environment. Call once per process and pass the result on.
+ * `development` (npm start) changes one default: private networks are allowed.
  * @throws ConfigError naming the first variable that is out of range.
  */
-export function loadConfig(env: Env = process.env): HookwayConfig {
+export function loadConfig(env: Env = process.env, options: { development?: boolean } = {}): HookwayConfig {
   const dataDir = path.resolve(projectRoot(), readString(env, 'HOOKWAY_DATA_DIR', '.hookway/data'));
   const embeddedPostgresPort = readInt(env, 'HOOKWAY_EMBEDDED_PG_PORT', 54329, 1, 65535);
   const databaseUrlFromEnv = Boolean(env.DATABASE_URL?.trim());
@@ -177,6 +219,12 @@ export function loadConfig(env: Env = process.env): HookwayConfig {
     temporalUiPort,
     taskQueue: readString(env, 'HOOKWAY_TASK_QUEUE', 'hookway-deliveries'),
     apiToken: env.HOOKWAY_API_TOKEN?.trim() || undefined,
+    insecureNoAuth: readBool(env, 'HOOKWAY_INSECURE_NO_AUTH', false),
+    // npm start is for development, where receivers on this machine are the point; servers default safe.
+    allowPrivateNetworks: readBool(env, 'HOOKWAY_ALLOW_PRIVATE_NETWORKS', options.development ?? false),
+    allowedCidrs: readCidrs(env, 'HOOKWAY_ALLOWED_CIDRS'),
+    encryptionKey: readKey(env, 'HOOKWAY_ENCRYPTION_KEY'),
+    secretRotationOverlapMs: readDuration(env, 'HOOKWAY_SECRET_ROTATION_OVERLAP', 86_400_000, 0),
     maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
     defaultTimeoutMs: readInt(env, 'HOOKWAY_DEFAULT_TIMEOUT_MS', 15_000, 100, 300_000),
     maxConcurrentActivities: readInt(env, 'HOOKWAY_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),

@@ -14,13 +14,13 @@ const say = (line: string): void => {
 };
 
 runMain(async () => {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { development: true });
   const logger = createLogger('stack', config.logLevel);
   say(`Hookway: data in ${config.dataDir}`);
   const services = await startDevServices(config, say);
   let running;
   try {
-    running = await startHookway(services.config, logger, { api: true, worker: true });
+    running = await startHookway(services.config, logger, { api: true, worker: true }, { mayGenerateApiToken: true });
   } catch (error) {
     await services.stop();
     throw error;
@@ -38,6 +38,16 @@ runMain(async () => {
   say(`  Temporal UI  ${services.config.temporalUiUrl}`);
   say(`  Temporal     ${services.config.temporalAddress}${services.temporal ? ' (dev server)' : ''}`);
   say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.embeddedPostgresPort}` : 'from DATABASE_URL'}`);
+  const auth = running.auth;
+  if (auth?.mode === 'token' && auth.generated) {
+    say(`  API token    ${auth.token}`);
+    say(`               (shown once; kept in ${auth.generated.file}. Send it as: Authorization: Bearer <token>)`);
+  } else if (auth?.mode === 'token') {
+    say(`  API token    ${config.apiToken ? 'from HOOKWAY_API_TOKEN' : `in ${config.dataDir}/api-token`}`);
+  } else {
+    say('  API token    NONE: HOOKWAY_INSECURE_NO_AUTH=true, anyone who reaches the port can use the API');
+  }
+  if (services.config.allowPrivateNetworks) say('  Delivery     to private and loopback addresses allowed (development default)');
   say('Press Ctrl-C to stop.');
   runUntilSignal(logger, stopAll, running.workerDone);
 });

@@ -130,3 +130,46 @@ describe('API contract', () => {
     }
   });
 });
+
+describe('API authentication', () => {
+  let hookway: TestHookway;
+
+  before(async () => {
+    hookway = await startTestHookway({}, { api: true, worker: false });
+  });
+  after(async () => {
+    await hookway.stop();
+    await hookway.dropDatabase();
+  });
+
+  test('every /v1 route answers 401 without the bearer token or with a wrong one', async () => {
+    for (const [method, path] of [
+      ['GET', '/v1/endpoints'],
+      ['POST', '/v1/endpoints'],
+      ['POST', '/v1/messages'],
+      ['GET', '/v1/messages/msg_x'],
+      ['GET', '/v1/deliveries/dlv_x'],
+      ['GET', '/v1/dead-letters'],
+      ['POST', '/v1/dead-letters/dlq_x/retry'],
+      ['GET', '/v1/stats'],
+    ]) {
+      const missing = await hookway.api(method, path, method === 'POST' ? {} : undefined, { authorization: '' });
+      assert.equal(missing.status, 401, `${method} ${path} without a token`);
+      assert.equal(missing.body.error?.code, 'unauthorized');
+      assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
+      const wrong = await hookway.api(method, path, method === 'POST' ? {} : undefined, { authorization: 'Bearer nope' });
+      assert.equal(wrong.status, 401, `${method} ${path} with a wrong token`);
+    }
+    assert.equal((await hookway.api('GET', '/v1/endpoints')).status, 200, 'the right token passes');
+  });
+
+  test('health, metrics and the docs stay open for probes and scrapers', async () => {
+    for (const path of ['/health', '/metrics', '/docs-json']) {
+      assert.equal((await fetch(`${hookway.apiUrl}${path}`)).status, 200, path);
+    }
+  });
+
+  test('an API with neither a token nor HOOKWAY_INSECURE_NO_AUTH refuses to start', async () => {
+    await assert.rejects(startTestHookway({ HOOKWAY_API_TOKEN: '' }, { api: true, worker: false }), /HOOKWAY_API_TOKEN is required/);
+  });
+});

@@ -62,7 +62,7 @@ describe('idempotency', () => {
     await target.waitForRequests(target.requests.length + 1);
     await hookway.client.workflow.getHandle(delivery.workflowId).result();
 
-    const stored = await new EndpointsRepository(hookway.db).findById(endpoint.id);
+    const stored = await new EndpointsRepository(hookway.db, hookway.secretBox).findById(endpoint.id);
     assert.ok(stored);
     const starter = new DeliveryStarter(hookway.client, hookway.config.taskQueue);
     const started = await starter.start(

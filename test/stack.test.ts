@@ -20,7 +20,7 @@ function bannerUrls(output: string): Record<string, string> {
     assert.ok(match, `the banner names the ${label}:\n${output}`);
     return match[1];
   };
-  return { api: pick('API'), docs: pick('API docs'), ui: pick('Temporal UI') };
+  return { api: pick('API'), docs: pick('API docs'), ui: pick('Temporal UI'), token: pick('API token') };
 }
 
 describe('npm start (the whole stack from an empty data dir)', () => {
@@ -45,6 +45,10 @@ describe('npm start (the whole stack from an empty data dir)', () => {
     delete env.DATABASE_URL;
     delete env.TEMPORAL_ADDRESS;
     delete env.TEMPORAL_UI_URL;
+    // npm start's own defaults: a generated token and key, private receivers allowed.
+    delete env.HOOKWAY_API_TOKEN;
+    delete env.HOOKWAY_ENCRYPTION_KEY;
+    delete env.HOOKWAY_ALLOW_PRIVATE_NETWORKS;
     receiver = await startReceiver();
     stack = spawn(process.execPath, [path.join(dist, 'src', 'stack.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -65,6 +69,9 @@ describe('npm start (the whole stack from an empty data dir)', () => {
 
   test('prints the URLs of the API, its docs and the Temporal UI, and each answers', async () => {
     const urls = bannerUrls(output);
+    assert.match(urls.token, /^hw_/, 'a generated API token is shown once');
+    assert.equal(fs.readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim(), urls.token);
+    assert.ok(fs.existsSync(path.join(dataDir, 'encryption-key')), 'a generated encryption key is kept in the data dir');
     assert.equal(urls.api, `http://127.0.0.1:${ports.api}`);
     assert.equal(urls.docs, `http://127.0.0.1:${ports.api}/docs`);
     assert.equal(urls.ui, `http://127.0.0.1:${ports.ui}`);
@@ -78,8 +85,14 @@ describe('npm start (the whole stack from an empty data dir)', () => {
 
   test('delivers a message end to end and lists its workflow through npm run temporal', async () => {
     const api = `http://127.0.0.1:${ports.api}`;
+    const { token } = bannerUrls(output);
+    assert.equal((await fetch(`${api}/v1/endpoints`)).status, 401, 'the API is not open');
     const post = (p: string, body: unknown) =>
-      fetch(`${api}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${api}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
     const endpoint = (await (await post('/v1/endpoints', { url: receiver.url })).json()) as EndpointView;
     const message = (await (await post('/v1/messages', { eventType: 'stack.check', payload: { ok: true } })).json()) as MessageView;
     const [request] = await receiver.waitForRequests(1);

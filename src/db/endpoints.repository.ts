@@ -1,4 +1,5 @@
 import type { RetryPolicySettings } from '../config';
+import type { SecretBox } from '../security/secret-box';
 import type { Queryable } from './database';
 
 /** An endpoint as stored, secret included: never return this shape from the API unfiltered. */
@@ -9,6 +10,9 @@ export interface EndpointRecord {
   /** `null` subscribes to every event type. */
   eventTypes: string[] | null;
   secret: string;
+  /** The secret before the last rotation, still signing until `previousSecretExpiresAt`. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
   headers: Record<string, string>;
   retryPolicy: RetryPolicySettings;
   timeoutMs: number;
@@ -31,7 +35,9 @@ export interface EndpointRecord {
 export type DisabledReason = 'manual' | 'gone' | 'failing';
 
 /** Fields a PATCH may change; absent fields stay as they are. */
-export type EndpointChanges = Partial<Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'currentRate'>>;
+export type EndpointChanges = Partial<
+  Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'>
+>;
 
 interface EndpointRow {
   id: string;
@@ -39,7 +45,10 @@ interface EndpointRow {
   description: string;
   event_types: string[] | null;
   secret: string;
-  headers: Record<string, string>;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  /** Sealed JSON (a string) since encryption at rest; a plain object in rows written before it. */
+  headers: string | Record<string, string>;
   retry_policy: RetryPolicySettings;
   timeout_ms: number;
   disabled: boolean;
@@ -53,42 +62,55 @@ interface EndpointRow {
 }
 
 // Every read joins the endpoint's pacing row, so the HTTP activity learns its rate with the endpoint.
-const COLUMNS = `e.id, e.url, e.description, e.event_types, e.secret, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
+const COLUMNS = `e.id, e.url, e.description, e.event_types, e.secret, e.previous_secret, e.previous_secret_expires_at, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
   e.disabled_reason, e.auto_recover, e.failing_since, e.rate_limit_per_second, t.rate AS current_rate, e.created_at, e.updated_at`;
 const FROM = 'endpoints e LEFT JOIN endpoint_throttles t ON t.endpoint_id = e.id';
 // INSERT/UPDATE ... RETURNING cannot join; the pacing row of a written endpoint is read by subquery.
-const RETURNING = `RETURNING id, url, description, event_types, secret, headers, retry_policy, timeout_ms, disabled,
+const RETURNING = `RETURNING id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, headers, retry_policy, timeout_ms, disabled,
   disabled_reason, auto_recover, failing_since, rate_limit_per_second,
   (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, created_at, updated_at`;
 
-function toRecord(row: EndpointRow): EndpointRecord {
-  return {
-    id: row.id,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.event_types,
-    secret: row.secret,
-    headers: row.headers,
-    retryPolicy: row.retry_policy,
-    timeoutMs: row.timeout_ms,
-    disabled: row.disabled,
-    disabledReason: row.disabled_reason,
-    autoRecover: row.auto_recover,
-    failingSince: row.failing_since,
-    rateLimitPerSecond: row.rate_limit_per_second,
-    currentRate: row.current_rate,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 /** SQL for the `endpoints` table. Deleted endpoints are kept (soft delete) and invisible here. */
 export class EndpointsRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly box: SecretBox,
+  ) {}
+
+  private toRecord(row: EndpointRow): EndpointRecord {
+    return {
+      id: row.id,
+      url: row.url,
+      description: row.description,
+      eventTypes: row.event_types,
+      secret: this.box.open(row.secret),
+      previousSecret: row.previous_secret === null ? null : this.box.open(row.previous_secret),
+      previousSecretExpiresAt: row.previous_secret_expires_at,
+      headers: typeof row.headers === 'string' ? (JSON.parse(this.box.open(row.headers)) as Record<string, string>) : row.headers,
+      retryPolicy: row.retry_policy,
+      timeoutMs: row.timeout_ms,
+      disabled: row.disabled,
+      disabledReason: row.disabled_reason,
+      autoRecover: row.auto_recover,
+      failingSince: row.failing_since,
+      rateLimitPerSecond: row.rate_limit_per_second,
+      currentRate: row.current_rate,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  // Custom headers often carry credentials (Authorization), so they are sealed like the secret.
+  private sealHeaders(headers: Record<string, string>): string {
+    return JSON.stringify(this.box.seal(JSON.stringify(headers)));
+  }
 
   /** Stores a new endpoint. */
   async insert(
-    endpoint: Omit<EndpointRecord, 'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince' | 'currentRate'>,
+    endpoint: Omit<
+      EndpointRecord,
+      'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'
+    >,
   ): Promise<EndpointRecord> {
     const { rows } = await this.db.query<EndpointRow>(
       `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover, rate_limit_per_second)
@@ -98,15 +120,15 @@ export class EndpointsRepository {
         endpoint.url,
         endpoint.description,
         endpoint.eventTypes,
-        endpoint.secret,
-        JSON.stringify(endpoint.headers),
+        this.box.seal(endpoint.secret),
+        this.sealHeaders(endpoint.headers),
         JSON.stringify(endpoint.retryPolicy),
         endpoint.timeoutMs,
         endpoint.autoRecover,
         endpoint.rateLimitPerSecond,
       ],
     );
-    return toRecord(rows[0]);
+    return this.toRecord(rows[0]);
   }
 
   /** The live endpoint with this id, or undefined. */
@@ -115,7 +137,7 @@ export class EndpointsRepository {
       `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $1 AND e.deleted_at IS NULL`,
       [id],
     );
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? this.toRecord(rows[0]) : undefined;
   }
 
   /** Live endpoints, oldest first, `limit` at a time after the `after` id. */
@@ -125,7 +147,7 @@ export class EndpointsRepository {
        ORDER BY e.id LIMIT $1`,
       [limit, after ?? null],
     );
-    return rows.map(toRecord);
+    return rows.map((r) => this.toRecord(r));
   }
 
   /** Enabled, live endpoints that take `eventType` (or every type). */
@@ -136,7 +158,7 @@ export class EndpointsRepository {
        ORDER BY e.id`,
       [eventType],
     );
-    return rows.map(toRecord);
+    return rows.map((r) => this.toRecord(r));
   }
 
   /** Applies `changes` and returns the endpoint as it now is, or undefined when there is none. */
@@ -159,7 +181,9 @@ export class EndpointsRepository {
     for (const [key, column] of Object.entries(columns) as [keyof EndpointChanges, string][]) {
       if (!(key in changes)) continue;
       const value = changes[key];
-      params.push(key === 'headers' || key === 'retryPolicy' ? JSON.stringify(value) : value);
+      if (key === 'headers') params.push(this.sealHeaders(value as Record<string, string>));
+      else if (key === 'secret') params.push(this.box.seal(value as string));
+      else params.push(key === 'retryPolicy' ? JSON.stringify(value) : value);
       sets.push(`${column} = $${params.length}`);
     }
     // Re-enabling starts the health clock afresh; an endpoint must fail for the whole period again.
@@ -169,7 +193,21 @@ export class EndpointsRepository {
        WHERE id = $1 AND deleted_at IS NULL ${RETURNING}`,
       params,
     );
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? this.toRecord(rows[0]) : undefined;
+  }
+
+  /**
+   * Replaces the secret; the old one keeps signing beside it for `overlapMs`, so receivers can switch over.
+   * @returns the endpoint as it now is, or undefined when there is none.
+   */
+  async rotateSecret(id: string, newSecret: string, overlapMs: number): Promise<EndpointRecord | undefined> {
+    const { rows } = await this.db.query<EndpointRow>(
+      `UPDATE endpoints SET previous_secret = secret, secret = $2,
+         previous_secret_expires_at = now() + make_interval(secs => $3::float8 / 1000), updated_at = now()
+       WHERE id = $1 AND deleted_at IS NULL ${RETURNING}`,
+      [id, this.box.seal(newSecret), overlapMs],
+    );
+    return rows[0] ? this.toRecord(rows[0]) : undefined;
   }
 
   /**

@@ -9,6 +9,8 @@ import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { serveMetrics } from '../metrics/metrics-server';
 import { renderMetrics } from '../metrics/sdk-metrics';
 import { temporalSdkMetricsUrl } from '../temporal/runtime';
+import { resolveApiAuth, resolveEncryptionKey, type ApiAuth } from '../security/local-secrets';
+import { SecretBox } from '../security/secret-box';
 import { connectTemporalClient } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { startHookwayWorker, type HookwayWorker } from '../temporal/worker';
@@ -24,6 +26,10 @@ export interface RunningHookway {
   /** Base URL of the API when this process serves it. */
   apiUrl?: string;
   docsUrl?: string;
+  /** How the API authenticates (with the token), when this process serves it. */
+  auth?: ApiAuth;
+  /** Seals and opens endpoint secrets at rest. */
+  secretBox: SecretBox;
   /** Where this process's Prometheus metrics are (the API's `/metrics`, or a lone worker's own server). */
   metricsUrl?: string;
   db: Database;
@@ -53,13 +59,26 @@ async function migrateWhenReachable(db: Database, logger: Logger, waitMs: number
  * Connects to PostgreSQL (applying migrations) and Temporal (registering search attributes), then starts
  * the requested roles. Whatever was opened is closed again if a later step fails.
  */
-export async function startHookway(config: HookwayConfig, logger: Logger, roles: Roles): Promise<RunningHookway> {
+export async function startHookway(
+  config: HookwayConfig,
+  logger: Logger,
+  roles: Roles,
+  options: { mayGenerateApiToken?: boolean } = {},
+): Promise<RunningHookway> {
   const cleanups: (() => Promise<void>)[] = [];
   const cleanUp = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     cleanups.length = 0;
   };
   try {
+    // Settled before anything starts, so a missing token stops the process at once, not after a minute.
+    const auth = roles.api ? resolveApiAuth(config, options.mayGenerateApiToken ?? false) : undefined;
+    if (auth?.mode === 'open') logger.warn('HOOKWAY_INSECURE_NO_AUTH=true: the API accepts requests from anyone, without a token');
+    const { key, generatedIn } = resolveEncryptionKey(config);
+    if (generatedIn) {
+      logger.warn({ file: generatedIn }, 'HOOKWAY_ENCRYPTION_KEY unset: generated a key in the data dir; set the variable in production so every process shares one');
+    }
+    const secretBox = new SecretBox(key);
     const db = new Database(config.databaseUrl, {
       maxConnections: roles.api && roles.worker ? 20 : 10,
       onIdleClientError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
@@ -76,7 +95,7 @@ export async function startHookway(config: HookwayConfig, logger: Logger, roles:
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     let worker: HookwayWorker | undefined;
     if (roles.worker) {
-      worker = await startHookwayWorker({ config, db, client: temporal.client, metrics, logger: logger.child({ component: 'worker' }) });
+      worker = await startHookwayWorker({ config, db, client: temporal.client, metrics, secretBox, logger: logger.child({ component: 'worker' }) });
       const started = worker;
       cleanups.push(() => started.stop());
     }
@@ -92,7 +111,7 @@ export async function startHookway(config: HookwayConfig, logger: Logger, roles:
       // The queue size comes from PostgreSQL, so only API processes report it: one truth per scrape.
       const deadLetters = new DeadLettersRepository(db);
       metrics.exposeDeadLetterQueue(() => deadLetters.countOpenByEndpoint());
-      const app = await createApi({ config, db, client: temporal.client, logger, renderMetrics: renderAll });
+      const app = await createApi({ config, db, client: temporal.client, logger, renderMetrics: renderAll, auth: auth ?? { mode: 'open' }, secretBox });
       cleanups.push(() => app.close());
       await app.listen(config.port, config.host);
       const address = app.getHttpServer().address();
@@ -106,6 +125,8 @@ export async function startHookway(config: HookwayConfig, logger: Logger, roles:
       apiUrl,
       docsUrl: apiUrl ? `${apiUrl}/${DOCS_PATH}` : undefined,
       metricsUrl,
+      auth,
+      secretBox,
       db,
       client: temporal.client,
       workerDone: worker?.done,

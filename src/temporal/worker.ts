@@ -15,6 +15,7 @@ import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import type { Logger } from '../logging/logger';
 import type { DeliveryMetrics } from '../metrics/delivery-metrics';
+import type { SecretBox } from '../security/secret-box';
 import { installTemporalRuntime } from './runtime';
 
 /** Builds the activities' dependencies over one database, client and HTTP agent. */
@@ -24,10 +25,11 @@ function activityDeps(deps: {
   client: Client;
   http: Agent;
   metrics: DeliveryMetrics;
+  secretBox: SecretBox;
   logger: Logger;
 }): ActivityDeps {
-  const { config, db, client, http, metrics, logger } = deps;
-  const endpoints = new EndpointsRepository(db);
+  const { config, db, client, http, metrics, secretBox, logger } = deps;
+  const endpoints = new EndpointsRepository(db, secretBox);
   const deliveries = new DeliveriesRepository(db);
   const deadLetters = new DeadLettersRepository(db);
   const deadLetterSignals = new DeadLetterSignals(client, config);
@@ -69,8 +71,9 @@ export async function startHookwayWorker(deps: {
   client: Client;
   logger: Logger;
   metrics: DeliveryMetrics;
+  secretBox: SecretBox;
 }): Promise<HookwayWorker> {
-  const { config, db, client, logger, metrics } = deps;
+  const { config, db, client, logger, metrics, secretBox } = deps;
   await installTemporalRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
@@ -81,7 +84,7 @@ export async function startHookwayWorker(deps: {
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: createActivities(activityDeps({ config, db, client, http, metrics, logger: logger.child({ component: 'activities' }) })),
+      activities: createActivities(activityDeps({ config, db, client, http, metrics, secretBox, logger: logger.child({ component: 'activities' }) })),
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     });
     const done = worker.run().finally(async () => {

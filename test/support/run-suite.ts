@@ -4,6 +4,7 @@
  * runner against them, then stops the services. Arguments filter test files by name: `npm test -- delivery`.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,10 @@ async function main(): Promise<number> {
           TEMPORAL_ADDRESS: services.config.temporalAddress,
           TEMPORAL_UI_URL: services.config.temporalUiUrl,
           HOOKWAY_TEST_DATA_DIR: dataDir,
+          // Every Hookway the tests start (in-process or as a child) shares these, like one deployment.
+          HOOKWAY_API_TOKEN: `hw_test_${randomBytes(12).toString('hex')}`,
+          HOOKWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true',
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
         },
       },

@@ -78,9 +78,10 @@ export async function startTestHookway(env: Record<string, string> = {}, roles: 
     config,
     apiUrl,
     async api(method, path, body, headers = {}) {
+      const auth: Record<string, string> = config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {};
       const response = await fetch(`${apiUrl}${path}`, {
         method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();

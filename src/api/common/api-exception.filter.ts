@@ -2,6 +2,7 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { Response } from 'express';
 import { ConflictError, DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import type { Logger } from '../../logging/logger';
+import { UnauthorizedError } from './api-token.guard';
 import { RequestBodyError } from './json-body';
 
 /** The JSON every error answer carries. */
@@ -15,6 +16,9 @@ function describe(exception: unknown): { status: number; body: ApiErrorBody } {
   }
   if (exception instanceof NotFoundError) {
     return { status: 404, body: { error: { code: `${exception.resource}_not_found`, message: exception.message } } };
+  }
+  if (exception instanceof UnauthorizedError) {
+    return { status: 401, body: { error: { code: 'unauthorized', message: exception.message } } };
   }
   if (exception instanceof ConflictError) {
     return { status: 409, body: { error: { code: exception.code, message: exception.message } } };

@@ -9,6 +9,8 @@ import { MessagesRepository } from '../../db/messages.repository';
 import { StatsRepository } from '../../db/stats.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
 import type { Logger } from '../../logging/logger';
+import type { ApiAuth } from '../../security/local-secrets';
+import type { SecretBox } from '../../security/secret-box';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
@@ -22,6 +24,10 @@ export interface ApiDeps {
   logger: Logger;
   /** Renders this process's Prometheus exposition (ours and the Temporal SDK's). */
   renderMetrics: () => Promise<string>;
+  /** How callers authenticate. */
+  auth: ApiAuth;
+  /** Encrypts endpoint secrets and headers at rest. */
+  secretBox: SecretBox;
 }
 
 /** Shares configuration, the pool, the Temporal client and the repositories with every feature module. */
@@ -31,7 +37,7 @@ export class CoreModule {
   /** Binds the entry point's resources to their injection tokens. */
   static forRoot(deps: ApiDeps): DynamicModule {
     const repositories = {
-      endpoints: new EndpointsRepository(deps.db),
+      endpoints: new EndpointsRepository(deps.db, deps.secretBox),
       messages: new MessagesRepository(deps.db),
       deliveries: new DeliveriesRepository(deps.db),
       deadLetters: new DeadLettersRepository(deps.db),

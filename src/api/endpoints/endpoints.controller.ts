@@ -47,6 +47,14 @@ export class EndpointsController {
     return { secret: (await this.endpoints.get(id)).secret };
   }
 
+  @Post(':id/secret/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate the signing secret: the old one keeps signing beside the new one for HOOKWAY_SECRET_ROTATION_OVERLAP (24 h).' })
+  async rotate(@Param('id') id: string): Promise<{ secret: string; previousSecretExpiresAt: string | null }> {
+    const rotated = await this.endpoints.rotateSecret(id);
+    return { secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
+  }
+
   @Patch(':id')
   @ApiOperation({ summary: 'Change an endpoint; `disabled: false` re-enables it.' })
   async update(@Param('id') id: string, @Body() dto: UpdateEndpointDto): Promise<EndpointView> {

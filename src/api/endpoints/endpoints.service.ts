@@ -83,6 +83,13 @@ export class EndpointsService {
     return updated;
   }
 
+  /** Gives the endpoint a new secret; the old one keeps signing beside it for the rotation overlap. */
+  async rotateSecret(id: string): Promise<EndpointRecord> {
+    const rotated = await this.endpoints.rotateSecret(id, newSigningSecret(), this.config.secretRotationOverlapMs);
+    if (!rotated) throw new NotFoundError('endpoint', id);
+    return rotated;
+  }
+
   /** Removes the endpoint; its past deliveries stay inspectable. */
   async remove(id: string): Promise<void> {
     if (!(await this.endpoints.softDelete(id))) throw new NotFoundError('endpoint', id);
