@@ -5,12 +5,13 @@ import type { HttpAttemptResult } from './http-attempt';
  * What an attempt means for its delivery:
  * - `success`: 2xx.
  * - `retryable`: connection errors, timeouts, 408, 425, 429 and 5xx; the retry policy schedules the next.
- * - `permanent`: any 3xx (redirects are never followed) and every other 4xx; the delivery dead-letters now.
+ * - `permanent`: any 3xx (redirects are never followed), every other 4xx, and a destination the SSRF policy
+ *   refuses; the delivery dead-letters now.
  */
 export type AttemptVerdict =
   | { kind: 'success'; statusCode: number }
   | { kind: 'retryable'; reason: string; message: string; statusCode?: number; retryAfterMs?: number }
-  | { kind: 'permanent'; reason: string; message: string; statusCode: number };
+  | { kind: 'permanent'; reason: string; message: string; statusCode?: number };
 
 const RETRYABLE_4XX = new Set([408, 425, 429]);
 const HONOURS_RETRY_AFTER = new Set([429, 503]);
@@ -50,6 +51,8 @@ export function classifyAttempt(
 ): AttemptVerdict {
   if (result.networkError || result.statusCode === undefined) {
     const { reason, message } = result.networkError ?? { reason: 'network_error', message: 'no answer' };
+    // The URL points (or now resolves) somewhere we never send to: retrying cannot change that.
+    if (reason === 'destination_blocked') return { kind: 'permanent', reason, message };
     return { kind: 'retryable', reason, message };
   }
   const statusCode = result.statusCode;

@@ -32,7 +32,7 @@ const NETWORK_REASONS: Record<string, string> = {
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
   ETIMEDOUT: 'timeout',
-  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'response_too_large',
+  EDESTINATIONBLOCKED: 'destination_blocked',
 };
 
 /** Maps a thrown network error to its stable reason code (`network_error` when unknown). */

@@ -16,7 +16,7 @@ describe('API contract', () => {
 
   test('endpoints can be created, read, changed, listed and deleted', async () => {
     const created = await hookway.api<EndpointView>('POST', '/v1/endpoints', {
-      url: 'https://example.com/hooks',
+      url: 'https://example.invalid/hooks',
       eventTypes: ['a.b'],
       description: 'billing',
       retryPolicy: { maxAttempts: 3 },
@@ -52,12 +52,12 @@ describe('API contract', () => {
     { name: 'endpoint without url', method: 'POST', path: '/v1/endpoints', body: {}, status: 400, code: 'invalid_field', field: 'url' },
     { name: 'endpoint with an ftp url', method: 'POST', path: '/v1/endpoints', body: { url: 'ftp://example.com' }, status: 400, code: 'invalid_field', field: 'url' },
     { name: 'endpoint url that is not a url', method: 'POST', path: '/v1/endpoints', body: { url: 'not a url' }, status: 400, code: 'invalid_field', field: 'url' },
-    { name: 'endpoint url with credentials', method: 'POST', path: '/v1/endpoints', body: { url: 'https://u:p@example.com' }, status: 400, code: 'invalid_field', field: 'url' },
-    { name: 'zero attempts', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com', retryPolicy: { maxAttempts: 0 } }, status: 400, code: 'invalid_field', field: 'retryPolicy.maxAttempts' },
-    { name: 'max interval below initial', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com', retryPolicy: { initialIntervalMs: 5000, maxIntervalMs: 10 } }, status: 400, code: 'invalid_field', field: 'retryPolicy.maxIntervalMs' },
-    { name: 'a header that would forge the signature', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com', headers: { 'Webhook-Signature': 'v1,x' } }, status: 400, code: 'invalid_field', field: 'headers' },
-    { name: 'a weak secret', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com', secret: 'whsec_c2hvcnQ=' }, status: 400, code: 'invalid_field', field: 'secret' },
-    { name: 'an unknown field', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.com', colour: 'red' }, status: 400, code: 'invalid_field', field: 'colour' },
+    { name: 'endpoint url with credentials', method: 'POST', path: '/v1/endpoints', body: { url: 'https://u:p@example.invalid' }, status: 400, code: 'invalid_field', field: 'url' },
+    { name: 'zero attempts', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', retryPolicy: { maxAttempts: 0 } }, status: 400, code: 'invalid_field', field: 'retryPolicy.maxAttempts' },
+    { name: 'max interval below initial', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', retryPolicy: { initialIntervalMs: 5000, maxIntervalMs: 10 } }, status: 400, code: 'invalid_field', field: 'retryPolicy.maxIntervalMs' },
+    { name: 'a header that would forge the signature', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { 'Webhook-Signature': 'v1,x' } }, status: 400, code: 'invalid_field', field: 'headers' },
+    { name: 'a weak secret', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', secret: 'whsec_c2hvcnQ=' }, status: 400, code: 'invalid_field', field: 'secret' },
+    { name: 'an unknown field', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', colour: 'red' }, status: 400, code: 'invalid_field', field: 'colour' },
     { name: 'message without eventType', method: 'POST', path: '/v1/messages', body: { payload: {} }, status: 400, code: 'invalid_field', field: 'eventType' },
     { name: 'message without payload', method: 'POST', path: '/v1/messages', body: { eventType: 'a' }, status: 400, code: 'invalid_field', field: 'payload' },
     { name: 'array payload', method: 'POST', path: '/v1/messages', body: { eventType: 'a', payload: [1, 2] }, status: 400, code: 'invalid_field', field: 'payload' },

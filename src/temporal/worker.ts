@@ -15,6 +15,8 @@ import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import type { Logger } from '../logging/logger';
 import type { DeliveryMetrics } from '../metrics/delivery-metrics';
+import { DestinationPolicy } from '../security/destination-policy';
+import { guardedConnector } from '../security/guarded-connector';
 import type { SecretBox } from '../security/secret-box';
 import { installTemporalRuntime } from './runtime';
 
@@ -24,11 +26,12 @@ function activityDeps(deps: {
   db: Database;
   client: Client;
   http: Agent;
+  alertHttp: Agent;
   metrics: DeliveryMetrics;
   secretBox: SecretBox;
   logger: Logger;
 }): ActivityDeps {
-  const { config, db, client, http, metrics, secretBox, logger } = deps;
+  const { config, db, client, http, alertHttp, metrics, secretBox, logger } = deps;
   const endpoints = new EndpointsRepository(db, secretBox);
   const deliveries = new DeliveriesRepository(db);
   const deadLetters = new DeadLettersRepository(db);
@@ -45,7 +48,7 @@ function activityDeps(deps: {
       starter,
       deadLetterSignals,
     ),
-    alerter: new Alerter({ http, logger, url: config.alertUrl, secret: config.alertSecret }),
+    alerter: new Alerter({ http: alertHttp, logger, url: config.alertUrl, secret: config.alertSecret }),
     http,
     disableAfterMs: config.disableAfterMs,
     metrics,
@@ -77,18 +80,24 @@ export async function startHookwayWorker(deps: {
   await installTemporalRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
-  const http = new Agent({ keepAliveTimeout: 10_000, connections: 50 });
+  // Every connection goes through the SSRF policy, on the address actually connected to.
+  const http = new Agent({ keepAliveTimeout: 10_000, connections: 50, connect: guardedConnector(new DestinationPolicy(config)) });
+  // Alerts go to the operator's own URL, which may well be on a private network.
+  const alertHttp = new Agent({ keepAliveTimeout: 10_000 });
   try {
     const worker = await Worker.create({
       connection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: createActivities(activityDeps({ config, db, client, http, metrics, secretBox, logger: logger.child({ component: 'activities' }) })),
+      activities: createActivities(
+        activityDeps({ config, db, client, http, alertHttp, metrics, secretBox, logger: logger.child({ component: 'activities' }) }),
+      ),
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     });
     const done = worker.run().finally(async () => {
       await http.close();
+      await alertHttp.close();
       await connection.close();
     });
     return {
@@ -101,6 +110,7 @@ export async function startHookwayWorker(deps: {
     };
   } catch (error) {
     await http.close();
+    await alertHttp.close();
     await connection.close();
     throw error;
   }

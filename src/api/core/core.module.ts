@@ -9,6 +9,7 @@ import { MessagesRepository } from '../../db/messages.repository';
 import { StatsRepository } from '../../db/stats.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
 import type { Logger } from '../../logging/logger';
+import { DestinationPolicy } from '../../security/destination-policy';
 import type { ApiAuth } from '../../security/local-secrets';
 import type { SecretBox } from '../../security/secret-box';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
@@ -56,6 +57,7 @@ export class CoreModule {
       { provide: DeadLettersRepository, useValue: repositories.deadLetters },
       { provide: ThrottlesRepository, useValue: new ThrottlesRepository(deps.db) },
       { provide: StatsRepository, useValue: new StatsRepository(deps.db) },
+      { provide: DestinationPolicy, useValue: new DestinationPolicy(deps.config) },
       { provide: DeliveryStarter, useValue: starter },
       { provide: DeadLetterSignals, useValue: signals },
       { provide: DeadLetterRetrier, useValue: new DeadLetterRetrier(repositories, starter, signals) },

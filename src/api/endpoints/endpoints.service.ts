@@ -3,6 +3,7 @@ import type { HookwayConfig, RetryPolicySettings } from '../../config';
 import { EndpointsRepository, type EndpointChanges, type EndpointRecord } from '../../db/endpoints.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
 import { InvalidFieldError, NotFoundError } from '../../domain/errors';
+import { DestinationPolicy } from '../../security/destination-policy';
 import { newId, newSigningSecret } from '../../domain/ids';
 import { CONFIG } from '../core/tokens';
 import type { CreateEndpointDto } from './dto/create-endpoint.dto';
@@ -28,11 +29,18 @@ export class EndpointsService {
   constructor(
     private readonly endpoints: EndpointsRepository,
     private readonly throttles: ThrottlesRepository,
+    private readonly destinations: DestinationPolicy,
     @Inject(CONFIG) private readonly config: HookwayConfig,
   ) {}
 
+  private async assertDeliverable(url: string): Promise<void> {
+    const refusal = await this.destinations.urlRefusal(url);
+    if (refusal) throw new InvalidFieldError('url', `url is not allowed: ${refusal}`);
+  }
+
   /** Stores a new endpoint with defaults filled in. */
   async create(dto: CreateEndpointDto): Promise<EndpointRecord> {
+    await this.assertDeliverable(dto.url);
     return this.endpoints.insert({
       id: newId('ep'),
       url: dto.url,
@@ -62,6 +70,7 @@ export class EndpointsService {
   /** Applies the given fields; a partial `retryPolicy` changes only the fields it names. */
   async update(id: string, dto: UpdateEndpointDto): Promise<EndpointRecord> {
     const current = await this.get(id);
+    if (dto.url !== undefined) await this.assertDeliverable(dto.url);
     const changes: EndpointChanges = {};
     if (dto.url !== undefined) changes.url = dto.url;
     if (dto.description !== undefined) changes.description = dto.description;
