@@ -1,4 +1,5 @@
 import { json, type RequestHandler } from 'express';
+import { InvalidFieldError } from '../../domain/errors';
 
 /** A request body that could not be read: not JSON, too large, or in an encoding we do not take. */
 export class RequestBodyError extends Error {
@@ -22,16 +23,35 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: (limi
   'request.size.invalid': { status: 400, code: 'invalid_content_length', message: () => 'content-length does not match the body' },
 };
 
+// Nest's ValidationPipe deletes these keys anywhere in a body (prototype-pollution protection), which
+// would silently change a payload; they are refused by name instead.
+const STRIPPED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function strippedKeyPath(value: unknown, path: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (!Array.isArray(value) && STRIPPED_KEYS.has(key)) return childPath;
+    const found = strippedKeyPath(child, childPath);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
- * Parses JSON bodies up to `limit` bytes (chunked ones included: the limit counts bytes read). Parser
- * failures become a RequestBodyError, so the error filter can answer them with a precise code instead of
+ * Parses JSON bodies up to `limit` bytes (chunked ones included: the limit counts bytes read) and
+ * refuses keys Nest would strip. Parser failures become a RequestBodyError, so the error filter can answer them with a precise code instead of
  * the generic 400 Nest would make of them.
  */
 export function jsonBody(limit: number): RequestHandler {
   const parse = json({ limit, strict: true });
   return (req, res, next) =>
     parse(req, res, (error?: unknown) => {
-      if (!error) return next();
+      if (!error) {
+        const field = strippedKeyPath(req.body, '');
+        if (!field) return next();
+        return next(new InvalidFieldError(field, `${field}: keys named __proto__, constructor or prototype are refused, as they cannot be passed on safely`));
+      }
       const type = (error as { type?: string }).type ?? '';
       const known = BODY_ERRORS[type];
       next(known ? new RequestBodyError(known.status, known.code, known.message(limit)) : error);

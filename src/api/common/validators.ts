@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /**
@@ -9,6 +10,13 @@ export const Optional = (): PropertyDecorator => ValidateIf((_object: object, va
 
 /** Event type names: letters, digits and `_ . : -`, as receivers route on them. */
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
+
+/**
+ * Keeps a free-form object exactly as the client sent it. class-transformer would rebuild it and silently
+ * drop keys such as `toString`, `constructor` or `__proto__`: a payload must reach receivers unchanged.
+ */
+export const KeepAsSent = (): PropertyDecorator =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key], { toClassOnly: true });
 
 /** A list of 1 to 100 event type names. */
 export const EventTypeList = (): PropertyDecorator =>

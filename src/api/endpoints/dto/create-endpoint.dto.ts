@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNumber, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { EventTypeList, IsHeaderMap, IsSigningSecret, IsWebhookUrl, Optional } from '../../common/validators';
+import { EventTypeList, IsHeaderMap, KeepAsSent, IsSigningSecret, IsWebhookUrl, Optional } from '../../common/validators';
 import { RetryPolicyDto } from './retry-policy.dto';
 
 /** Body of `POST /v1/endpoints`. */
@@ -29,6 +29,7 @@ export class CreateEndpointDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-tenant': 'acme' } })
   @Optional()
   @IsHeaderMap()
+  @KeepAsSent()
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ type: RetryPolicyDto })

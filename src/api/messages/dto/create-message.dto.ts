@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { EVENT_TYPE_PATTERN, IsStorableJsonObject, MESSAGE_ID_PATTERN, Optional } from '../../common/validators';
+import { EVENT_TYPE_PATTERN, IsStorableJsonObject, KeepAsSent, MESSAGE_ID_PATTERN, Optional } from '../../common/validators';
 
 /** Body of `POST /v1/messages`. */
 export class CreateMessageDto {
@@ -11,6 +11,7 @@ export class CreateMessageDto {
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { invoiceId: 'inv_42', amount: 1200 } })
   @IsStorableJsonObject()
+  @KeepAsSent()
   payload!: Record<string, unknown>;
 
   @ApiPropertyOptional({
