@@ -11,6 +11,6 @@ runMain(async () => {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
   const running = await startHookway(config, logger, { api: false, worker: true });
-  logger.info({ taskQueue: config.taskQueue, temporalAddress: config.temporalAddress }, 'worker polling');
+  logger.info({ taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, metricsUrl: running.metricsUrl }, 'worker polling');
   runUntilSignal(logger, running.stop, running.workerDone);
 });

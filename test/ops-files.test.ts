@@ -65,6 +65,9 @@ describe('files an operator drops in', () => {
     for (const role of ['hookway-api', 'hookway-worker']) {
       assert.equal(s[role].environment?.TEMPORAL_ADDRESS, 'temporal:7233', `${role} talks to the temporal service`);
       assert.equal(new URL(s[role].environment?.DATABASE_URL ?? '').hostname, 'postgresql', `${role} uses the postgresql service`);
+      // Shared by every process of the deployment, and never a value committed to the file.
+      assert.match(s[role].environment?.HOOKWAY_API_TOKEN ?? '', /^\$\{HOOKWAY_API_TOKEN:\?/);
+      assert.match(s[role].environment?.HOOKWAY_ENCRYPTION_KEY ?? '', /^\$\{HOOKWAY_ENCRYPTION_KEY:\?/);
     }
     assert.deepEqual(s['hookway-api'].command, ['node', 'dist/src/main.js']);
     assert.deepEqual(s['hookway-worker'].command, ['node', 'dist/src/worker.js']);

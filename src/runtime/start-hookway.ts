@@ -95,7 +95,7 @@ export async function startHookway(
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     let worker: HookwayWorker | undefined;
     if (roles.worker) {
-      worker = await startHookwayWorker({ config, db, client: temporal.client, metrics, secretBox, logger: logger.child({ component: 'worker' }) });
+      worker = await startHookwayWorker({ config, db, client: temporal.client, metrics, secretBox, logger });
       const started = worker;
       cleanups.push(() => started.stop());
     }
