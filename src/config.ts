@@ -73,6 +73,8 @@ export interface HookwayConfig {
   disableAfterMs: number;
   /** `HOOKWAY_REDRIVE_INTERVAL_MS`: pause between two redriven dead letters of one endpoint. @default 1000 */
   redriveIntervalMs: number;
+  /** `HOOKWAY_ORPHAN_SWEEP_INTERVAL`: how often workers look for stored deliveries whose workflow never started. @default 30s */
+  orphanSweepIntervalMs: number;
   /** `HOOKWAY_WORKER_METRICS_PORT`: where a worker running without the API serves `/metrics`. @default 9464 */
   workerMetricsPort: number;
   /** `LOG_LEVEL`: pino level. @default "info" */
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     deadLetterAlertThreshold: readInt(env, 'HOOKWAY_DLQ_ALERT_THRESHOLD', 100, 1, 1_000_000),
     disableAfterMs: readDuration(env, 'HOOKWAY_DISABLE_AFTER', 5 * 86_400_000, 1_000),
     redriveIntervalMs: readInt(env, 'HOOKWAY_REDRIVE_INTERVAL_MS', 1000, 0, 3_600_000),
+    orphanSweepIntervalMs: readDuration(env, 'HOOKWAY_ORPHAN_SWEEP_INTERVAL', 30_000, 100),
     workerMetricsPort: readInt(env, 'HOOKWAY_WORKER_METRICS_PORT', 9464, 0, 65535),
     logLevel,
   };

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
 import { EndpointsRepository } from '../src/db/endpoints.repository';
+import { MessagesRepository } from '../src/db/messages.repository';
 import { DeliveryStarter } from '../src/temporal/delivery-starter';
 import { settle } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
@@ -54,6 +55,31 @@ describe('idempotency', () => {
     assert.equal(again.status, 202);
     assert.equal(again.body.id, id);
     assert.deepEqual(again.body.payload, answers[0].body.payload, 'the first accepted payload stands');
+  });
+
+  test('a message stored but never started (the API died in between) is delivered by the orphan sweep', async () => {
+    const sweeping = await startTestHookway({ HOOKWAY_ORPHAN_SWEEP_INTERVAL: '300ms' });
+    try {
+      const target = await startReceiver();
+      try {
+        const created = await sweeping.api<EndpointView>('POST', '/v1/endpoints', { url: target.url, eventTypes: ['orphan.case'] });
+        // What POST /v1/messages commits before it starts any workflow, and nothing more.
+        const endpoints = new EndpointsRepository(sweeping.db, sweeping.secretBox);
+        const accepted = await new MessagesRepository(sweeping.db).accept(
+          { id: 'evt_orphan', eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null },
+          (tx) => endpoints.findSubscribers('orphan.case', tx),
+        );
+        assert.equal(accepted.deliveries[0].endpointId, created.body.id);
+        const [request] = await target.waitForRequests(1, 20_000);
+        assert.equal(request.headers['webhook-id'], 'evt_orphan');
+        assert.deepEqual((request.json as { data: unknown }).data, { stranded: true });
+      } finally {
+        await target.close();
+      }
+    } finally {
+      await sweeping.stop();
+      await sweeping.dropDatabase();
+    }
   });
 
   test('starting a delivered workflow again is a no-op, never a second delivery', async () => {

@@ -165,6 +165,21 @@ export class DeliveriesRepository {
     return { resolvedDeadLetter: rows[0].resolved, endpointBacklog: rows[0].backlog };
   }
 
+  /**
+   * Pending deliveries older than `olderThanMs` that never made an attempt: those whose workflow may never
+   * have started (the API stopped between storing a message and starting its workflows), oldest first.
+   */
+  async findUnattempted(olderThanMs: number, limit: number): Promise<DeliveryRecord[]> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
+       WHERE d.status = 'pending' AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
+         AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
+       ORDER BY d.created_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map(toDeliveryRecord);
+  }
+
   /** Sets a delivery's status (pending before a retry; back again when the retry could not start). */
   async setStatus(deliveryId: string, status: DeliveryStatus): Promise<void> {
     await this.db.query('UPDATE deliveries SET status = $2, updated_at = now() WHERE id = $1', [deliveryId, status]);

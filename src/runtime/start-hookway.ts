@@ -2,6 +2,11 @@ import type { Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
 import { createApi, DOCS_PATH } from '../api/create-api';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
+import { DeliveriesRepository } from '../db/deliveries.repository';
+import { EndpointsRepository } from '../db/endpoints.repository';
+import { MessagesRepository } from '../db/messages.repository';
+import { DeliveryStarter } from '../temporal/delivery-starter';
+import { OrphanSweeper } from '../temporal/orphan-sweeper';
 import { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logging/logger';
@@ -98,6 +103,19 @@ export async function startHookway(
       worker = await startHookwayWorker({ config, db, client: temporal.client, metrics, secretBox, logger });
       const started = worker;
       cleanups.push(() => started.stop());
+      const sweeper = new OrphanSweeper(
+        {
+          deliveries: new DeliveriesRepository(db),
+          messages: new MessagesRepository(db),
+          endpoints: new EndpointsRepository(db, secretBox),
+        },
+        new DeliveryStarter(temporal.client, config.taskQueue),
+        // A delivery younger than two sweeps may simply be waiting for its API call to finish.
+        { intervalMs: config.orphanSweepIntervalMs, olderThanMs: 2 * config.orphanSweepIntervalMs, batch: 200 },
+        logger.child({ component: 'orphan-sweeper' }),
+      );
+      sweeper.start();
+      cleanups.push(() => sweeper.stop());
     }
     let metricsUrl: string | undefined;
     if (roles.worker && !roles.api) {

@@ -1,0 +1,66 @@
+import type { DeliveriesRepository } from '../db/deliveries.repository';
+import type { EndpointsRepository } from '../db/endpoints.repository';
+import type { MessagesRepository } from '../db/messages.repository';
+import type { Logger } from '../logging/logger';
+import { deliveryInputFor } from './delivery-input';
+import type { DeliveryStarter } from './delivery-starter';
+
+/** How often the sweep runs, how old a delivery must be to count as orphaned, and how many per sweep. */
+export interface SweepSettings {
+  intervalMs: number;
+  olderThanMs: number;
+  batch: number;
+}
+
+/**
+ * Starts the workflows of deliveries that were stored but never started: the API may stop between
+ * committing a message and starting its workflows, and the client, seeing no 202, may never retry.
+ * Starting is idempotent (the workflow ID), so several workers sweeping at once do no harm.
+ */
+export class OrphanSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly repos: { deliveries: DeliveriesRepository; messages: MessagesRepository; endpoints: EndpointsRepository },
+    private readonly starter: DeliveryStarter,
+    private readonly settings: SweepSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** One sweep. @returns how many workflows it started. */
+  async sweepOnce(): Promise<number> {
+    const orphans = await this.repos.deliveries.findUnattempted(this.settings.olderThanMs, this.settings.batch);
+    let started = 0;
+    for (const delivery of orphans) {
+      const [message, endpoint] = await Promise.all([
+        this.repos.messages.findById(delivery.messageId),
+        this.repos.endpoints.findById(delivery.endpointId),
+      ]);
+      if (!message || !endpoint) continue;
+      const { input, memo } = deliveryInputFor(message, delivery, endpoint);
+      if (await this.starter.start(delivery.workflowId, input, memo)) started += 1;
+    }
+    if (started > 0) this.logger.warn({ started }, 'started the workflows of stored but unstarted deliveries');
+    return started;
+  }
+
+  /** Sweeps every `intervalMs` until {@link stop}. */
+  start(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.sweepOnce()
+        .then(() => undefined, (error: unknown) => this.logger.warn({ err: error }, 'orphan sweep failed; will try again'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, this.settings.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops sweeping and waits for a sweep in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
