@@ -160,6 +160,10 @@ describe('API authentication', () => {
       const wrong = await hookway.api(method, path, method === 'POST' ? {} : undefined, { authorization: 'Bearer nope' });
       assert.equal(wrong.status, 401, `${method} ${path} with a wrong token`);
     }
+    for (const path of ['/V1/endpoints', '/v1//endpoints', '/v1/ENDPOINTS', '/%76%31/endpoints']) {
+      const sneaky = await hookway.api('GET', path, undefined, { authorization: '' });
+      assert.equal(sneaky.status, 401, `${path} is no way around the token`);
+    }
     assert.equal((await hookway.api('GET', '/v1/endpoints')).status, 200, 'the right token passes');
   });
 

@@ -12,10 +12,19 @@ export class UnauthorizedError extends Error {
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+// Open for probes, scrapers and readers; everything else needs the token. An allowlist, because Express
+// matches routes case-insensitively: a `/v1` prefix check would let `/V1/endpoints` through.
+const OPEN_PATHS = ['/health', '/metrics', '/docs', '/docs-json', '/docs-yaml'];
+
+function isOpen(path: string): boolean {
+  const normalised = path.toLowerCase().replace(/\/+$/, '') || '/';
+  return OPEN_PATHS.includes(normalised) || normalised.startsWith('/docs/');
+}
+
 /**
- * Requires `Authorization: Bearer <HOOKWAY_API_TOKEN>` on every `/v1` route. Both sides are hashed
- * before the constant-time compare, so neither the token's content nor its length leaks through timing.
- * Health, metrics and the docs stay open for probes and scrapers.
+ * Requires `Authorization: Bearer <HOOKWAY_API_TOKEN>` on every route but health, metrics and the docs.
+ * Both sides are hashed before the constant-time compare, so neither the token's content nor its length
+ * leaks through timing.
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
@@ -28,7 +37,7 @@ export class ApiTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
-    if (!request.path.startsWith('/v1/') && request.path !== '/v1') return true;
+    if (isOpen(request.path)) return true;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (match && timingSafeEqual(digest(match[1]), this.expected)) return true;

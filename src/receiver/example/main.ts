@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     say(`  Secret     ${config.secrets[0]} (generated for this run; set RECEIVER_SECRET to keep one)`);
     say('Register it with Hookway (npm start, in another terminal):');
     say(
-      `  curl -s http://127.0.0.1:3000/v1/endpoints -H 'content-type: application/json' -d '${JSON.stringify({ url: `${url}/webhooks`, secret: config.secrets[0] })}'`,
+      `  curl -s http://127.0.0.1:3000/v1/endpoints -H "authorization: Bearer $HOOKWAY_API_TOKEN" -H 'content-type: application/json' -d '${JSON.stringify({ url: `${url}/webhooks`, secret: config.secrets[0] })}'`,
     );
   }
   say('Press Ctrl-C to stop.');
