@@ -165,6 +165,8 @@ describe('API authentication', () => {
       // 401 where a route matches, 404 where none does: never the data.
       assert.ok([401, 404].includes(sneaky.status), `${path} is no way around the token (got ${sneaky.status})`);
     }
+    const oversized = await hookway.api('POST', '/v1/messages', { eventType: 'a', payload: { big: 'x'.repeat(300_000) } }, { authorization: '' });
+    assert.equal(oversized.status, 401, 'the token is checked before the body is read');
     assert.equal((await hookway.api('GET', '/v1/endpoints')).status, 200, 'the right token passes');
   });
 

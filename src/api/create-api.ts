@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { ApiTokenGuard } from './common/api-token.guard';
+import { apiTokenMiddleware } from './common/api-token.middleware';
 import { jsonBody } from './common/json-body';
 import { createValidationPipe } from './common/validation';
 import type { ApiDeps } from './core/core.module';
@@ -21,10 +21,10 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     logger: ['error', 'warn'],
     bodyParser: false,
   });
+  if (deps.auth.mode === 'token') app.use(apiTokenMiddleware(deps.auth.token));
   app.use(jsonBody(deps.config.maxPayloadBytes));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(deps.logger.child({ component: 'api' })));
-  if (deps.auth.mode === 'token') app.useGlobalGuards(new ApiTokenGuard(deps.auth.token));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -2,7 +2,7 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { Response } from 'express';
 import { ConflictError, DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import type { Logger } from '../../logging/logger';
-import { UnauthorizedError } from './api-token.guard';
+import { UnauthorizedError } from './api-token.middleware';
 import { RequestBodyError } from './json-body';
 
 /** The JSON every error answer carries. */
