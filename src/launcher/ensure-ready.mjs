@@ -59,7 +59,8 @@ const sources = Math.max(
 );
 if (mtime(buildInfo) < sources) {
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], 'tsc (compiling)');
-  // An incremental build with nothing to do leaves the file as it was; mark this check as done.
-  const now = new Date();
-  fs.utimesSync(buildInfo, now, now);
+  // An incremental build with nothing to do leaves the file as it was, so stamp it ourselves: with the
+  // newest source time seen before compiling, so an edit made during the compile still counts as newer.
+  const seen = new Date(sources);
+  fs.utimesSync(buildInfo, seen, seen);
 }

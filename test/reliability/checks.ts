@@ -1,0 +1,43 @@
+import type { ScenarioContext, ScenarioDefinition, ScenarioEvidence } from './scenario';
+import type { UnexpectedExit } from './supervised-process';
+
+/** How long the wait for deliveries may take; a message still undelivered then counts as lost. */
+export const SETTLE_TIMEOUT_MS = 120_000;
+
+const first = (items: string[]): string => items.slice(0, 5).join(', ');
+
+/**
+ * What every scenario must show, whatever its fault: nothing accepted is lost, every refusal is a 503,
+ * every duplicate is the same message and has a cause, every 202 is in PostgreSQL with its delivery
+ * recorded as succeeded, and every delivery workflow completed.
+ */
+export function checkCommon(def: ScenarioDefinition, ctx: ScenarioContext, evidence: ScenarioEvidence, stored: Map<string, string>): void {
+  const { figures, outcomes, settled } = evidence;
+  ctx.expect(figures.lost === 0, `${figures.lost} accepted messages were never delivered: ${first(settled.unprocessed)}`);
+  ctx.expect(figures.refusedNot503 === 0, `${figures.refusedNot503} refusals were not 503: ${JSON.stringify(figures.refusals)}`);
+  ctx.expect(figures.bodyMismatches === 0, `${figures.bodyMismatches} webhook-ids arrived with differing bodies or another message's body`);
+  ctx.expect(figures.misrouted === 0, `${figures.misrouted} requests reached a receiver the message was not for`);
+  ctx.expect(figures.unexplainedDuplicates === 0, `${figures.unexplainedDuplicates} duplicates came from no crash and no timed-out attempt`);
+  ctx.expect(settled.running.length === 0, `${settled.running.length} delivery workflows still running after ${SETTLE_TIMEOUT_MS} ms: ${first(settled.running)}`);
+  ctx.expect(settled.notCompleted.length === 0, `delivery workflows that did not complete: ${first(settled.notCompleted)}`);
+
+  const accepted = outcomes.filter((o) => o.accepted).map((o) => o.message.id);
+  const notStored = accepted.filter((id) => !stored.has(id));
+  ctx.expect(notStored.length === 0, `${notStored.length} messages answered 202 are not in PostgreSQL: ${first(notStored)}`);
+  const unrecorded = accepted.filter((id) => stored.has(id) && stored.get(id) !== 'succeeded').map((id) => `${id}=${stored.get(id)}`);
+  ctx.expect(unrecorded.length === 0, `${unrecorded.length} accepted messages whose delivery is not 'succeeded' in PostgreSQL: ${first(unrecorded)}`);
+  const neverAccepted = outcomes.filter((o) => !o.accepted).map((o) => o.message.id);
+  ctx.expect(neverAccepted.length === 0, `${neverAccepted.length} messages were still not accepted after the fault: ${first(neverAccepted)}`);
+  if (!def.expectsCutOff) {
+    ctx.expect(figures.cutOff === 0, `${figures.cutOff} requests to the API got no answer at all (it should answer, 503 at worst)`);
+  }
+}
+
+/** Exits nobody asked for: a note where the scenario allows them (as designed), otherwise a failure. */
+export function checkExits(def: ScenarioDefinition, ctx: ScenarioContext, exits: UnexpectedExit[]): void {
+  for (const exit of exits) {
+    const what = `${exit.name} exited on its own (${exit.signal ?? `code ${exit.code}`})`;
+    if ((def.mayExit ?? []).some((name) => name === exit.name)) ctx.note(`${what}; its supervisor restarted it`);
+    else ctx.expect(false, `${what}; its log ends:\n${exit.logTail}`);
+  }
+}

@@ -1,0 +1,11 @@
+import type { ScenarioDefinition } from '../scenario';
+import { apiKilled } from './api-killed';
+import { postgresStopped } from './postgres-stopped';
+import { temporalKilled } from './temporal-killed';
+import { unrulyReceivers } from './unruly-receivers';
+import { workerKilled } from './worker-killed';
+
+/** Every scenario of the suite, fresh (each holds its own run's state), in the order they run. */
+export function allScenarios(): ScenarioDefinition[] {
+  return [workerKilled(), temporalKilled(), postgresStopped(), apiKilled(), unrulyReceivers()];
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { resolveTemporalBinary } from '../../src/dev/temporal-binary';
+import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
+import { SupervisedProcess } from './supervised-process';
+
+/** True when a Temporal frontend answers at `address`. */
+async function answers(address: string): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
+  try {
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * `temporal server start-dev` as a process the harness can SIGKILL and start again. The dev services'
+ * `startDevTemporal` hides its process, so this spawns the same binary with the same flags, minus the Web
+ * UI. State lives in `<dataDir>/temporal.sqlite`, so a restart finds every workflow it held at the kill.
+ */
+export async function temporalDevServer(dataDir: string, port: number, say: (line: string) => void): Promise<SupervisedProcess> {
+  const binary = await resolveTemporalBinary(say);
+  if (!binary) {
+    throw new Error('no temporal binary (PATH or .hookway/bin) and no Go to build one; run `npm start` once to build it');
+  }
+  const address = `127.0.0.1:${port}`;
+  return new SupervisedProcess({
+    name: 'temporal',
+    command: binary,
+    args: [
+      'server', 'start-dev',
+      '--ip', '127.0.0.1',
+      '--port', String(port),
+      '--headless',
+      '--db-filename', path.join(dataDir, 'temporal.sqlite'),
+      '--log-level', 'warn',
+      ...HOOKWAY_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ],
+    env: process.env,
+    logFile: path.join(dataDir, 'temporal.log'),
+    ready: () => answers(address),
+    readyTimeoutMs: 60_000,
+    // A dev server that dies on its own is a finding, not something to paper over.
+    restartOnExit: false,
+  });
+}
