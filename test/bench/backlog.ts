@@ -1,0 +1,94 @@
+import { performance } from 'node:perf_hooks';
+import { messageId, withCpu, type BenchContext } from './context';
+import { drain, endpoints } from './hookway-throughput';
+import { closedLoop } from './load';
+import { readRss, type CpuUsage } from './proc-stats';
+import { perSecond, sleep } from './stats';
+
+/** A short, flat schedule, so a recovered receiver is retried within 2 s and drain time measures Hookway. */
+const BACKLOG_RETRIES = { maxAttempts: 100, initialIntervalMs: 2000, backoffCoefficient: 1, maxIntervalMs: 2000 };
+
+/** Deliveries queued behind a failing receiver, then drained once it recovers. */
+export interface BacklogResult {
+  /** Deliveries accepted (the target is `BENCH_BACKLOG`). */
+  size: number;
+  /** Endpoints they were spread over, all on the one receiver. */
+  endpoints: number;
+  enqueueSeconds: number;
+  /** Deliveries accepted per second while enqueuing. */
+  enqueuePerSec: number;
+  /** Deliveries that had been tried (and answered 503) before the receiver recovered. */
+  attemptedBeforeRecovery: number;
+  /** 503 answers before recovery. */
+  refusedAttempts: number;
+  /** Recovery to last delivery, seconds; null when the drain timeout came first. */
+  drainSeconds: number | null;
+  /** Deliveries per second after recovery. */
+  drainPerSec: number;
+  /** When not drained in time: `size / drainPerSec`, an extrapolation, not a measurement. */
+  extrapolatedDrainSeconds: number | null;
+  /** `BENCH_BACKLOG / drainPerSec`: the drain time of the full target, extrapolated when fewer were queued. */
+  extrapolatedTargetDrainSeconds: number | null;
+  delivered: number;
+  /** Peak RSS (MB) sampled every 200 ms from the first POST until the receiver recovered. */
+  peakRssMb: { api: number; worker: number };
+  /** Each process's lifetime peak (VmHWM) at the end of the drain, MB. */
+  lifetimeHwmMb: { api: number; worker: number };
+  enqueueCpu: CpuUsage;
+  drainCpu: CpuUsage;
+}
+
+/**
+ * Queues up to `BENCH_BACKLOG` deliveries (`BENCH_FANOUT` endpoints per message, all on one receiver
+ * answering 503, so the API's per-message cost does not cap how many get queued), holds
+ * `BENCH_BACKLOG_HOLD_SECONDS` while they retry every 2 s, then lets the receiver answer 200 and times
+ * the drain. Memory is sampled from the first POST until the recovery.
+ */
+export async function runBacklog(ctx: BenchContext): Promise<BacklogResult> {
+  const eventType = 'bench.backlog';
+  const { backlog, fanout, concurrency, enqueueTimeoutSeconds, backlogHoldSeconds, backlogDrainSeconds } = ctx.settings;
+  const perMessage = Math.min(fanout, backlog);
+  const labels = Array.from({ length: perMessage }, (_, i) => `backlog-${i}`);
+  for (const label of labels) ctx.receiver.setMode(label, 'fail');
+  await endpoints(ctx, 'backlog', eventType, perMessage, BACKLOG_RETRIES);
+  ctx.rss.mark();
+  const [enqueue, enqueueCpu] = await withCpu(ctx, () =>
+    closedLoop({ concurrency, seconds: enqueueTimeoutSeconds, count: Math.ceil(backlog / perMessage) }, (n) =>
+      ctx.api.send(messageId(ctx, 'backlog', n), eventType),
+    ),
+  );
+  await sleep(backlogHoldSeconds * 1000);
+  const peak = ctx.rss.peak();
+  const routes = labels.map((label) => ctx.receiver.route(label));
+  const attemptedBeforeRecovery = routes.reduce((sum, route) => sum + route.refused.size, 0);
+  const refusedAttempts = routes.reduce((sum, route) => sum + route.requests, 0);
+
+  for (const label of labels) ctx.receiver.setMode(label, 'ok');
+  const recoveredAt = performance.now();
+  const [drained, drainCpu] = await withCpu(ctx, () => drain(ctx, labels, undefined, backlogDrainSeconds * 1000));
+  const finishedAt = performance.now();
+  const size = labels.reduce((sum, label) => sum + ctx.ledger.acceptedFor(label).size, 0);
+  let last = recoveredAt;
+  for (const route of routes) for (const at of route.delivered.values()) last = Math.max(last, at);
+  const delivered = routes.reduce((sum, route) => sum + route.delivered.size, 0);
+  const drainPerSec = perSecond(delivered, (drained ? last : finishedAt) - recoveredAt);
+  const hwm = (pid: number): number => Math.round(readRss(pid)?.hwmMb ?? 0);
+  const enqueueMs = enqueue.endedAt - enqueue.startedAt;
+  return {
+    size,
+    endpoints: perMessage,
+    enqueueSeconds: Math.round(enqueueMs / 100) / 10,
+    enqueuePerSec: perSecond(enqueue.ok * perMessage, enqueueMs),
+    attemptedBeforeRecovery,
+    refusedAttempts,
+    drainSeconds: drained ? Math.round((last - recoveredAt) / 100) / 10 : null,
+    drainPerSec,
+    extrapolatedDrainSeconds: drained || drainPerSec === 0 ? null : Math.round(size / drainPerSec),
+    extrapolatedTargetDrainSeconds: drainPerSec === 0 ? null : Math.round(backlog / drainPerSec),
+    delivered,
+    peakRssMb: { api: peak.api ?? 0, worker: peak.worker ?? 0 },
+    lifetimeHwmMb: { api: hwm(ctx.stack.api.pid), worker: hwm(ctx.stack.worker.pid) },
+    enqueueCpu,
+    drainCpu,
+  };
+}

@@ -1,0 +1,62 @@
+import { deliveryWorkflowId } from '../../workflows/definitions';
+import type { BenchContext } from './context';
+import { drain } from './hookway-throughput';
+import { DOWN_ROUTE } from './isolation';
+
+/** The most missing deliveries whose workflow the check describes (one RPC each). */
+const DESCRIBE_AT_MOST = 200;
+
+/** Accepted versus received, over every route but the endpoint kept down on purpose. */
+export interface DeliveryCheck {
+  /** Deliveries accepted (202). */
+  accepted: number;
+  /** Of those, received by the end of the run. */
+  received: number;
+  /** Accepted and not received by the end of the run. */
+  lost: number;
+  lostByRoute: Record<string, number>;
+  /**
+   * Why the missing ones are missing: the Temporal status of their delivery workflow (RUNNING means
+   * still queued or retrying when the run ended, i.e. late rather than dropped); at most 200 described.
+   */
+  missingByWorkflowStatus: Record<string, number>;
+  /** Requests that repeated a delivery already received. */
+  duplicates: number;
+}
+
+/**
+ * Waits (bounded by the drain timeout) for any delivery still on its way, then compares the ledger of
+ * 202s with the receiver's arrivals. Every accepted delivery that did not arrive counts as lost, and the
+ * workflow status of each says whether Hookway still held it when the run ended.
+ */
+export async function checkDeliveries(ctx: BenchContext): Promise<DeliveryCheck> {
+  const routes = ctx.ledger.routes().filter((route) => route !== DOWN_ROUTE);
+  await drain(ctx, routes);
+  const check: DeliveryCheck = { accepted: 0, received: 0, lost: 0, lostByRoute: {}, missingByWorkflowStatus: {}, duplicates: 0 };
+  const missing: string[] = [];
+  for (const route of routes) {
+    const log = ctx.receiver.route(route);
+    check.duplicates += log.duplicates;
+    const endpointId = ctx.ledger.endpointOf(route) ?? '';
+    for (const id of ctx.ledger.acceptedFor(route).keys()) {
+      check.accepted += 1;
+      if (log.delivered.has(id)) {
+        check.received += 1;
+        continue;
+      }
+      check.lost += 1;
+      check.lostByRoute[route] = (check.lostByRoute[route] ?? 0) + 1;
+      missing.push(deliveryWorkflowId(endpointId, id));
+    }
+  }
+  for (const workflowId of missing.slice(0, DESCRIBE_AT_MOST)) {
+    let status: string;
+    try {
+      status = (await ctx.stack.temporalClient.client.workflow.getHandle(workflowId).describe()).status.name;
+    } catch {
+      status = 'NOT_FOUND';
+    }
+    check.missingByWorkflowStatus[status] = (check.missingByWorkflowStatus[status] ?? 0) + 1;
+  }
+  return check;
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BacklogResult } from './backlog';
+import type { DeliveryCheck } from './delivery-check';
+import { latencyChartSvg } from './chart';
+import type { MaxRateResult, PacedResult } from './hookway-throughput';
+import type { IsolationResult } from './isolation';
+import type { CpuUsage } from './proc-stats';
+import type { RawCeilingResult } from './raw-ceiling';
+import type { BenchSettings } from './settings';
+import type { TemporalFloorResult } from './temporal-floor';
+
+/** The machine a run measured. */
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryMb: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the run began (it includes the decay of whatever ran just before). */
+  loadAverageAtStart: number;
+  date: string;
+}
+
+/** `bench-results/latest.json`: the issue's keys first, then everything behind them. */
+export interface BenchReport {
+  rawCeilingPerSec: number;
+  temporalFloorPerSec: number;
+  /** Fan-out 1, deliveries per second from the first POST to the last arrival. */
+  hookwayDeliveredPerSec: number;
+  /** Fan-out 1, messages answered 202 per second while posting. */
+  hookwayAcceptedPerSec: number;
+  /** Accepted-to-delivered at 50 % of the maximum delivered/s, fan-out 1. */
+  latencyMs: { p50: number; p95: number; p99: number };
+  isolationP99Ratio: number | null;
+  /** Recovery to the last of the backlog delivered; null when it did not drain in time. */
+  drainSeconds: number | null;
+  /** Peak RSS while the backlog waited. */
+  peakRssMb: { api: number; worker: number };
+  /** Deliveries accepted (202) but never received, across every phase except the endpoint kept down. */
+  lost: number;
+  ratios: { hookwayToTemporalFloor: number | null; hookwayToRawCeiling: number | null; isolationP99: number | null };
+  rawCeiling: RawCeilingResult;
+  temporalFloor: TemporalFloorResult;
+  hookway: { fanout1: MaxRateResult; fanoutN: MaxRateResult; latencyAtHalf: PacedResult; latencyAt90: PacedResult };
+  isolation: IsolationResult;
+  backlog: BacklogResult;
+  delivery: DeliveryCheck & { rejectedByStatus: Record<string, number> };
+  machine: MachineInfo;
+  services: { postgres: string; temporal: string };
+  settings: BenchSettings;
+  durationSeconds: number;
+  notes: string[];
+}
+
+const fmt = (value: number | null, digits = 1): string => (value === null ? 'n/a' : value.toFixed(digits));
+
+function cpuPerUnit(cpu: CpuUsage, units: number): string {
+  if (units === 0) return 'n/a';
+  const parts = Object.entries(cpu.groups)
+    .filter(([, seconds]) => seconds > 0)
+    .map(([name, seconds]) => `${name} ${((seconds * 1000) / units).toFixed(2)}`);
+  return `${parts.join(', ')} | machine busy ${Math.round(cpu.machineBusy * 100)} %, iowait ${Math.round(cpu.iowait * 100)} %, other programs ${cpu.other.toFixed(1)} s`;
+}
+
+function isolationLine(iso: IsolationResult): string {
+  const { attemptsDuringMeasurement: attempts } = iso.neighbour;
+  const cpu = iso.cpu.withFailingNeighbour;
+  const per = (name: string): string => (attempts > 0 ? (((cpu.groups[name] ?? 0) * 1000) / attempts).toFixed(1) : 'n/a');
+  const caughtUp = iso.healthyCaughtUpSeconds === null ? 'not within the drain timeout' : `${iso.healthyCaughtUpSeconds} s`;
+  return (
+    `Failing neighbour: ${attempts} failed attempts in ${cpu.seconds} s (${(attempts / Math.max(1, cpu.seconds)).toFixed(0)}/s), ` +
+    `CPU ms per attempt: temporal ${per('temporal')}, worker ${per('worker')}; healthy endpoint caught up ${caughtUp} after its ` +
+    `${iso.neighbour.terminated} workflows were terminated (${iso.neighbour.terminateSeconds} s)`
+  );
+}
+
+/** The run as a plain-text table for stdout. */
+export function renderTable(report: BenchReport): string {
+  const { rawCeiling: raw, temporalFloor: floor, hookway, isolation: iso, backlog, machine } = report;
+  const half = hookway.latencyAtHalf;
+  const ninety = hookway.latencyAt90;
+  const rows: [string, string, string][] = [
+    ['Raw ceiling', `${fmt(raw.perSec)} req/s`, `signed undici POSTs, ${raw.concurrency} in flight, ${raw.connections} connections`],
+    ['Temporal floor', `${fmt(floor.perSec)} workflows/s`, `1 no-op activity, ${floor.completed} workflows, ${floor.concurrency} starters at ${fmt(floor.startedPerSec)}/s`],
+    ['Hookway fan-out 1: accepted', `${fmt(hookway.fanout1.acceptedPerSec)} msg/s`, `POST /v1/messages, ${report.settings.concurrency} concurrent`],
+    ['Hookway fan-out 1: delivered', `${fmt(hookway.fanout1.deliveredPerSec)} deliveries/s`, `${hookway.fanout1.delivered} end to end; ${fmt(hookway.fanout1.deliveredDuringLoadPerSec)}/s while posting`],
+    [`Hookway fan-out ${hookway.fanoutN.fanout}: accepted`, `${fmt(hookway.fanoutN.acceptedPerSec)} msg/s`, `= ${fmt(hookway.fanoutN.deliveriesAcceptedPerSec)} deliveries/s`],
+    [`Hookway fan-out ${hookway.fanoutN.fanout}: delivered`, `${fmt(hookway.fanoutN.deliveredPerSec)} deliveries/s`, `${hookway.fanoutN.delivered} end to end; ${fmt(hookway.fanoutN.deliveredDuringLoadPerSec)}/s while posting`],
+    [`Latency @50 % (${fmt(half.targetPerSec)}/s)`, `p50 ${fmt(half.latencyMs.p50, 0)} / p95 ${fmt(half.latencyMs.p95, 0)} / p99 ${fmt(half.latencyMs.p99, 0)} ms`, `accepted-to-delivered, sent ${fmt(half.sentPerSec)}/s`],
+    [`Latency @90 % (${fmt(ninety.targetPerSec)}/s)`, `p50 ${fmt(ninety.latencyMs.p50, 0)} / p95 ${fmt(ninety.latencyMs.p95, 0)} / p99 ${fmt(ninety.latencyMs.p99, 0)} ms`, `accepted-to-delivered, sent ${fmt(ninety.sentPerSec)}/s`],
+    ['Isolation p99', `${iso.withFailingNeighbour.undelivered > 0 ? '>= ' : ''}${fmt(iso.withFailingNeighbour.latencyMs.p99, 0)} vs ${fmt(iso.alone.latencyMs.p99, 0)} ms`, `healthy at ${iso.rate}/s next to ${iso.neighbour.accepted} in retry vs alone`],
+    ['Backlog drain', backlog.drainSeconds === null ? `not drained in ${report.settings.backlogDrainSeconds} s` : `${fmt(backlog.drainSeconds)} s`, `${backlog.size} deliveries after recovery, ${fmt(backlog.drainPerSec)}/s`],
+    [`Backlog drain, ${report.settings.backlog} (EXTRAPOLATED)`, `~${fmt(backlog.extrapolatedTargetDrainSeconds, 0)} s`, `${report.settings.backlog} / measured drain rate`],
+    ['Peak RSS while waiting', `API ${report.peakRssMb.api} MB, worker ${report.peakRssMb.worker} MB`, `${backlog.size} queued, sampled every 200 ms`],
+    ['Lost', String(report.lost), `of ${report.delivery.accepted} accepted (202), not received by the end`],
+    ['Hookway / Temporal floor', fmt(report.ratios.hookwayToTemporalFloor, 3), 'fan-out 1 delivered/s over floor workflows/s'],
+    ['Hookway / raw ceiling', fmt(report.ratios.hookwayToRawCeiling, 3), 'fan-out 1 delivered/s over raw req/s'],
+    ['Isolation p99 ratio', fmt(report.ratios.isolationP99, 2), 'with failing neighbour / alone (1.0 = unaffected)'],
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  const out = [
+    `Hookway benchmark: ${machine.cpus} x ${machine.cpuModel}, ${Math.round(machine.memoryMb / 1024)} GB, Node ${machine.node}, ${machine.date}`,
+    line(['Row', 'Figure', 'Detail']),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(line),
+    '',
+    'CPU ms per completed workflow / delivery, by process (load + drain):',
+    `  Temporal floor       ${cpuPerUnit(floor.cpu, floor.completed)}`,
+    `  Hookway fan-out 1    ${cpuPerUnit(hookway.fanout1.cpu, hookway.fanout1.delivered)}`,
+    `  Hookway fan-out ${String(hookway.fanoutN.fanout).padEnd(4)}${cpuPerUnit(hookway.fanoutN.cpu, hookway.fanoutN.delivered)}`,
+    isolationLine(iso),
+    ...report.notes.map((note) => `Note: ${note}`),
+    `Run took ${report.durationSeconds} s.`,
+  ];
+  return out.join('\n');
+}
+
+/** Writes `latest.json` (and `latency.svg`) into the settings' output folder. @returns the JSON's path. */
+export function writeResults(report: BenchReport): string {
+  fs.mkdirSync(report.settings.outDir, { recursive: true });
+  const file = path.join(report.settings.outDir, 'latest.json');
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const points = [
+    { rate: report.isolation.alone.targetPerSec, latency: report.isolation.alone.latencyMs },
+    { rate: report.hookway.latencyAtHalf.targetPerSec, latency: report.hookway.latencyAtHalf.latencyMs },
+    { rate: report.hookway.latencyAt90.targetPerSec, latency: report.hookway.latencyAt90.latencyMs },
+  ].sort((a, b) => a.rate - b.rate);
+  fs.writeFileSync(path.join(report.settings.outDir, 'latency.svg'), latencyChartSvg(points, report.hookwayDeliveredPerSec));
+  return file;
+}

@@ -1,0 +1,200 @@
+/**
+ * `npm run bench`: measures Hookway on this machine in one bounded run and prints a table; the figures
+ * also go to `bench-results/latest.json`. Starts PostgreSQL and Temporal unless DATABASE_URL and
+ * TEMPORAL_ADDRESS are set; sizes come from `BENCH_*` variables (see settings.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { Client as PgClient } from 'pg';
+import { HookwayApi, Ledger } from './api-client';
+import { runBacklog } from './backlog';
+import type { BenchContext } from './context';
+import { checkDeliveries } from './delivery-check';
+import { BenchStack } from './harness';
+import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
+import { runIsolation } from './isolation';
+import { CpuMeter, RssSampler, type CpuUsage } from './proc-stats';
+import { runRawCeiling } from './raw-ceiling';
+import { BenchReceiver } from './receiver';
+import { renderTable, writeResults, type BenchReport, type MachineInfo } from './report';
+import { loadBenchSettings, type BenchSettings } from './settings';
+import { ratio } from './stats';
+import { runTemporalFloor } from './temporal-floor';
+
+function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryMb: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverageAtStart: Math.round(os.loadavg()[0] * 100) / 100,
+    date: new Date().toISOString(),
+  };
+}
+
+/** Plain-language warnings about figures that may not mean what they seem. */
+function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage][]): string[] {
+  const notes: string[] = [];
+  // Given services run outside the bench's process groups, so their CPU is "other" and says nothing.
+  const ownServices = report.services.postgres === 'started' && report.services.temporal === 'started';
+  for (const [name, cpu] of phases) {
+    // Other programs above a tenth of a core, or unattributed CPU well above the kernel's own writeback
+    // (clean runs: under 0.1 core; programs that exit mid-phase land there), mean a disturbed phase.
+    if (ownServices && cpu.seconds > 0 && (cpu.other / cpu.seconds > 0.1 || cpu.unattributed / cpu.seconds > 0.25)) {
+      notes.push(
+        `${name}: other programs used ${cpu.other} CPU-s (${cpu.topOther.join(', ') || 'none still running'}) and ${cpu.unattributed} CPU-s ` +
+          `went unattributed (kernel, programs that ended meanwhile) in ${cpu.seconds} s; figures disturbed`,
+      );
+    }
+    const bench = cpu.groups.bench ?? 0;
+    if (cpu.seconds > 0 && bench / cpu.seconds > 0.8) {
+      notes.push(`${name}: the bench process (load + receiver) used ${Math.round((bench / cpu.seconds) * 100)} % of a core: it may be limiting`);
+    }
+  }
+  if (report.services.postgres === 'given' || report.services.temporal === 'given') {
+    notes.push('PostgreSQL and/or Temporal came from DATABASE_URL/TEMPORAL_ADDRESS: their CPU counts as "other programs", so disturbance is not checked');
+  }
+  const { backlog, isolation, settings } = report;
+  if (backlog.size < settings.backlog || isolation.neighbour.accepted < settings.backlog) {
+    notes.push(
+      `only ${backlog.size} (backlog) and ${isolation.neighbour.accepted} (isolation) of the ${settings.backlog} deliveries could be queued ` +
+        `within ${settings.enqueueTimeoutSeconds} s; peak RSS is for that many`,
+    );
+  }
+  if (backlog.drainSeconds === null || backlog.size < settings.backlog) {
+    notes.push(
+      `EXTRAPOLATED: draining ${settings.backlog} at the measured ${backlog.drainPerSec}/s would take ~${backlog.extrapolatedTargetDrainSeconds} s ` +
+        `(measured: ${backlog.delivered} of ${backlog.size} in ${backlog.drainSeconds ?? settings.backlogDrainSeconds} s)`,
+    );
+  }
+  if (isolation.withFailingNeighbour.undelivered > 0) {
+    notes.push(
+      `isolation: ${isolation.withFailingNeighbour.undelivered} healthy deliveries had not arrived after the wait; ` +
+        'their latency counts as the time waited, so the p99 with the neighbour is a lower bound',
+    );
+  }
+  if (report.lost > 0) notes.push(`lost > 0: workflow status of the missing deliveries ${JSON.stringify(report.delivery.missingByWorkflowStatus)}`);
+  return notes;
+}
+
+/** Where a run registers what must be stopped if the process is interrupted. */
+export interface Interruptible {
+  onInterrupt?: () => Promise<void>;
+}
+
+/** Runs every phase against one stack and returns the report (also written to `settings.outDir`). */
+export async function runBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<BenchReport> {
+  const startedAt = Date.now();
+  const machine = machineInfo();
+  say(`starting the stack (PostgreSQL, Temporal, Hookway API and worker, floor worker)...`);
+  const stack = await BenchStack.start({ activitySlots: settings.activitySlots, say });
+  const receiver = await BenchReceiver.start();
+  const ledger = new Ledger();
+  const api = new HookwayApi(stack.apiUrl, stack.apiToken, ledger, Math.max(64, settings.concurrency * 2));
+  const pg = new PgClient({ connectionString: stack.databaseUrl });
+  const rss = new RssSampler({ api: stack.api.pid, worker: stack.worker.pid });
+  const stopAll = async (): Promise<void> => {
+    rss.stop();
+    await pg.end().catch(() => undefined);
+    await api.close().catch(() => undefined);
+    await receiver.close();
+    await stack.stop();
+  };
+  interrupt.onInterrupt = stopAll;
+  try {
+    await pg.connect();
+    const ctx: BenchContext = {
+      settings, stack, receiver, api, ledger, pg, rss, say,
+      cpu: new CpuMeter(() => stack.processRoots()),
+      runId: randomBytes(3).toString('hex'),
+    };
+    say(`raw ceiling (${settings.rawSeconds} s)...`);
+    const rawCeiling = await runRawCeiling(ctx);
+    say(`Temporal floor (${settings.seconds} s + drain)...`);
+    const temporalFloor = await runTemporalFloor(ctx);
+    say(`Hookway fan-out 1 at maximum rate (${settings.seconds} s + drain)...`);
+    const fanout1 = await runMaxRate(ctx, { label: 'f1', fanout: 1 });
+    say(`Hookway fan-out ${settings.fanout} at maximum rate (${settings.seconds} s + drain)...`);
+    const fanoutN = await runMaxRate(ctx, { label: `f${settings.fanout}`, fanout: settings.fanout });
+    const max = Math.max(1, fanout1.deliveredPerSec);
+    const [latencyRoute] = await endpoints(ctx, 'lat', 'bench.lat', 1);
+    say(`latency at 50 % of ${max}/s (${settings.latencySeconds} s)...`);
+    const latencyAtHalf = await runPaced(ctx, { label: latencyRoute, eventType: 'bench.lat', rate: max * 0.5, seconds: settings.latencySeconds, idPrefix: 'lat50' });
+    say(`latency at 90 % of ${max}/s (${settings.latencySeconds} s)...`);
+    const latencyAt90 = await runPaced(ctx, { label: latencyRoute, eventType: 'bench.lat', rate: max * 0.9, seconds: settings.latencySeconds, idPrefix: 'lat90' });
+    // A quarter of the maximum at most, so the healthy endpoint alone is lightly loaded.
+    const isolationRate = Math.max(1, Math.round(Math.min(settings.isolationRate, max * 0.25) * 10) / 10);
+    say(`isolation: ${isolationRate}/s alone, then next to ${settings.backlog} in retry...`);
+    // Before the backlog: its baseline needs an idle system, and the backlog may still be draining at the end.
+    const isolation = await runIsolation(ctx, isolationRate);
+    say(`backlog of ${settings.backlog} behind a failing receiver...`);
+    const backlog = await runBacklog(ctx);
+    say('checking that every accepted delivery arrived...');
+    const delivery = await checkDeliveries(ctx);
+    const base: Omit<BenchReport, 'notes'> = {
+      rawCeilingPerSec: rawCeiling.perSec,
+      temporalFloorPerSec: temporalFloor.perSec,
+      hookwayDeliveredPerSec: fanout1.deliveredPerSec,
+      hookwayAcceptedPerSec: fanout1.acceptedPerSec,
+      latencyMs: { p50: latencyAtHalf.latencyMs.p50, p95: latencyAtHalf.latencyMs.p95, p99: latencyAtHalf.latencyMs.p99 },
+      isolationP99Ratio: isolation.p99Ratio,
+      drainSeconds: backlog.drainSeconds,
+      peakRssMb: backlog.peakRssMb,
+      lost: delivery.lost,
+      ratios: {
+        hookwayToTemporalFloor: ratio(fanout1.deliveredPerSec, temporalFloor.perSec),
+        hookwayToRawCeiling: ratio(fanout1.deliveredPerSec, rawCeiling.perSec),
+        isolationP99: isolation.p99Ratio,
+      },
+      rawCeiling,
+      temporalFloor,
+      hookway: { fanout1, fanoutN, latencyAtHalf, latencyAt90 },
+      isolation,
+      backlog,
+      delivery: { ...delivery, rejectedByStatus: Object.fromEntries([...ledger.rejected].map(([s, n]) => [String(s), n])) },
+      machine,
+      services: { ...stack.origin },
+      settings,
+      durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+    const phases: [string, CpuUsage][] = [
+      ['raw ceiling', rawCeiling.cpu], ['Temporal floor', temporalFloor.cpu], ['fan-out 1', fanout1.cpu],
+      [`fan-out ${settings.fanout}`, fanoutN.cpu], ['backlog enqueue', backlog.enqueueCpu], ['backlog drain', backlog.drainCpu],
+      ['isolation enqueue', isolation.cpu.enqueue], ['isolation with neighbour', isolation.cpu.withFailingNeighbour],
+    ];
+    const report: BenchReport = { ...base, notes: notesFor(base, phases) };
+    writeResults(report);
+    return report;
+  } finally {
+    interrupt.onInterrupt = undefined;
+    await stopAll();
+  }
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  const say = (line: string): void => void process.stderr.write(`[bench +${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
+  const interrupt: Interruptible = {};
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    say('interrupted: stopping everything the bench started...');
+    void (interrupt.onInterrupt?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  runBench(loadBenchSettings(), say, interrupt).then(
+    (report) => {
+      process.stdout.write(`${renderTable(report)}\n`);
+      say(`wrote ${report.settings.outDir}/latest.json and latency.svg`);
+      process.exit(report.lost === 0 ? 0 : 1);
+    },
+    (error: unknown) => {
+      say(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
