@@ -45,8 +45,6 @@ export interface AttemptFailureDetails {
   attempt: number;
   reason: string;
   statusCode?: number;
-  /** A retryable failure's next delay when the receiver's `Retry-After` set it. */
-  retryAfterMs?: number;
   /** With reason `rate_limited`: when the reserved slot comes (epoch ms) and how long until then. */
   slotAt?: number;
   waitMs?: number;

@@ -2,7 +2,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   proxyActivities,
-  proxyLocalActivities,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -30,34 +29,16 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** The delay the schedule puts after attempt `made` (1-based): initial × coefficient^(made-1), capped. */
-function delayAfter(policy: DeliveryRetryPolicy, made: number): number {
-  return Math.min(policy.maxIntervalMs, policy.initialIntervalMs * policy.backoffCoefficient ** (made - 1));
-}
-
-/**
- * Later attempts: a regular activity under Temporal's retry policy, for the attempts left. Its first
- * retry waits what the schedule puts after the attempts already made, so the backoff carries on.
- */
-function httpActivities(policy: DeliveryRetryPolicy, made: number, timeoutMs: number): Activities {
+function httpActivities(policy: DeliveryRetryPolicy, timeoutMs: number): Activities {
   return proxyActivities<Activities>({
     startToCloseTimeout: timeoutMs + ACTIVITY_OVERHEAD_MS,
     retry: {
-      maximumAttempts: policy.maxAttempts - made,
-      initialInterval: delayAfter(policy, made + 1),
+      maximumAttempts: policy.maxAttempts,
+      initialInterval: policy.initialIntervalMs,
       backoffCoefficient: policy.backoffCoefficient,
       maximumInterval: policy.maxIntervalMs,
     },
   });
-}
-
-/**
- * The first attempt: a local activity, run by the worker that runs the workflow task. Most deliveries
- * succeed at once, and this saves them a round trip through the server's activity queue (latency, and
- * load on a server that is the bottleneck). No local retries: those go through the queue.
- */
-function firstAttemptActivity(timeoutMs: number): Activities {
-  return proxyLocalActivities<Activities>({ startToCloseTimeout: timeoutMs + ACTIVITY_OVERHEAD_MS, retry: { maximumAttempts: 1 } });
 }
 
 function attemptDetails(failure: ActivityFailure): AttemptFailureDetails {
@@ -79,8 +60,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   let made = 0;
   let reservedSlotAt: number | undefined;
   for (;;) {
-    const local = made === 0 && reservedSlotAt === undefined;
-    const { sendWebhook } = local ? firstAttemptActivity(input.timeoutMs) : httpActivities(policy, made, input.timeoutMs);
+    // Each pass is one activity execution under Temporal's retry policy, with the attempts left.
+    const { sendWebhook } = httpActivities({ ...policy, maxAttempts: policy.maxAttempts - made }, input.timeoutMs);
     try {
       const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt });
       if (!success.recorded) {
@@ -97,15 +78,6 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         made = details.attempt - 1;
         reservedSlotAt = details.slotAt;
         await sleep(Math.max(0, details.waitMs - SLOT_WAKE_EARLY_MS));
-        continue;
-      }
-      const permanent = error.cause instanceof ApplicationFailure && error.cause.nonRetryable;
-      if (local && !permanent && policy.maxAttempts > 1) {
-        // The local first attempt failed and may be retried: wait as the schedule (or Retry-After) says,
-        // then continue with queued attempts.
-        made = 1;
-        reservedSlotAt = undefined;
-        await sleep(details.retryAfterMs ?? delayAfter(policy, 1));
         continue;
       }
       const message = `${details.reason}: ${error.cause?.message ?? error.message}`;
