@@ -79,7 +79,7 @@ export function createSendWebhook(deps: ActivityDeps) {
       }
       if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
-    const { headers, body } = buildWebhookRequest(input, endpoint, Math.floor(Date.now() / 1000));
+    const { headers, body } = buildWebhookRequest(input, endpoint, Date.now());
     // The deadline fixed when the delivery started, so it always fits the activity's own timeout.
     const result = await postWebhook(deps.http, endpoint.url, headers, body, input.timeoutMs);
     const policy: DeliveryRetryPolicy = input.retryPolicy;

@@ -13,13 +13,14 @@ export const USER_AGENT = 'Hookway/0.1 (+https://github.com/hookway/hookway)';
 export function buildWebhookRequest(
   input: DeliveryInput,
   endpoint: Pick<EndpointRecord, 'secret' | 'headers' | 'previousSecret' | 'previousSecretExpiresAt'>,
-  nowSeconds: number,
+  nowMs: number,
 ): { headers: Record<string, string>; body: string } {
+  const nowSeconds = Math.floor(nowMs / 1000);
   const body = JSON.stringify({ type: input.eventType, timestamp: input.messageTimestamp, data: input.payload });
   // During a rotation both secrets sign, space-separated as Standard Webhooks allows, so receivers
   // verifying with either one accept the request.
   const secrets = [endpoint.secret];
-  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > nowSeconds * 1000) {
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > nowMs) {
     secrets.push(endpoint.previousSecret);
   }
   return {
