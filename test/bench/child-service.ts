@@ -13,7 +13,8 @@ export function logTail(file: string, bytes = 2_000): string {
 
 /**
  * One Node child process the bench owns (Hookway's API, its worker, the floor's worker), logging to a
- * file. It gets its own process group so a Ctrl-C reaches only the bench, which then stops it in order.
+ * file. It stays in the bench's process group: whatever stops the group (Ctrl-C, a CI timeout) stops it
+ * too, even when the bench itself is killed before it can clean up.
  */
 export class ChildService {
   private readonly child: ChildProcess;
@@ -29,7 +30,7 @@ export class ChildService {
     args: string[] = [],
   ) {
     const log = fs.openSync(logFile, 'a');
-    this.child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', log, log], detached: true });
+    this.child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
   }

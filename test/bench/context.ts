@@ -1,4 +1,4 @@
-import { Client as PgClient } from 'pg';
+import type { Client as PgClient } from 'pg';
 import type { HookwayApi, Ledger } from './api-client';
 import type { BenchStack } from './harness';
 import type { CpuMeter, CpuUsage, RssSampler } from './proc-stats';
@@ -16,7 +16,7 @@ export interface BenchContext {
   rss: RssSampler;
   /** A short random prefix of this run's message ids, so a reused database cannot confuse two runs. */
   runId: string;
-  /** One pg connection to the bench database, for counters and counts (never on Hookway's hot path). */
+  /** One pg connection to the bench database, for counting the failing neighbour's attempts (off Hookway's path). */
   pg: PgClient;
   say: (line: string) => void;
 }

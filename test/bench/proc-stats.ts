@@ -88,10 +88,12 @@ function machineTicks(): { busy: number; iowait: number } {
   return { busy: values.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0), iowait: values[4] };
 }
 
-/** CPU snapshot: ticks per group (a root process and its descendants) and of the whole machine. */
+/** CPU snapshot: ticks per process of each group (a root and its descendants), and of the whole machine. */
 export interface CpuSnapshot {
   at: number;
-  groups: Record<string, number>;
+  /** Per group, ticks by pid: per-process, because a process that exits (a pooled PostgreSQL backend
+   * closed when idle) would otherwise take its whole history out of the group's sum. */
+  groups: Record<string, Map<number, number>>;
   machine: { busy: number; iowait: number };
   /** Ticks of every user-space process in no group, by pid, with its name. */
   foreign: Map<number, { name: string; ticks: number }>;
@@ -126,13 +128,13 @@ export class CpuMeter {
     const processes = readProcesses();
     const children = new Map<number, number[]>();
     for (const [pid, entry] of processes) children.set(entry.ppid, [...(children.get(entry.ppid) ?? []), pid]);
-    const groups: Record<string, number> = {};
+    const groups: Record<string, Map<number, number>> = {};
     const counted = new Set<number>();
     const rootsByGroup = this.roots();
     for (const [name, roots] of Object.entries(rootsByGroup)) {
       // A group's tree stops at another group's root: the bench's children are groups of their own.
       const others = new Set(Object.entries(rootsByGroup).flatMap(([other, pids]) => (other === name ? [] : pids)));
-      let ticks = 0;
+      const ticks = new Map<number, number>();
       const queue = [...roots];
       const seen = new Set<number>();
       while (queue.length > 0) {
@@ -140,7 +142,7 @@ export class CpuMeter {
         if (seen.has(pid) || others.has(pid) || !processes.has(pid)) continue;
         seen.add(pid);
         counted.add(pid);
-        ticks += processes.get(pid)?.ticks ?? 0;
+        ticks.set(pid, processes.get(pid)?.ticks ?? 0);
         queue.push(...(children.get(pid) ?? []));
       }
       groups[name] = ticks;
@@ -157,8 +159,11 @@ export class CpuMeter {
     const seconds = (after.at - before.at) / 1000;
     const groups: Record<string, number> = {};
     let ours = 0;
-    for (const name of Object.keys(after.groups)) {
-      const used = Math.max(0, (after.groups[name] - (before.groups[name] ?? 0)) / TICKS_PER_SECOND);
+    for (const [name, pids] of Object.entries(after.groups)) {
+      // Processes that exited meanwhile are missed (their CPU ends up in `unattributed`).
+      let delta = 0;
+      for (const [pid, ticks] of pids) delta += ticks - (before.groups[name]?.get(pid) ?? 0);
+      const used = Math.max(0, delta / TICKS_PER_SECOND);
       groups[name] = Math.round(used * 100) / 100;
       ours += used;
     }

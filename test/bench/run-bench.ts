@@ -20,6 +20,7 @@ import { renderTable, writeResults, type BenchReport, type MachineInfo } from '.
 import { loadBenchSettings, type BenchSettings } from './settings';
 import { ratio } from './stats';
 import { runTemporalFloor } from './temporal-floor';
+import { warmUp } from './warm-up';
 
 function machineInfo(): MachineInfo {
   const cpus = os.cpus();
@@ -112,6 +113,8 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
     };
     say(`raw ceiling (${settings.rawSeconds} s)...`);
     const rawCeiling = await runRawCeiling(ctx);
+    say('warming up the floor and Hookway (unmeasured)...');
+    await warmUp(ctx);
     say(`Temporal floor (${settings.seconds} s + drain)...`);
     const temporalFloor = await runTemporalFloor(ctx);
     say(`Hookway fan-out 1 at maximum rate (${settings.seconds} s + drain)...`);

@@ -33,7 +33,8 @@ export async function runTemporalFloor(ctx: BenchContext): Promise<TemporalFloor
   const { client } = ctx.stack.temporalClient;
   const taskQueue = ctx.stack.floorTaskQueue;
   const { concurrency, seconds, maxDeliveries, drainTimeoutSeconds } = ctx.settings;
-  const query = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"`;
+  const prefix = messageId(ctx, 'floor', 0).slice(0, -1);
+  const query = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed" AND WorkflowId STARTS_WITH "${prefix}"`;
   const wallStart = Date.now();
   const [load, cpu] = await withCpu(ctx, async () => {
     const result = await closedLoop({ concurrency, seconds, count: maxDeliveries }, async (n) => {
