@@ -66,6 +66,7 @@ describe('API contract', () => {
     { name: 'payload with U+0000', method: 'POST', path: '/v1/messages', body: '{"eventType":"a","payload":{"note":"nul\\u0000here"}}', status: 400, code: 'invalid_field', field: 'payload' },
     { name: 'payload with a lone surrogate', method: 'POST', path: '/v1/messages', body: '{"eventType":"a","payload":{"x":"\\ud800"}}', status: 400, code: 'invalid_field', field: 'payload' },
     { name: 'event type with spaces', method: 'POST', path: '/v1/messages', body: { eventType: 'a b', payload: {} }, status: 400, code: 'invalid_field', field: 'eventType' },
+    { name: 'message id that URLs normalise away', method: 'POST', path: '/v1/messages', body: { eventType: 'a', payload: {}, id: '..' }, status: 400, code: 'invalid_field', field: 'id' },
     { name: 'message id with a slash', method: 'POST', path: '/v1/messages', body: { eventType: 'a', payload: {}, id: 'a/b' }, status: 400, code: 'invalid_field', field: 'id' },
     { name: 'bad Idempotency-Key', method: 'POST', path: '/v1/messages', body: { eventType: 'a', payload: {} }, headers: { 'Idempotency-Key': 'has space' }, status: 400, code: 'invalid_field', field: 'Idempotency-Key' },
     { name: 'invalid JSON', method: 'POST', path: '/v1/messages', body: '{"eventType": ', status: 400, code: 'invalid_json' },

@@ -82,7 +82,8 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
           assert.equal(typeof (answer.body as { error?: { code?: string } }).error?.code, 'string', 'errors carry a code');
         }
       }),
-      { numRuns: RUNS },
+      // Found by CI: ids that URLs normalise away ("." and "..") were accepted but could not be read back.
+      { numRuns: RUNS, examples: [[{ eventType: 'fuzz.a', payload: {}, id: '.' }], [{ eventType: 'fuzz.a', payload: {}, id: '..' }]] },
     );
     assert.ok(accepted.size >= 10, `only ${accepted.size} of ${RUNS} generated messages were valid: the generator must exercise acceptance too`);
     const ids = [...accepted.keys()];

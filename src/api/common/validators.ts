@@ -29,9 +29,10 @@ export const EventTypeList = (): PropertyDecorator =>
   );
 /**
  * Caller-chosen message ids: the same characters, at most 200 so the workflow ID built from one stays within
- * the 255 characters Temporal's SQL persistence stores.
+ * the 255 characters Temporal's SQL persistence stores. "." and ".." are refused: URLs normalise them away as
+ * path segments, so `GET /v1/messages/.` could never find the message.
  */
-export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,200}$/;
+export const MESSAGE_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.:-]{1,200}$/;
 /** `Idempotency-Key` header values. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
 

@@ -20,6 +20,6 @@ export class CreateMessageDto {
   })
   @Optional()
   @IsString()
-  @Matches(MESSAGE_ID_PATTERN, { message: 'id must match [A-Za-z0-9_.:-]{1,200}' })
+  @Matches(MESSAGE_ID_PATTERN, { message: 'id must match [A-Za-z0-9_.:-]{1,200} and not be "." or ".."' })
   id?: string;
 }
