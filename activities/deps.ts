@@ -7,6 +7,8 @@ import type { Logger } from '../src/logging/logger';
 import type { DeliveryMetrics } from '../src/metrics/delivery-metrics';
 import type { DeadLetterRetrier } from '../src/temporal/dead-letter-retrier';
 import type { DeadLetterSignals } from '../src/temporal/dead-letter-signals';
+import type { OrderedStreamAdvancer } from '../src/temporal/ordered-stream-advancer';
+import type { OrderedStreamSignals } from '../src/temporal/ordered-stream-signals';
 import type { Alerter } from './alerts';
 
 /** What the activities need from the outside world; the worker builds one and owns its resources. */
@@ -17,6 +19,8 @@ export interface ActivityDeps {
   throttles: ThrottlesRepository;
   deadLetterSignals: DeadLetterSignals;
   deadLetterRetrier: DeadLetterRetrier;
+  streamAdvancer: OrderedStreamAdvancer;
+  streamSignals: OrderedStreamSignals;
   alerter: Alerter;
   /** undici dispatcher with keep-alive pools per origin. */
   http: Dispatcher;

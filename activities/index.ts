@@ -1,6 +1,13 @@
 import { ConflictError, NotFoundError } from '../src/domain/errors';
 import type { NewDeadLetter } from '../src/db/dead-letters.repository';
-import type { AttemptSuccess, DeadLetterRetryOutcome, DeliveryInput, OperationalAlert } from '../workflows/definitions';
+import type {
+  AttemptSuccess,
+  DeadLetterRetryOutcome,
+  DeliveryInput,
+  OperationalAlert,
+  OrderedStreamInput,
+  StreamStep,
+} from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import { createSendWebhook } from './send-webhook';
 
@@ -61,6 +68,16 @@ export function createActivities(deps: ActivityDeps) {
         if (error instanceof ConflictError) return error.code === 'dead_letter_resolved' ? 'resolved' : 'skipped';
         throw error;
       }
+    },
+
+    /** One step of an ordered stream: starts the delivery it waits on, or says it is idle or blocked. */
+    async advanceStream(stream: OrderedStreamInput): Promise<StreamStep> {
+      return deps.streamAdvancer.advance(stream);
+    },
+
+    /** Wakes the delivery's ordered stream: the delivery is done, succeeded or dead-lettered. */
+    async notifyStream(stream: OrderedStreamInput): Promise<void> {
+      await deps.streamSignals.changed(stream);
     },
 
     /** Raises an operational alert (log line, and the alert webhook when configured). */

@@ -66,7 +66,7 @@ describe('idempotency', () => {
         // What POST /v1/messages commits before it starts any workflow, and nothing more.
         const endpoints = new EndpointsRepository(sweeping.db, sweeping.secretBox);
         const accepted = await new MessagesRepository(sweeping.db).accept(
-          { id: 'evt_orphan', eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null },
+          { id: 'evt_orphan', eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null, orderingKey: null },
           (tx) => endpoints.findSubscribers('orphan.case', tx),
         );
         assert.equal(accepted.deliveries[0].endpointId, created.body.id);

@@ -28,6 +28,8 @@ export interface DeliveryInput {
   attemptOffset?: number;
   /** A rate-limit slot reserved earlier (epoch ms): the first attempt waits for it instead of reserving. */
   reservedSlotAt?: number;
+  /** Set for a message with an ordering key: the delivery tells its stream when it is done. */
+  orderingKey?: string;
 }
 
 /** What one successful HTTP attempt reports back to the workflow. */
@@ -118,6 +120,23 @@ export const redriveSignal = defineSignal<[RedriveRequest]>('redrive');
 /** The endpoint's open dead letters, oldest first. */
 export const deadLettersQuery = defineQuery<DeadLetterEntry[]>('deadLetters');
 
+/** An ordered stream: one endpoint's deliveries of messages with one ordering key. */
+export interface OrderedStreamInput {
+  endpointId: string;
+  orderingKey: string;
+}
+
+/** What one step of an ordered stream found, and did. */
+export type StreamStep =
+  | { state: 'idle' }
+  | { state: 'delivering'; sequence: number; messageId: string; workflowId: string }
+  | { state: 'blocked'; sequence: number; messageId: string; workflowId: string; deadLetterId: string };
+
+/** Something in the stream changed (a message joined, a delivery ended, a dead letter was retried or discarded). */
+export const streamChangedSignal = defineSignal('streamChanged');
+/** What the stream is doing now. */
+export const streamStepQuery = defineQuery<StreamStep | null>('streamStep');
+
 /** Search attributes every delivery workflow carries, so the Web UI can filter by them. */
 export const EndpointIdSearchAttribute = defineSearchAttributeKey('EndpointId', SearchAttributeType.KEYWORD);
 export const EventTypeSearchAttribute = defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD);
@@ -141,6 +160,11 @@ export const ENDPOINT_GONE_FAILURE_TYPE = 'endpoint_deleted';
  */
 export function deliveryWorkflowId(endpointId: string, messageId: string): string {
   return `delivery-${endpointId}-${messageId}`;
+}
+
+/** The ID of the workflow that delivers an (endpoint, ordering key) stream in order. */
+export function orderedStreamWorkflowId(endpointId: string, orderingKey: string): string {
+  return `ordered-${endpointId}-${orderingKey}`;
 }
 
 /** The ID of an endpoint's long-lived dead-letter workflow. */

@@ -50,6 +50,11 @@ function attemptDetails(failure: ActivityFailure): AttemptFailureDetails {
   return { attempt: 0, reason: cause?.name === 'TimeoutFailure' ? 'activity_timeout' : 'unknown' };
 }
 
+// An ordered delivery lets its stream start the next one as soon as it is done, either way.
+async function notifyStream(input: DeliveryInput): Promise<void> {
+  if (input.orderingKey !== undefined) await bookkeeping.notifyStream({ endpointId: input.endpointId, orderingKey: input.orderingKey });
+}
+
 /**
  * Delivers one message to one endpoint. The HTTP attempt runs as an activity under the endpoint's retry
  * policy; when the attempts run out (or one fails permanently) the delivery is dead-lettered and the
@@ -67,6 +72,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       if (!success.recorded) {
         await bookkeeping.recordSuccess({ deliveryId: input.deliveryId, endpointId: input.endpointId }, workflowInfo().runId, success);
       }
+      await notifyStream(input);
       return { status: 'succeeded', attempts: success.attempt, statusCode: success.statusCode };
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
@@ -90,6 +96,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         error: message,
         attempts: details.attempt,
       });
+      await notifyStream(input);
       throw ApplicationFailure.create({
         type: DEAD_LETTERED_FAILURE_TYPE,
         message: `dead-lettered after ${details.attempt} attempt(s): ${message}`,

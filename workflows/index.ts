@@ -1,3 +1,4 @@
 /** Every workflow the worker registers, by the name clients start it with. */
 export { deliveryWorkflow } from './delivery.workflow';
 export { deadLetterWorkflow } from './dead-letter.workflow';
+export { orderedStreamWorkflow } from './ordered-stream.workflow';

@@ -10,6 +10,10 @@ export interface DeliveryRecord {
   endpointId: string;
   workflowId: string;
   status: DeliveryStatus;
+  /** The message's ordering key, when it has one; deliveries with one key go to the endpoint in order. */
+  orderingKey: string | null;
+  /** Position in the (endpoint, ordering key) stream, from 1; null without a key. */
+  sequence: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -56,12 +60,15 @@ export interface DeliveryRow {
   endpoint_id: string;
   workflow_id: string;
   status: DeliveryStatus;
+  ordering_key: string | null;
+  /** bigint comes back from pg as a string. */
+  sequence: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 /** Columns matching {@link DeliveryRow}. */
-export const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, workflow_id, status, created_at, updated_at';
+export const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, workflow_id, status, ordering_key, sequence, created_at, updated_at';
 
 /** Maps a `deliveries` row to its record. */
 export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
@@ -71,6 +78,8 @@ export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
     endpointId: row.endpoint_id,
     workflowId: row.workflow_id,
     status: row.status,
+    orderingKey: row.ordering_key,
+    sequence: row.sequence === null ? null : Number(row.sequence),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -168,11 +177,12 @@ export class DeliveriesRepository {
   /**
    * Pending deliveries older than `olderThanMs` that never made an attempt: those whose workflow may never
    * have started (the API stopped between storing a message and starting its workflows), oldest first.
+   * Ordered deliveries are left out: their stream starts them, in order (see OrderedStreamsRepository).
    */
   async findUnattempted(olderThanMs: number, limit: number): Promise<DeliveryRecord[]> {
     const { rows } = await this.db.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
-       WHERE d.status = 'pending' AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
+       WHERE d.status = 'pending' AND d.ordering_key IS NULL AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
          AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
        ORDER BY d.created_at LIMIT $2`,
       [olderThanMs, limit],

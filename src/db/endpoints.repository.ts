@@ -27,9 +27,14 @@ export interface EndpointRecord {
   rateLimitPerSecond: number | null;
   /** The rate the endpoint gets right now (its limit, or lower after 429s); null when unpaced. */
   currentRate: number | null;
+  /** What a dead letter does to an ordered stream: `hold` it until retried or discarded, or `skip` past it. */
+  orderingFailureMode: OrderingFailureMode;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** What a dead-lettered message does to the ordered stream it belongs to. */
+export type OrderingFailureMode = 'hold' | 'skip';
 
 /** Why Hookway (or an operator) disabled an endpoint. */
 export type DisabledReason = 'manual' | 'gone' | 'failing';
@@ -57,18 +62,19 @@ interface EndpointRow {
   failing_since: Date | null;
   rate_limit_per_second: number | null;
   current_rate: number | null;
+  ordering_failure_mode: OrderingFailureMode;
   created_at: Date;
   updated_at: Date;
 }
 
 // Every read joins the endpoint's pacing row, so the HTTP activity learns its rate with the endpoint.
 const COLUMNS = `e.id, e.url, e.description, e.event_types, e.secret, e.previous_secret, e.previous_secret_expires_at, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
-  e.disabled_reason, e.auto_recover, e.failing_since, e.rate_limit_per_second, t.rate AS current_rate, e.created_at, e.updated_at`;
+  e.disabled_reason, e.auto_recover, e.failing_since, e.rate_limit_per_second, t.rate AS current_rate, e.ordering_failure_mode, e.created_at, e.updated_at`;
 const FROM = 'endpoints e LEFT JOIN endpoint_throttles t ON t.endpoint_id = e.id';
 // INSERT/UPDATE ... RETURNING cannot join; the pacing row of a written endpoint is read by subquery.
 const RETURNING = `RETURNING id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, headers, retry_policy, timeout_ms, disabled,
   disabled_reason, auto_recover, failing_since, rate_limit_per_second,
-  (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, created_at, updated_at`;
+  (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, ordering_failure_mode, created_at, updated_at`;
 
 /** SQL for the `endpoints` table. Deleted endpoints are kept (soft delete) and invisible here. */
 export class EndpointsRepository {
@@ -95,6 +101,7 @@ export class EndpointsRepository {
       failingSince: row.failing_since,
       rateLimitPerSecond: row.rate_limit_per_second,
       currentRate: row.current_rate,
+      orderingFailureMode: row.ordering_failure_mode,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -113,8 +120,9 @@ export class EndpointsRepository {
     >,
   ): Promise<EndpointRecord> {
     const { rows } = await this.db.query<EndpointRow>(
-      `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover, rate_limit_per_second)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ${RETURNING}`,
+      `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover, rate_limit_per_second,
+         ordering_failure_mode)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ${RETURNING}`,
       [
         endpoint.id,
         endpoint.url,
@@ -126,6 +134,7 @@ export class EndpointsRepository {
         endpoint.timeoutMs,
         endpoint.autoRecover,
         endpoint.rateLimitPerSecond,
+        endpoint.orderingFailureMode,
       ],
     );
     return this.toRecord(rows[0]);
@@ -175,6 +184,7 @@ export class EndpointsRepository {
       disabledReason: 'disabled_reason',
       autoRecover: 'auto_recover',
       rateLimitPerSecond: 'rate_limit_per_second',
+      orderingFailureMode: 'ordering_failure_mode',
     };
     const sets: string[] = [];
     const params: unknown[] = [id];

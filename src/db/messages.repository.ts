@@ -9,8 +9,13 @@ export interface MessageRecord {
   eventType: string;
   payload: Record<string, unknown>;
   idempotencyKey: string | null;
+  /** Messages with one key reach each endpoint in the order they were accepted; null for no order. */
+  orderingKey: string | null;
   createdAt: Date;
 }
+
+/** A message about to be accepted. */
+export type CandidateMessage = Pick<MessageRecord, 'id' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;
 
 /** The outcome of accepting a message: the stored message, its deliveries, and whether it is new. */
 export interface AcceptedMessage {
@@ -24,10 +29,11 @@ interface MessageRow {
   event_type: string;
   payload: Record<string, unknown>;
   idempotency_key: string | null;
+  ordering_key: string | null;
   created_at: Date;
 }
 
-const COLUMNS = 'id, event_type, payload, idempotency_key, created_at';
+const COLUMNS = 'id, event_type, payload, idempotency_key, ordering_key, created_at';
 
 function toRecord(row: MessageRow): MessageRecord {
   return {
@@ -35,6 +41,7 @@ function toRecord(row: MessageRow): MessageRecord {
     eventType: row.event_type,
     payload: row.payload,
     idempotencyKey: row.idempotency_key,
+    orderingKey: row.ordering_key,
     createdAt: row.created_at,
   };
 }
@@ -46,17 +53,18 @@ export class MessagesRepository {
   /**
    * Stores the message and one pending delivery per endpoint `subscribers` returns, in one transaction.
    * When a message with the same id or idempotency key exists (also one committed by a racing request),
-   * nothing is written and the existing message and deliveries come back with `created: false`.
+   * nothing is written and the existing message and deliveries come back with `created: false`. With an
+   * ordering key, each delivery takes the next number of its (endpoint, key) stream.
    */
   async accept(
-    candidate: { id: string; eventType: string; payload: Record<string, unknown>; idempotencyKey: string | null },
+    candidate: CandidateMessage,
     subscribers: (tx: Queryable) => Promise<{ id: string }[]>,
   ): Promise<AcceptedMessage> {
     return this.db.withTransaction(async (tx) => {
       const inserted = await tx.query<MessageRow>(
-        `INSERT INTO messages (id, event_type, payload, idempotency_key) VALUES ($1, $2, $3, $4)
+        `INSERT INTO messages (id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-        [candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey],
+        [candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
       );
       if (inserted.rows.length === 0) {
         const existing = await tx.query<MessageRow>(
@@ -71,10 +79,16 @@ export class MessagesRepository {
       const endpoints = await subscribers(tx);
       const deliveries: DeliveryRecord[] = [];
       for (const endpoint of endpoints) {
+        // The stream's counter row stays locked until this transaction commits (see migration 006).
         const { rows } = await tx.query<DeliveryRow>(
-          `INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id) VALUES ($1, $2, $3, $4)
+          `WITH stream AS (
+             INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
+             ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
+             RETURNING last_sequence)
+           INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence)
+           VALUES ($1, $2, $3, $4, $5, (SELECT last_sequence FROM stream))
            RETURNING ${DELIVERY_COLUMNS}`,
-          [newId('dlv'), message.id, endpoint.id, deliveryWorkflowId(endpoint.id, message.id)],
+          [newId('dlv'), message.id, endpoint.id, deliveryWorkflowId(endpoint.id, message.id), message.orderingKey],
         );
         deliveries.push(toDeliveryRecord(rows[0]));
       }

@@ -5,6 +5,8 @@ import { DeadLettersRepository } from '../db/dead-letters.repository';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import { MessagesRepository } from '../db/messages.repository';
+import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
+import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../temporal/delivery-starter';
 import { OrphanSweeper } from '../temporal/orphan-sweeper';
 import { Database } from '../db/database';
@@ -108,8 +110,10 @@ export async function startHookway(
           deliveries: new DeliveriesRepository(db),
           messages: new MessagesRepository(db),
           endpoints: new EndpointsRepository(db, secretBox),
+          streams: new OrderedStreamsRepository(db),
         },
         new DeliveryStarter(temporal.client, config.taskQueue),
+        new OrderedStreamSignals(temporal.client, config.taskQueue),
         // A delivery younger than two sweeps may simply be waiting for its API call to finish.
         { intervalMs: config.orphanSweepIntervalMs, olderThanMs: 2 * config.orphanSweepIntervalMs, batch: 200 },
         logger.child({ component: 'orphan-sweeper' }),

@@ -1,9 +1,11 @@
 import type { DeliveriesRepository } from '../db/deliveries.repository';
 import type { EndpointsRepository } from '../db/endpoints.repository';
 import type { MessagesRepository } from '../db/messages.repository';
+import type { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import type { Logger } from '../logging/logger';
 import { deliveryInputFor } from './delivery-input';
 import type { DeliveryStarter } from './delivery-starter';
+import type { OrderedStreamSignals } from './ordered-stream-signals';
 
 /** How often the sweep runs, how old a delivery must be to count as orphaned, and how many per sweep. */
 export interface SweepSettings {
@@ -15,21 +17,28 @@ export interface SweepSettings {
 /**
  * Starts the workflows of deliveries that were stored but never started: the API may stop between
  * committing a message and starting its workflows, and the client, seeing no 202, may never retry.
- * Starting is idempotent (the workflow ID), so several workers sweeping at once do no harm.
+ * Starting is idempotent (the workflow ID), so several workers sweeping at once do no harm. Ordered
+ * deliveries are never started here, which could break their order: their stream is woken instead.
  */
 export class OrphanSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly repos: { deliveries: DeliveriesRepository; messages: MessagesRepository; endpoints: EndpointsRepository },
+    private readonly repos: {
+      deliveries: DeliveriesRepository;
+      messages: MessagesRepository;
+      endpoints: EndpointsRepository;
+      streams: OrderedStreamsRepository;
+    },
     private readonly starter: DeliveryStarter,
+    private readonly streamSignals: OrderedStreamSignals,
     private readonly settings: SweepSettings,
     private readonly logger: Logger,
   ) {}
 
-  /** One sweep. @returns how many workflows it started. */
-  async sweepOnce(): Promise<number> {
+  /** One sweep. @returns how many delivery workflows it started, and how many ordered streams it woke. */
+  async sweepOnce(): Promise<{ started: number; woken: number }> {
     const orphans = await this.repos.deliveries.findUnattempted(this.settings.olderThanMs, this.settings.batch);
     let started = 0;
     for (const delivery of orphans) {
@@ -41,8 +50,10 @@ export class OrphanSweeper {
       const { input, memo } = deliveryInputFor(message, delivery, endpoint);
       if (await this.starter.start(delivery.workflowId, input, memo)) started += 1;
     }
+    const stalled = await this.repos.streams.stalled(this.settings.olderThanMs, this.settings.batch);
+    for (const stream of stalled) await this.streamSignals.changed(stream);
     if (started > 0) this.logger.warn({ started }, 'started the workflows of stored but unstarted deliveries');
-    return started;
+    return { started, woken: stalled.length };
   }
 
   /** Sweeps every `intervalMs` until {@link stop}. */

@@ -7,12 +7,15 @@ import { MessagesRepository } from '../db/messages.repository';
 import { ThrottlesRepository } from '../db/throttles.repository';
 import { DeadLetterRetrier } from './dead-letter-retrier';
 import { DeadLetterSignals } from './dead-letter-signals';
+import { OrderedStreamAdvancer } from './ordered-stream-advancer';
+import { OrderedStreamSignals } from './ordered-stream-signals';
 import { DeliveryStarter } from './delivery-starter';
 import type { HookwayConfig } from '../config';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
 import type { Database } from '../db/database';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
+import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import type { Logger } from '../logging/logger';
 import type { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { DestinationPolicy } from '../security/destination-policy';
@@ -37,6 +40,7 @@ function activityDeps(deps: {
   const deadLetters = new DeadLettersRepository(db);
   const deadLetterSignals = new DeadLetterSignals(client, config);
   const starter = new DeliveryStarter(client, config.taskQueue);
+  const messages = new MessagesRepository(db);
   return {
     endpoints,
     deliveries,
@@ -44,10 +48,12 @@ function activityDeps(deps: {
     throttles: new ThrottlesRepository(db),
     deadLetterSignals,
     deadLetterRetrier: new DeadLetterRetrier(
-      { deadLetters, deliveries, endpoints, messages: new MessagesRepository(db) },
+      { deadLetters, deliveries, endpoints, messages },
       starter,
       deadLetterSignals,
     ),
+    streamAdvancer: new OrderedStreamAdvancer({ streams: new OrderedStreamsRepository(db), messages, endpoints }, starter),
+    streamSignals: new OrderedStreamSignals(client, config.taskQueue),
     alerter: new Alerter({ http: alertHttp, logger, url: config.alertUrl, secret: config.alertSecret }),
     http,
     disableAfterMs: config.disableAfterMs,

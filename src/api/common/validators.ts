@@ -33,6 +33,8 @@ export const EventTypeList = (): PropertyDecorator =>
  * path segments, so `GET /v1/messages/.` could never find the message.
  */
 export const MESSAGE_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.:-]{1,200}$/;
+/** Ordering keys: at most 128 characters, so the stream's workflow ID stays within Temporal's 255. */
+export const ORDERING_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** `Idempotency-Key` header values. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
 

@@ -14,6 +14,8 @@ import type { ApiAuth } from '../../security/local-secrets';
 import type { SecretBox } from '../../security/secret-box';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
+import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
+import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, TEMPORAL_CLIENT } from './tokens';
 
@@ -61,6 +63,8 @@ export class CoreModule {
       { provide: DeliveryStarter, useValue: starter },
       { provide: DeadLetterSignals, useValue: signals },
       { provide: DeadLetterRetrier, useValue: new DeadLetterRetrier(repositories, starter, signals) },
+      { provide: OrderedStreamsRepository, useValue: new OrderedStreamsRepository(deps.db) },
+      { provide: OrderedStreamSignals, useValue: new OrderedStreamSignals(deps.client, deps.config.taskQueue) },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DeadLettersRepository, type DeadLetterRecord } from '../../db/dead-letters.repository';
+import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
 import { ConflictError, DependencyUnavailableError, NotFoundError } from '../../domain/errors';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
+import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 
 /** Operator actions on dead letters: list, retry one, redrive an endpoint's, discard. */
 @Injectable()
@@ -13,6 +15,8 @@ export class DeadLettersService {
     private readonly endpoints: EndpointsRepository,
     private readonly retrier: DeadLetterRetrier,
     private readonly signals: DeadLetterSignals,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly streams: OrderedStreamSignals,
   ) {}
 
   /** Open dead letters, oldest first. */
@@ -47,7 +51,7 @@ export class DeadLettersService {
     return { count };
   }
 
-  /** Drops a dead letter without delivering it. */
+  /** Drops a dead letter without delivering it; an ordered stream it held moves on to the next message. */
   async discard(id: string): Promise<void> {
     const resolved = await this.deadLetters.resolve(id, 'discarded');
     if (!resolved) {
@@ -56,5 +60,7 @@ export class DeadLettersService {
       throw new ConflictError('dead_letter_resolved', `dead letter ${id} was ${existing.resolution} already`);
     }
     await this.signals.resolved(resolved.endpointId, resolved.deliveryId);
+    const delivery = await this.deliveries.findById(resolved.deliveryId);
+    if (delivery?.orderingKey) await this.streams.changed({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
   }
 }

@@ -20,6 +20,8 @@ export interface EndpointView {
   rateLimitPerSecond: number | null;
   /** The pace it gets right now: its limit, or lower after 429s; null when unpaced. */
   currentRate: number | null;
+  /** What a dead letter does to an ordered stream: `hold` it or `skip` past it. */
+  orderingFailureMode: string;
   createdAt: string;
   updatedAt: string;
   secret?: string;
@@ -41,6 +43,7 @@ export function toEndpointView(endpoint: EndpointRecord, withSecret = false): En
     failingSince: endpoint.failingSince?.toISOString() ?? null,
     rateLimitPerSecond: endpoint.rateLimitPerSecond,
     currentRate: endpoint.currentRate,
+    orderingFailureMode: endpoint.orderingFailureMode,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
     ...(withSecret ? { secret: endpoint.secret } : {}),

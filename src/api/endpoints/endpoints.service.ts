@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HookwayConfig, RetryPolicySettings } from '../../config';
 import { EndpointsRepository, type EndpointChanges, type EndpointRecord } from '../../db/endpoints.repository';
+import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
+import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { ThrottlesRepository } from '../../db/throttles.repository';
 import { InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { DestinationPolicy } from '../../security/destination-policy';
@@ -31,6 +33,8 @@ export class EndpointsService {
     private readonly throttles: ThrottlesRepository,
     private readonly destinations: DestinationPolicy,
     @Inject(CONFIG) private readonly config: HookwayConfig,
+    private readonly streams: OrderedStreamsRepository,
+    private readonly streamSignals: OrderedStreamSignals,
   ) {}
 
   private async assertDeliverable(url: string): Promise<void> {
@@ -52,6 +56,7 @@ export class EndpointsService {
       timeoutMs: dto.timeoutMs ?? this.config.defaultTimeoutMs,
       autoRecover: dto.autoRecover ?? true,
       rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
+      orderingFailureMode: dto.orderingFailureMode ?? 'hold',
     });
   }
 
@@ -81,14 +86,19 @@ export class EndpointsService {
     if (dto.timeoutMs !== undefined) changes.timeoutMs = dto.timeoutMs;
     if (dto.autoRecover !== undefined) changes.autoRecover = dto.autoRecover;
     if (dto.rateLimitPerSecond !== undefined) changes.rateLimitPerSecond = dto.rateLimitPerSecond;
+    if (dto.orderingFailureMode !== undefined) changes.orderingFailureMode = dto.orderingFailureMode;
     if (dto.disabled !== undefined) {
       changes.disabled = dto.disabled;
       changes.disabledReason = dto.disabled ? 'manual' : null;
     }
     // A new limit starts a fresh pace (including after 429 slow-downs), so it applies from the next request.
     if (changes.rateLimitPerSecond !== undefined) await this.throttles.reset(id);
+    // Streams held by a dead letter move on at once when the endpoint now skips them (once skipping, they
+    // no longer count as blocked, so they are listed before the change).
+    const held = changes.orderingFailureMode === 'skip' && current.orderingFailureMode === 'hold' ? await this.streams.blocked(id, 10_000) : [];
     const updated = await this.endpoints.update(id, changes);
     if (!updated) throw new NotFoundError('endpoint', id);
+    await Promise.all(held.map((stream) => this.streamSignals.changed(stream)));
     return updated;
   }
 

@@ -7,8 +7,10 @@ export interface MessageView {
   eventType: string;
   payload: Record<string, unknown>;
   idempotencyKey: string | null;
+  orderingKey: string | null;
   createdAt: string;
-  deliveries: { id: string; endpointId: string; workflowId: string; status: string }[];
+  /** `sequence`: the message's place in the endpoint's stream for its ordering key (null without one). */
+  deliveries: { id: string; endpointId: string; workflowId: string; status: string; sequence: number | null }[];
 }
 
 /** Renders a message and its deliveries. */
@@ -18,7 +20,14 @@ export function toMessageView(message: MessageRecord, deliveries: DeliveryRecord
     eventType: message.eventType,
     payload: message.payload,
     idempotencyKey: message.idempotencyKey,
+    orderingKey: message.orderingKey,
     createdAt: message.createdAt.toISOString(),
-    deliveries: deliveries.map((d) => ({ id: d.id, endpointId: d.endpointId, workflowId: d.workflowId, status: d.status })),
+    deliveries: deliveries.map((d) => ({
+      id: d.id,
+      endpointId: d.endpointId,
+      workflowId: d.workflowId,
+      status: d.status,
+      sequence: d.sequence,
+    })),
   };
 }

@@ -6,6 +6,7 @@ import { DependencyUnavailableError, NotFoundError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { deliveryInputFor } from '../../temporal/delivery-input';
+import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import type { CreateMessageDto } from './dto/create-message.dto';
 
 /** Accepts messages and hands their deliveries to Temporal. */
@@ -15,11 +16,12 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly endpoints: EndpointsRepository,
     private readonly starter: DeliveryStarter,
+    private readonly streams: OrderedStreamSignals,
   ) {}
 
   /**
    * Stores the message with one delivery per subscribed endpoint, then starts every pending delivery's
-   * workflow. Only when all have started is the message accepted, so a 202 means Temporal holds it. A
+   * workflow (or, for a message with an ordering key, wakes its stream on each endpoint). Only when all have started is the message accepted, so a 202 means Temporal holds it. A
    * repeat (same id or idempotency key) starts whatever a failed first call left unstarted and returns
    * the original message.
    */
@@ -28,7 +30,13 @@ export class MessagesService {
     let accepted: AcceptedMessage;
     try {
       accepted = await this.messages.accept(
-        { id: dto.id ?? newId('msg'), eventType: dto.eventType, payload: dto.payload, idempotencyKey: idempotencyKey ?? null },
+        {
+          id: dto.id ?? newId('msg'),
+          eventType: dto.eventType,
+          payload: dto.payload,
+          idempotencyKey: idempotencyKey ?? null,
+          orderingKey: dto.orderingKey ?? null,
+        },
         async (tx) => {
           for (const endpoint of await this.endpoints.findSubscribers(dto.eventType, tx)) subscribers.set(endpoint.id, endpoint);
           return [...subscribers.values()];
@@ -51,6 +59,11 @@ export class MessagesService {
   }
 
   private async startOne(accepted: AcceptedMessage, delivery: DeliveryRecord, known: EndpointRecord | undefined): Promise<void> {
+    // An ordered delivery waits its turn: its stream starts it once everything before it is done.
+    if (delivery.orderingKey !== null) {
+      await this.streams.changed({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
+      return;
+    }
     const endpoint = known ?? (await this.endpoints.findById(delivery.endpointId));
     // An endpoint deleted between two posts of the same message gets nothing new.
     if (!endpoint) return;

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EventTypeList, IsHeaderMap, KeepAsSent, IsSigningSecret, IsWebhookUrl, Optional } from '../../common/validators';
+import type { OrderingFailureMode } from '../../../db/endpoints.repository';
 import { RetryPolicyDto } from './retry-policy.dto';
 
 /** Body of `POST /v1/endpoints`. */
@@ -42,6 +43,17 @@ export class CreateEndpointDto {
   @Optional()
   @IsBoolean()
   autoRecover?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['hold', 'skip'],
+    default: 'hold',
+    description:
+      'What a dead-lettered message does to its ordering key: `hold` the later messages with that key until it is ' +
+      'retried successfully or discarded, or `skip` it and deliver the next.',
+  })
+  @Optional()
+  @IsIn(['hold', 'skip'], { message: 'orderingFailureMode must be "hold" or "skip"' })
+  orderingFailureMode?: OrderingFailureMode;
 
   @ApiPropertyOptional({ description: 'Requests per second this endpoint gets, across all workers.', minimum: 0.01, maximum: 10000 })
   @Optional()

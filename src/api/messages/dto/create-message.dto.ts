@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
-import { EVENT_TYPE_PATTERN, IsStorableJsonObject, KeepAsSent, MESSAGE_ID_PATTERN, Optional } from '../../common/validators';
+import {
+  EVENT_TYPE_PATTERN,
+  IsStorableJsonObject,
+  KeepAsSent,
+  MESSAGE_ID_PATTERN,
+  Optional,
+  ORDERING_KEY_PATTERN,
+} from '../../common/validators';
 
 /** Body of `POST /v1/messages`. */
 export class CreateMessageDto {
@@ -22,4 +29,15 @@ export class CreateMessageDto {
   @IsString()
   @Matches(MESSAGE_ID_PATTERN, { message: 'id must match [A-Za-z0-9_.:-]{1,200} and not be "." or ".."' })
   id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Messages with the same ordering key reach each endpoint strictly in the order they were accepted: the next ' +
+      'is sent only once the previous one succeeded or was dead-lettered. Other keys, and messages without one, are not held up.',
+    example: 'job-12345',
+  })
+  @Optional()
+  @IsString()
+  @Matches(ORDERING_KEY_PATTERN, { message: 'orderingKey must match [A-Za-z0-9_.:-]{1,128}' })
+  orderingKey?: string;
 }

@@ -1,0 +1,131 @@
+import type { Database } from './database';
+
+/** One ordered stream: the deliveries of one endpoint whose messages carry one ordering key. */
+export interface StreamKey {
+  endpointId: string;
+  orderingKey: string;
+}
+
+/** The delivery a stream waits on: the lowest-numbered one not yet done. */
+export interface StreamHead {
+  deliveryId: string;
+  messageId: string;
+  workflowId: string;
+  sequence: number;
+  /** `pending`: being delivered (or about to be); `dead_lettered`: the stream is blocked on it. */
+  status: 'pending' | 'dead_lettered';
+  /** The open dead letter holding the stream, when it is blocked. */
+  deadLetter: { id: string; error: string; deadLetteredAt: Date } | null;
+}
+
+/** A stream's position, as the API shows it. */
+export interface StreamState extends StreamKey {
+  head: StreamHead | null;
+  /** Deliveries after the head, not yet sent. */
+  waiting: number;
+  /** The highest number handed out so far. */
+  lastSequence: number;
+}
+
+interface HeadRow {
+  id: string;
+  message_id: string;
+  workflow_id: string;
+  sequence: string;
+  status: 'pending' | 'dead_lettered';
+  dead_letter_id: string | null;
+  error: string | null;
+  dead_lettered_at: Date | null;
+}
+
+// A delivery still holds its stream while pending, or while dead-lettered on a `hold` endpoint with the
+// dead letter open. Succeeded, discarded, or dead-lettered on a `skip` endpoint: the stream moves past.
+const UNDONE = `d.status = 'pending'
+  OR (d.status = 'dead_lettered' AND e.ordering_failure_mode = 'hold' AND dl.id IS NOT NULL)`;
+const HEAD_COLUMNS = `d.id, d.message_id, d.workflow_id, d.sequence, d.status,
+  dl.id AS dead_letter_id, dl.error, dl.dead_lettered_at`;
+const STREAM_FROM = `deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+  LEFT JOIN dead_letters dl ON dl.delivery_id = d.id AND dl.resolved_at IS NULL`;
+
+function toHead(row: HeadRow): StreamHead {
+  return {
+    deliveryId: row.id,
+    messageId: row.message_id,
+    workflowId: row.workflow_id,
+    sequence: Number(row.sequence),
+    status: row.status,
+    deadLetter:
+      row.dead_letter_id === null ? null : { id: row.dead_letter_id, error: row.error ?? '', deadLetteredAt: row.dead_lettered_at ?? new Date(0) },
+  };
+}
+
+/** SQL for ordered streams: which delivery each waits on, which are blocked, which need a nudge. */
+export class OrderedStreamsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** The delivery the stream waits on, or undefined when every delivery in it is done. */
+  async head(stream: StreamKey): Promise<StreamHead | undefined> {
+    const { rows } = await this.db.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM ${STREAM_FROM}
+       WHERE d.endpoint_id = $1 AND d.ordering_key = $2 AND (${UNDONE})
+       ORDER BY d.sequence LIMIT 1`,
+      [stream.endpointId, stream.orderingKey],
+    );
+    return rows[0] ? toHead(rows[0]) : undefined;
+  }
+
+  /** Where the stream stands, or undefined when the endpoint never received a message with this key. */
+  async state(stream: StreamKey): Promise<StreamState | undefined> {
+    const { rows } = await this.db.query<{ last_sequence: string; waiting: string }>(
+      `SELECT s.last_sequence,
+              (SELECT count(*) FROM deliveries d WHERE d.endpoint_id = s.endpoint_id AND d.ordering_key = s.ordering_key
+                 AND d.status = 'pending') AS waiting
+       FROM ordering_streams s WHERE s.endpoint_id = $1 AND s.ordering_key = $2`,
+      [stream.endpointId, stream.orderingKey],
+    );
+    if (!rows[0]) return undefined;
+    const head = (await this.head(stream)) ?? null;
+    const pending = Number(rows[0].waiting);
+    return { ...stream, head, waiting: head?.status === 'pending' ? pending - 1 : pending, lastSequence: Number(rows[0].last_sequence) };
+  }
+
+  /** The endpoint's streams held by a dead letter, longest blocked first. */
+  async blocked(endpointId: string, limit: number): Promise<StreamState[]> {
+    const { rows } = await this.db.query<HeadRow & { ordering_key: string; last_sequence: string; waiting: string }>(
+      `SELECT h.*, s.last_sequence,
+              (SELECT count(*) FROM deliveries w WHERE w.endpoint_id = $1 AND w.ordering_key = h.ordering_key
+                 AND w.status = 'pending') AS waiting
+       FROM (SELECT DISTINCT ON (d.ordering_key) d.ordering_key, ${HEAD_COLUMNS}
+             FROM ${STREAM_FROM}
+             WHERE d.endpoint_id = $1 AND d.ordering_key IS NOT NULL AND (${UNDONE})
+             ORDER BY d.ordering_key, d.sequence) h
+       JOIN ordering_streams s ON s.endpoint_id = $1 AND s.ordering_key = h.ordering_key
+       WHERE h.status = 'dead_lettered'
+       ORDER BY h.dead_lettered_at LIMIT $2`,
+      [endpointId, limit],
+    );
+    return rows.map((row) => ({
+      endpointId,
+      orderingKey: row.ordering_key,
+      head: toHead(row),
+      waiting: Number(row.waiting),
+      lastSequence: Number(row.last_sequence),
+    }));
+  }
+
+  /**
+   * Streams with a pending delivery older than `olderThanMs` that never made an attempt: their stream
+   * workflow may never have been told about it (the API stopped after committing), or is held.
+   */
+  async stalled(olderThanMs: number, limit: number): Promise<StreamKey[]> {
+    const { rows } = await this.db.query<{ endpoint_id: string; ordering_key: string }>(
+      `SELECT DISTINCT d.endpoint_id, d.ordering_key FROM deliveries d
+       WHERE d.status = 'pending' AND d.ordering_key IS NOT NULL
+         AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
+         AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
+       LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => ({ endpointId: r.endpoint_id, orderingKey: r.ordering_key }));
+  }
+}
