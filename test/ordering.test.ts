@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
 import type { OrderingKeyView } from '../src/api/ordering/ordering-key.view';
+import { EndpointsRepository } from '../src/db/endpoints.repository';
+import { MessagesRepository } from '../src/db/messages.repository';
 import type { DeadLetterList } from './support/api-types';
 import { eventually, settle } from './support/eventually';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
@@ -200,6 +202,22 @@ describe('ordered delivery per key', () => {
     assert.equal(patched.body.orderingFailureMode, 'skip');
     await eventually(async () => sequencesByKey(receiver.log, true).get('switch') ?? [], (seqs) => seqs.length === 1, 15_000);
     assert.deepEqual(sequencesByKey(receiver.log, true).get('switch'), [2]);
+  });
+
+  test('messages committed but never handed to their stream (the API died in between) are delivered in order by the orphan sweep', async () => {
+    const receiver = await loggingReceiver(() => 200);
+    await scenario.endpoint({ url: receiver.url, eventTypes: ['order.orphan'] });
+    // What POST /v1/messages commits before it wakes any stream, and nothing more.
+    const endpoints = new EndpointsRepository(hookway.db, hookway.secretBox);
+    const messages = new MessagesRepository(hookway.db);
+    for (let seq = 1; seq <= 3; seq += 1) {
+      await messages.accept(
+        { id: `evt_orphan_${seq}`, eventType: 'order.orphan', payload: { key: 'orphaned', seq }, idempotencyKey: null, orderingKey: 'orphaned' },
+        (tx) => endpoints.findSubscribers('order.orphan', tx),
+      );
+    }
+    await eventually(async () => sequencesByKey(receiver.log, true).get('orphaned') ?? [], (seqs) => seqs.length === 3, 30_000);
+    assert.deepEqual(sequencesByKey(receiver.log, false).get('orphaned'), [1, 2, 3]);
   });
 
   test('bad ordering input gets a 400 naming the field', async () => {

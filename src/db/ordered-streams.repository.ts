@@ -40,6 +40,7 @@ interface HeadRow {
 
 // A delivery still holds its stream while pending, or while dead-lettered on a `hold` endpoint with the
 // dead letter open. Succeeded, discarded, or dead-lettered on a `skip` endpoint: the stream moves past.
+// `d` is the delivery, `e` its endpoint, `dl` its open dead letter (see STREAM_FROM).
 const UNDONE = `d.status = 'pending'
   OR (d.status = 'dead_lettered' AND e.ordering_failure_mode = 'hold' AND dl.id IS NOT NULL)`;
 const HEAD_COLUMNS = `d.id, d.message_id, d.workflow_id, d.sequence, d.status,
@@ -114,15 +115,20 @@ export class OrderedStreamsRepository {
   }
 
   /**
-   * Streams with a pending delivery older than `olderThanMs` that never made an attempt: their stream
-   * workflow may never have been told about it (the API stopped after committing), or is held.
+   * Streams whose head is a pending delivery older than `olderThanMs` that never made an attempt: their
+   * workflow may never have been told about it (the API stopped after committing). Streams held by a dead
+   * letter are not listed: they wait for an operator, and waking them would change nothing.
    */
   async stalled(olderThanMs: number, limit: number): Promise<StreamKey[]> {
     const { rows } = await this.db.query<{ endpoint_id: string; ordering_key: string }>(
-      `SELECT DISTINCT d.endpoint_id, d.ordering_key FROM deliveries d
-       WHERE d.status = 'pending' AND d.ordering_key IS NOT NULL
-         AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
-         AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
+      `SELECT DISTINCT w.endpoint_id, w.ordering_key
+       FROM deliveries w JOIN endpoints we ON we.id = w.endpoint_id AND we.deleted_at IS NULL
+       WHERE w.status = 'pending' AND w.ordering_key IS NOT NULL
+         AND w.created_at < now() - make_interval(secs => $1::float8 / 1000)
+         AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = w.id)
+         AND NOT EXISTS (
+           SELECT 1 FROM ${STREAM_FROM}
+           WHERE d.endpoint_id = w.endpoint_id AND d.ordering_key = w.ordering_key AND d.sequence < w.sequence AND (${UNDONE}))
        LIMIT $2`,
       [olderThanMs, limit],
     );
