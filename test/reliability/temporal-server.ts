@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { resolveTemporalBinary } from '../../src/dev/temporal-binary';
+import { DEV_SERVER_TUNING_ARGS } from '../../src/dev/temporal-dev-server';
 import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 import { SupervisedProcess } from './supervised-process';
 
@@ -36,6 +37,7 @@ export async function temporalDevServer(dataDir: string, port: number, say: (lin
       '--headless',
       '--db-filename', path.join(dataDir, 'temporal.sqlite'),
       '--log-level', 'warn',
+      ...DEV_SERVER_TUNING_ARGS,
       ...HOOKWAY_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
     ],
     env: process.env,
