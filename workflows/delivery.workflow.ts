@@ -29,9 +29,12 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-function httpActivities(policy: DeliveryRetryPolicy, timeoutMs: number): Activities {
+function httpActivities(policy: DeliveryRetryPolicy, timeoutMs: number, endpointId: string): Activities {
   return proxyActivities<Activities>({
     startToCloseTimeout: timeoutMs + ACTIVITY_OVERHEAD_MS,
+    // Task queues dispatch fairly across endpoints (where the server enables fairness): one endpoint's
+    // thousands of retries cannot queue ahead of another endpoint's first attempts.
+    priority: { fairnessKey: endpointId },
     retry: {
       maximumAttempts: policy.maxAttempts,
       initialInterval: policy.initialIntervalMs,
@@ -66,7 +69,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   let reservedSlotAt: number | undefined;
   for (;;) {
     // Each pass is one activity execution under Temporal's retry policy, with the attempts left.
-    const { sendWebhook } = httpActivities({ ...policy, maxAttempts: policy.maxAttempts - made }, input.timeoutMs);
+    const { sendWebhook } = httpActivities({ ...policy, maxAttempts: policy.maxAttempts - made }, input.timeoutMs, input.endpointId);
     try {
       const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt });
       if (!success.recorded) {

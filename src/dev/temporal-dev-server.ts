@@ -24,13 +24,15 @@ export interface DevTemporalOptions {
 /**
  * Flags that make the dev server's single SQLite connection cheaper per write: write-ahead logging with
  * `synchronous=NORMAL` (no fsync per commit; a killed process loses nothing, a power cut may lose the last
- * commits, which a dev server can afford), and eager activity execution, which hands a workflow's first
- * activity back to the worker that scheduled it without a trip through matching.
+ * commits, which a dev server can afford); eager activity execution, which hands a workflow's first
+ * activity back to the worker that scheduled it without a trip through matching; and fair dispatch by
+ * the fairness key deliveries carry (their endpoint), so one endpoint's backlog cannot starve the others.
  */
 export const DEV_SERVER_TUNING_ARGS = [
   '--sqlite-pragma', 'journal_mode=wal',
   '--sqlite-pragma', 'synchronous=normal',
   '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+  '--dynamic-config-value', 'matching.enableFairness=true',
 ];
 
 function stopChild(child: ChildProcess, graceMs: number): Promise<void> {

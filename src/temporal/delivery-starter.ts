@@ -32,6 +32,8 @@ export class DeliveryStarter {
       workflowId,
       taskQueue: this.taskQueue,
       args: [input],
+      // Workflow tasks, like attempts, are dispatched fairly across endpoints.
+      priority: { fairnessKey: input.endpointId },
       typedSearchAttributes: [
         { key: EndpointIdSearchAttribute, value: input.endpointId },
         { key: EventTypeSearchAttribute, value: input.eventType },
