@@ -26,11 +26,12 @@ async function createEndpoint(stack: ReliabilityStack, body: Record<string, unkn
   return JSON.parse(text) as EndpointView;
 }
 
-/** Messages round-robin over the receivers, each with its own id and its receiver's event type. */
+/** Messages round-robin over the receivers (and ordering keys), each with its own id and its receiver's event type. */
 function plan(def: ScenarioDefinition): PlannedMessage[] {
   return Array.from({ length: def.messages }, (_, seq) => {
     const receiver = def.receivers[seq % def.receivers.length].name;
-    return { seq, id: `${def.key}.${seq}`, eventType: `${def.key}.${receiver}`, receiver };
+    const orderingKey = def.orderingKeys ? `key-${seq % def.orderingKeys}` : undefined;
+    return { seq, id: `${def.key}.${seq}`, eventType: `${def.key}.${receiver}`, receiver, orderingKey };
   });
 }
 

@@ -52,6 +52,11 @@ export interface ScenarioDefinition {
   ratePerSecond: number;
   /** Requests in flight at once. @default 6 */
   concurrency?: number;
+  /**
+   * Give the messages this many ordering keys, round-robin, and post them one lane per key (see
+   * `Producer.burst`; `concurrency` is then the number of keys). @default none: unordered
+   */
+  orderingKeys?: number;
   receivers: ReceiverSpec[];
   /** Processes that may exit on their own during this fault, as designed (the supervisor restarts them). */
   mayExit?: ('api' | 'worker')[];

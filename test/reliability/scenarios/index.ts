@@ -1,5 +1,6 @@
 import type { ScenarioDefinition } from '../scenario';
 import { apiKilled } from './api-killed';
+import { orderedCrashes } from './ordered-crashes';
 import { postgresStopped } from './postgres-stopped';
 import { temporalKilled } from './temporal-killed';
 import { unrulyReceivers } from './unruly-receivers';
@@ -7,5 +8,5 @@ import { workerKilled } from './worker-killed';
 
 /** Every scenario of the suite, fresh (each holds its own run's state), in the order they run. */
 export function allScenarios(): ScenarioDefinition[] {
-  return [workerKilled(), temporalKilled(), postgresStopped(), apiKilled(), unrulyReceivers()];
+  return [workerKilled(), temporalKilled(), postgresStopped(), apiKilled(), unrulyReceivers(), orderedCrashes()];
 }
