@@ -19,7 +19,12 @@ const AUTO_REDRIVE_EVERY_MS = 30_000;
 const MAX_INLINE_WAIT_MS = 1_000;
 
 function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attempt: number): ApplicationFailure {
-  const details: AttemptFailureDetails = { attempt, reason: verdict.reason, statusCode: verdict.statusCode };
+  const details: AttemptFailureDetails = {
+    attempt,
+    reason: verdict.reason,
+    statusCode: verdict.statusCode,
+    retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
+  };
   return ApplicationFailure.create({
     message: verdict.message,
     type: verdict.reason,

@@ -47,6 +47,8 @@ export interface AttemptFailureDetails {
   attempt: number;
   reason: string;
   statusCode?: number;
+  /** The delay the receiver's `Retry-After` set before the next attempt, already clamped to the policy. */
+  retryAfterMs?: number;
   /** With reason `rate_limited`: when the reserved slot comes (epoch ms) and how long until then. */
   slotAt?: number;
   waitMs?: number;

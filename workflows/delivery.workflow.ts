@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  patched,
   proxyActivities,
   sleep,
   workflowInfo,
@@ -22,6 +23,11 @@ type Activities = ReturnType<typeof createActivities>;
 const ACTIVITY_OVERHEAD_MS = 10_000;
 // Timers and task dispatch add latency; waking this much before a rate-limit slot keeps the send on time.
 const SLOT_WAKE_EARLY_MS = 750;
+// Retries are dispatched after first attempts (Temporal's default priority is 3, lower numbers first): when
+// the server is busy, new messages to healthy endpoints go ahead of attempts at ones that are failing.
+const RETRY_PRIORITY = 4;
+// Marks histories that run the first attempt on its own; older histories replay the single-pass schedule.
+const FIRST_ATTEMPT_ALONE = 'first-attempt-alone';
 
 // Bookkeeping must eventually happen even through a long PostgreSQL outage, so it retries without limit.
 const bookkeeping = proxyActivities<Activities>({
@@ -29,12 +35,12 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-function httpActivities(policy: DeliveryRetryPolicy, timeoutMs: number, endpointId: string): Activities {
+function httpActivities(policy: DeliveryRetryPolicy, timeoutMs: number, endpointId: string, priorityKey?: number): Activities {
   return proxyActivities<Activities>({
     startToCloseTimeout: timeoutMs + ACTIVITY_OVERHEAD_MS,
     // Task queues dispatch fairly across endpoints (where the server enables fairness): one endpoint's
     // thousands of retries cannot queue ahead of another endpoint's first attempts.
-    priority: { fairnessKey: endpointId },
+    priority: { fairnessKey: endpointId, priorityKey },
     retry: {
       maximumAttempts: policy.maxAttempts,
       initialInterval: policy.initialIntervalMs,
@@ -53,6 +59,17 @@ function attemptDetails(failure: ActivityFailure): AttemptFailureDetails {
   return { attempt: 0, reason: cause?.name === 'TimeoutFailure' ? 'activity_timeout' : 'unknown' };
 }
 
+// Whether Temporal would have retried the failed attempt: a retryable reason, or the worker lost it.
+function retryable(failure: ActivityFailure): boolean {
+  const cause = failure.cause;
+  return cause instanceof ApplicationFailure ? !cause.nonRetryable : cause?.name === 'TimeoutFailure';
+}
+
+// The delay Temporal schedules after attempt `attempt` (1-based) of the whole delivery.
+function delayAfter(policy: DeliveryRetryPolicy, attempt: number): number {
+  return Math.min(policy.maxIntervalMs, policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1));
+}
+
 // An ordered delivery lets its stream start the next one as soon as it is done, either way.
 async function notifyStream(input: DeliveryInput): Promise<void> {
   if (input.orderingKey !== undefined) await bookkeeping.notifyStream({ endpointId: input.endpointId, orderingKey: input.orderingKey });
@@ -65,11 +82,22 @@ async function notifyStream(input: DeliveryInput): Promise<void> {
  */
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
   const policy = input.retryPolicy;
+  const firstAlone = patched(FIRST_ATTEMPT_ALONE);
   let made = 0;
   let reservedSlotAt: number | undefined;
   for (;;) {
-    // Each pass is one activity execution under Temporal's retry policy, with the attempts left.
-    const { sendWebhook } = httpActivities({ ...policy, maxAttempts: policy.maxAttempts - made }, input.timeoutMs, input.endpointId);
+    // Each pass is one activity execution under Temporal's retry policy, with the attempts left: the first
+    // attempt alone at normal priority, then the rest at retry priority, the schedule continuing where the
+    // delivery is (so a pass after attempt n waits initial × coefficient^n between its own attempts).
+    const alone = firstAlone && made === 0;
+    const { sendWebhook } = httpActivities(
+      firstAlone
+        ? { ...policy, maxAttempts: alone ? 1 : policy.maxAttempts - made, initialIntervalMs: delayAfter(policy, made + 1) }
+        : { ...policy, maxAttempts: policy.maxAttempts - made },
+      input.timeoutMs,
+      input.endpointId,
+      firstAlone && !alone ? RETRY_PRIORITY : undefined,
+    );
     try {
       const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt });
       if (!success.recorded) {
@@ -87,6 +115,15 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         made = details.attempt - 1;
         reservedSlotAt = details.slotAt;
         await sleep(Math.max(0, details.waitMs - SLOT_WAKE_EARLY_MS));
+        continue;
+      }
+      const attempted = details.attempt || made + 1;
+      if (alone && retryable(error) && attempted < policy.maxAttempts) {
+        // The first attempt failed and may be retried: wait as Temporal would have (or as Retry-After
+        // asked), on a durable timer, then hand the rest of the schedule to a lower-priority pass.
+        made = attempted;
+        reservedSlotAt = undefined;
+        await sleep(details.retryAfterMs ?? delayAfter(policy, attempted));
         continue;
       }
       const message = `${details.reason}: ${error.cause?.message ?? error.message}`;
