@@ -75,6 +75,15 @@ export class OrderedStreamsRepository {
     return rows[0] ? toHead(rows[0]) : undefined;
   }
 
+  /** The message and workflow ID of the stream's delivery numbered `sequence`, or undefined. */
+  async deliveryAt(stream: StreamKey, sequence: number): Promise<{ messageId: string; workflowId: string } | undefined> {
+    const { rows } = await this.db.query<{ message_id: string; workflow_id: string }>(
+      'SELECT message_id, workflow_id FROM deliveries WHERE endpoint_id = $1 AND ordering_key = $2 AND sequence = $3',
+      [stream.endpointId, stream.orderingKey, sequence],
+    );
+    return rows[0] && { messageId: rows[0].message_id, workflowId: rows[0].workflow_id };
+  }
+
   /** Where the stream stands, or undefined when the endpoint never received a message with this key. */
   async state(stream: StreamKey): Promise<StreamState | undefined> {
     const { rows } = await this.db.query<{ last_sequence: string; waiting: string }>(
