@@ -100,6 +100,8 @@ export async function startHookwayWorker(deps: {
         activityDeps({ config, db, client, http, alertHttp, metrics, secretBox, logger: logger.child({ component: 'activities' }) }),
       ),
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+      // The SDK's default scales with the heap (thousands here), so memory grew with every waiting delivery.
+      maxCachedWorkflows: config.maxCachedWorkflows,
     });
     const done = worker.run().finally(async () => {
       await http.close();
