@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
-import { findOnPath } from '../src/dev/temporal-binary';
+import { findOnPath } from '../src/dev/go-binary';
 import { projectRoot } from '../src/paths';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';

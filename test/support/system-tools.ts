@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { findOnPath } from '../../src/dev/temporal-binary';
+import { findOnPath } from '../../src/dev/go-binary';
 
 /**
  * Makes sure a tool the suite needs from Debian's packages is installed: on PATH already, or installed
