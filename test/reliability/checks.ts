@@ -1,7 +1,7 @@
 import type { MessageOutcome } from './producer';
 import type { CountingReceiver, Reception } from './receivers';
 import type { ScenarioContext, ScenarioDefinition, ScenarioEvidence } from './scenario';
-import type { UnexpectedExit } from './supervised-process';
+import type { UnexpectedExit } from '../../src/runtime/supervised-process';
 
 /** How long the wait for deliveries may take; a message still undelivered then counts as lost. */
 export const SETTLE_TIMEOUT_MS = 120_000;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { freePort } from '../../src/dev/port';
 import { projectRoot } from '../../src/paths';
 import { RestartablePostgres } from './postgres-server';
-import { SupervisedProcess, type UnexpectedExit } from './supervised-process';
+import { SupervisedProcess, type UnexpectedExit } from '../../src/runtime/supervised-process';
 import { temporalDevServer } from './temporal-server';
 
 /** Answers true when `url` answers 200. */

@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { resolveTemporalBinary } from '../../src/dev/temporal-binary';
 import { DEV_SERVER_TUNING_ARGS } from '../../src/dev/temporal-dev-server';
 import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
-import { SupervisedProcess } from './supervised-process';
+import { SupervisedProcess } from '../../src/runtime/supervised-process';
 
 /** True when a Temporal frontend answers at `address`. */
 async function answers(address: string): Promise<boolean> {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { sleep } from './time';
 
-/** An exit the harness did not ask for: a crash, or a process that gave up on its own. */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An exit the supervisor did not ask for: a crash, or a process that gave up on its own. */
 export interface UnexpectedExit {
   name: string;
   at: number;
@@ -28,6 +29,12 @@ export interface SupervisedOptions {
    * `restart: unless-stopped`), so one crash does not also stop every later delivery of the run.
    */
   restartOnExit: boolean;
+  /**
+   * Run in a process group of its own (the default), so a Ctrl-C in the terminal reaches only the parent,
+   * which then stops its children in order. False keeps the child in the parent's group, so whatever
+   * stops the group (a CI timeout) stops the child too, even when the parent dies before cleaning up.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /** The last `bytes` of a log file, or '' when it does not exist yet. */
@@ -41,9 +48,9 @@ export function logTail(file: string, bytes = 2_000): string {
 }
 
 /**
- * One child process the harness owns: started, killed (SIGKILL, the fault under test), stopped (SIGTERM),
- * and restarted when it exits on its own. It runs in its own process group so a Ctrl-C in the terminal
- * reaches only the runner, which then stops everything in order.
+ * One child process its parent owns (a stack, a test harness, the bench): started and waited for until it
+ * serves, killed (SIGKILL, a fault under test), stopped (SIGTERM), and restarted when it exits on its own
+ * if so configured.
  */
 export class SupervisedProcess {
   private child: ChildProcess | undefined;
@@ -58,6 +65,11 @@ export class SupervisedProcess {
   /** The process's name in notes and logs. */
   get name(): string {
     return this.options.name;
+  }
+
+  /** The current child's process id (0 before the first start), for /proc sampling. */
+  get pid(): number {
+    return this.child?.pid ?? 0;
   }
 
   /** True while a child is alive. */
@@ -99,7 +111,7 @@ export class SupervisedProcess {
     clearTimeout(force);
   }
 
-  /** Last resort on the runner's own exit: SIGKILL without waiting. */
+  /** Last resort on the parent's own exit: SIGKILL without waiting. */
   killNow(): void {
     this.wanted = false;
     if (this.running) this.child?.kill('SIGKILL');
@@ -111,7 +123,7 @@ export class SupervisedProcess {
     const child = spawn(this.options.command, this.options.args, {
       env: this.options.env,
       stdio: ['ignore', log, log],
-      detached: true,
+      detached: this.options.ownProcessGroup ?? true,
     });
     fs.closeSync(log);
     this.child = child;
