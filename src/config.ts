@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseDuration } from './domain/duration';
@@ -13,6 +14,18 @@ export interface RetryPolicySettings {
   backoffCoefficient: number;
   /** Upper bound of any single delay, in ms. @default 3600000 */
   maxIntervalMs: number;
+}
+
+/** TLS to the Temporal frontend (Temporal Cloud, or a self-hosted cluster with TLS). */
+export interface TemporalTlsSettings {
+  /** `TEMPORAL_TLS_CERT`: client certificate (PEM file) for mTLS; with `TEMPORAL_TLS_KEY`. */
+  certFile?: string;
+  /** `TEMPORAL_TLS_KEY`: its private key (PEM file). */
+  keyFile?: string;
+  /** `TEMPORAL_TLS_CA`: CA that signed the server's certificate (PEM file), when not a public one. @default system roots */
+  caFile?: string;
+  /** `TEMPORAL_TLS_SERVER_NAME`: name to verify the server's certificate against. @default the address's host */
+  serverName?: string;
 }
 
 /** Every setting Hookway reads, validated once at start-up. The README lists the same table. */
@@ -35,6 +48,10 @@ export interface HookwayConfig {
   temporalAddressFromEnv: boolean;
   /** `TEMPORAL_NAMESPACE`. @default "default" */
   temporalNamespace: string;
+  /** TLS to Temporal: on with `TEMPORAL_TLS=true`, a client certificate, or an API key; undefined is plaintext. */
+  temporalTls: TemporalTlsSettings | undefined;
+  /** `TEMPORAL_API_KEY`: sent as `Authorization: Bearer` on every Temporal call (Temporal Cloud API keys). Implies TLS. */
+  temporalApiKey: string | undefined;
   /** `TEMPORAL_UI_URL`: Web UI base used in printed and returned links. @default "http://127.0.0.1:8233" with the dev server */
   temporalUiUrl: string;
   /** `HOOKWAY_TEMPORAL_PORT`: gRPC port of the dev server `npm start` runs. @default 7233 */
@@ -83,6 +100,12 @@ export interface HookwayConfig {
   orphanSweepIntervalMs: number;
   /** `HOOKWAY_WORKER_METRICS_PORT`: where a worker running without the API serves `/metrics`. @default 9464 */
   workerMetricsPort: number;
+  /** `HOOKWAY_WORKERS`: worker processes `npm run start:cluster` starts. @default 3 */
+  clusterWorkers: number;
+  /** `HOOKWAY_APIS`: API processes `npm run start:cluster` starts, on `PORT`, `PORT+1`, ... @default 2 */
+  clusterApis: number;
+  /** `HOOKWAY_TEMPORAL_HISTORY_SHARDS`: history shards of the cluster `start:cluster` creates; fixed at its first start. @default 4 */
+  temporalHistoryShards: number;
   /** `LOG_LEVEL`: pino level. @default "info" */
   logLevel: string;
 }
@@ -163,6 +186,30 @@ function readDuration(env: Env, name: string, fallbackMs: number, minMs: number)
   return ms;
 }
 
+function readFile(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!fs.existsSync(raw)) throw new ConfigError(name, `names a file that does not exist: "${raw}"`);
+  return raw;
+}
+
+/** TLS is on when asked for, or implied by a client certificate or an API key (Temporal Cloud needs TLS). */
+function readTemporalTls(env: Env, apiKey: string | undefined): TemporalTlsSettings | undefined {
+  const certFile = readFile(env, 'TEMPORAL_TLS_CERT');
+  const keyFile = readFile(env, 'TEMPORAL_TLS_KEY');
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new ConfigError(certFile ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', 'is required with the other one: mTLS needs the certificate and its key');
+  }
+  const caFile = readFile(env, 'TEMPORAL_TLS_CA');
+  const serverName = env.TEMPORAL_TLS_SERVER_NAME?.trim() || undefined;
+  const explicit = env.TEMPORAL_TLS?.trim() ? readBool(env, 'TEMPORAL_TLS', false) : undefined;
+  if (explicit === false && (certFile || caFile || apiKey)) {
+    throw new ConfigError('TEMPORAL_TLS', 'is false, but a certificate, CA or API key is set, which need TLS');
+  }
+  if (!(explicit || certFile || caFile || serverName || apiKey)) return undefined;
+  return { certFile, keyFile, caFile, serverName };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Credentials of the embedded PostgreSQL: fixed and local-only, as it listens on loopback alone. */
@@ -194,6 +241,7 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     throw new ConfigError('TEMPORAL_ADDRESS', `must be host:port, got "${temporalAddress}"`);
   }
   const temporalUiPort = readInt(env, 'HOOKWAY_TEMPORAL_UI_PORT', 8233, 1, 65535);
+  const temporalApiKey = env.TEMPORAL_API_KEY?.trim() || undefined;
   const logLevel = readString(env, 'LOG_LEVEL', 'info');
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const defaultRetryPolicy: RetryPolicySettings = {
@@ -222,6 +270,8 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     temporalAddress,
     temporalAddressFromEnv,
     temporalNamespace: readString(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporalTls: readTemporalTls(env, temporalApiKey),
+    temporalApiKey,
     temporalUiUrl: readString(env, 'TEMPORAL_UI_URL', `http://127.0.0.1:${temporalUiPort}`).replace(/\/+$/, ''),
     temporalDevPort,
     temporalUiPort,
@@ -245,6 +295,9 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     redriveIntervalMs: readInt(env, 'HOOKWAY_REDRIVE_INTERVAL_MS', 1000, 0, 3_600_000),
     orphanSweepIntervalMs: readDuration(env, 'HOOKWAY_ORPHAN_SWEEP_INTERVAL', 30_000, 100),
     workerMetricsPort: readInt(env, 'HOOKWAY_WORKER_METRICS_PORT', 9464, 0, 65535),
+    clusterWorkers: readInt(env, 'HOOKWAY_WORKERS', 3, 1, 64),
+    clusterApis: readInt(env, 'HOOKWAY_APIS', 2, 1, 64),
+    temporalHistoryShards: readInt(env, 'HOOKWAY_TEMPORAL_HISTORY_SHARDS', 4, 1, 16_384),
     logLevel,
   };
 }

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
+import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import type { HookwayConfig } from '../config';
 
 /** A client with the connection it owns; close the connection when done. */
@@ -7,18 +9,40 @@ export interface TemporalClientHandle {
   client: Client;
 }
 
+/** The settings a Temporal connection is made from; TLS and API key are optional (local servers use neither). */
+export type TemporalConnectionSettings = Pick<HookwayConfig, 'temporalAddress' | 'temporalNamespace'> &
+  Partial<Pick<HookwayConfig, 'temporalTls' | 'temporalApiKey'>>;
+
+/**
+ * Address, TLS and API key as both the client's `Connection` and the worker's `NativeConnection` take
+ * them. Certificate files are read here, at connect time, so a renewed certificate is picked up on restart.
+ */
+export function temporalConnectionOptions(config: TemporalConnectionSettings): { address: string; tls?: TLSConfig; apiKey?: string } {
+  const tls = config.temporalTls;
+  return {
+    address: config.temporalAddress,
+    ...(tls
+      ? {
+          tls: {
+            serverNameOverride: tls.serverName,
+            serverRootCACertificate: tls.caFile ? fs.readFileSync(tls.caFile) : undefined,
+            clientCertPair: tls.certFile && tls.keyFile ? { crt: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) } : undefined,
+          },
+        }
+      : {}),
+    ...(config.temporalApiKey ? { apiKey: config.temporalApiKey } : {}),
+  };
+}
+
 /**
  * Connects a Temporal client to the configured frontend. Retries for `waitMs` so a process started
  * together with the server does not lose the race.
  */
-export async function connectTemporalClient(
-  config: Pick<HookwayConfig, 'temporalAddress' | 'temporalNamespace'>,
-  waitMs = 30_000,
-): Promise<TemporalClientHandle> {
+export async function connectTemporalClient(config: TemporalConnectionSettings, waitMs = 30_000): Promise<TemporalClientHandle> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5 seconds' });
+      const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5 seconds' });
       return { connection, client: new Client({ connection, namespace: config.temporalNamespace }) };
     } catch (error) {
       if (Date.now() > deadline) throw error;

@@ -21,6 +21,7 @@ import type { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { DestinationPolicy } from '../security/destination-policy';
 import { guardedConnector } from '../security/guarded-connector';
 import type { SecretBox } from '../security/secret-box';
+import { temporalConnectionOptions } from './connection';
 import { installTemporalRuntime } from './runtime';
 
 /** Builds the activities' dependencies over one database, client and HTTP agent. */
@@ -84,7 +85,7 @@ export async function startHookwayWorker(deps: {
 }): Promise<HookwayWorker> {
   const { config, db, client, logger, metrics, secretBox } = deps;
   await installTemporalRuntime(logger);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
   // Every connection goes through the SSRF policy, on the address actually connected to.
   const http = new Agent({ keepAliveTimeout: 10_000, connections: 50, connect: guardedConnector(new DestinationPolicy(config)) });
