@@ -6,6 +6,7 @@
 import { loadConfig } from './config';
 import { startDevServices } from './dev/dev-services';
 import { createLogger } from './logging/logger';
+import { apiTokenLines } from './runtime/api-token-lines';
 import { runMain, runUntilSignal } from './runtime/run-until-signal';
 import { startHookway } from './runtime/start-hookway';
 
@@ -38,15 +39,7 @@ runMain(async () => {
   say(`  Temporal UI  ${services.config.temporalUiUrl}`);
   say(`  Temporal     ${services.config.temporalAddress}${services.temporal ? ' (dev server)' : ''}`);
   say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.embeddedPostgresPort}` : 'from DATABASE_URL'}`);
-  const auth = running.auth;
-  if (auth?.mode === 'token' && auth.generated) {
-    say(`  API token    ${auth.token}`);
-    say(`               (shown once; kept in ${auth.generated.file}. Send it as: Authorization: Bearer <token>)`);
-  } else if (auth?.mode === 'token') {
-    say(`  API token    ${config.apiToken ? 'from HOOKWAY_API_TOKEN' : `in ${config.dataDir}/api-token`}`);
-  } else {
-    say('  API token    NONE: HOOKWAY_INSECURE_NO_AUTH=true, anyone who reaches the port can use the API');
-  }
+  for (const line of apiTokenLines(running.auth, config)) say(line);
   if (services.config.allowPrivateNetworks) say('  Delivery     to private and loopback addresses allowed (development default)');
   say('Press Ctrl-C to stop.');
   runUntilSignal(logger, stopAll, running.workerDone);
