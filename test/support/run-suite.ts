@@ -1,13 +1,14 @@
 /**
  * `npm test`: starts the real services once (embedded PostgreSQL and `temporal server start-dev`, on free
  * ports, with state in a fresh temporary folder), runs every compiled `*.test.js` under Node's test
- * runner against them, then stops the services. Arguments filter test files by name: `npm test -- delivery`.
+ * runner against them, then stops the services. The cluster test's Go programs are built first when missing. Arguments filter test files by name: `npm test -- delivery`.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveClusterPrograms } from '../../src/cluster/cluster-programs';
 import { loadConfig } from '../../src/config';
 import { startDevServices } from '../../src/dev/dev-services';
 import { freePort } from '../../src/dev/port';
@@ -42,6 +43,8 @@ async function main(): Promise<number> {
   const say = (line: string): void => void process.stderr.write(`[suite] ${line}\n`);
   ensureDebianTool('promtool', 'prometheus', say);
   ensureDebianTool('chromium', 'chromium', say);
+  // Built here, not inside a test's time: a first build of the Temporal server takes minutes.
+  if (files.some((file) => path.basename(file) === 'cluster.test.js')) await resolveClusterPrograms(say);
   say(`services in ${dataDir}`);
   const services = await startDevServices(config, say);
   try {

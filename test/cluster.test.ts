@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Client as PgClient } from 'pg';
+import { postgresUrl } from '../src/cluster/postgres-target';
+import { eventually } from './support/eventually';
+import { startReceiver, type TestReceiver } from './support/receiver';
+import { startTestCluster, type TestCluster } from './support/test-cluster';
+
+const APIS = 2;
+const WORKERS = 3;
+const BURST = 400;
+/** Requests in flight at once, spread over the APIs in turn. */
+const CONCURRENCY = 16;
+/**
+ * HTTP attempts one worker runs at once. A SIGKILLed worker can have sent at most this many webhooks
+ * whose completion Temporal never heard of, which are retried elsewhere: the bound on duplicates.
+ */
+const SLOTS_PER_WORKER = 20;
+
+/** What the burst's sender saw: the 202s are the promise every one of them is delivered. */
+interface BurstOutcome {
+  accepted: Set<string>;
+  /** Answers other than 202, by status (the stopping API's last answers). */
+  refusedByStatus: Map<number, number>;
+  /** Requests that got no answer at all (connection refused or reset by the stopped API). */
+  failed: number;
+}
+
+describe('cluster: two APIs and three workers on a Temporal server with PostgreSQL persistence and visibility', () => {
+  let cluster: TestCluster;
+  let receiver: TestReceiver;
+
+  before(async () => {
+    cluster = await startTestCluster({
+      apis: APIS,
+      workers: WORKERS,
+      env: { HOOKWAY_MAX_CONCURRENT_ACTIVITIES: String(SLOTS_PER_WORKER), HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true' },
+    });
+    receiver = await startReceiver();
+  });
+  after(async () => {
+    await receiver?.close();
+    await cluster?.stop();
+  });
+
+  async function post(apiUrl: string, path: string, body: unknown): Promise<Response> {
+    return fetch(`${apiUrl}${path}`, {
+      method: 'POST',
+      headers: { ...cluster.apiHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    });
+  }
+
+  /**
+   * Posts `BURST` messages with ids of our own, alternating APIs; when a third are sent and the receiver
+   * has seen deliveries (so workers have attempts in flight), runs `faults` without pausing the burst.
+   */
+  async function burst(runId: string, faults: () => Promise<void>): Promise<{ outcome: BurstOutcome; faultsDone: Promise<void> }> {
+    const outcome: BurstOutcome = { accepted: new Set(), refusedByStatus: new Map(), failed: 0 };
+    const urls = cluster.fleet.apiUrls;
+    let next = 0;
+    let faultsDone: Promise<void> = Promise.resolve();
+    const sender = async (): Promise<void> => {
+      while (next < BURST) {
+        const i = next++;
+        if (i === Math.floor(BURST / 3)) {
+          await receiver.waitForRequests(Math.floor(BURST / 10), 60_000);
+          faultsDone = faults();
+          // Awaited by the caller once the burst is sent; a failure must not count as unhandled meanwhile.
+          faultsDone.catch(() => undefined);
+        }
+        const id = `${runId}-${i}`;
+        try {
+          const response = await post(urls[i % urls.length], '/v1/messages', { id, eventType: 'cluster.burst', payload: { i } });
+          await response.arrayBuffer();
+          if (response.status === 202) outcome.accepted.add(id);
+          else outcome.refusedByStatus.set(response.status, (outcome.refusedByStatus.get(response.status) ?? 0) + 1);
+        } catch {
+          // Never accepted: the stopped API refused the connection or dropped it before answering.
+          outcome.failed += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    return { outcome, faultsDone };
+  }
+
+  test('delivers every accepted message when a worker is SIGKILLed and an API stopped mid-burst; duplicates only for attempts in flight', async (t) => {
+    const runId = `cl${randomBytes(3).toString('hex')}`;
+    const created = await post(cluster.fleet.apiUrls[0], '/v1/endpoints', {
+      url: receiver.url,
+      eventTypes: ['cluster.burst'],
+      // Attempts lost with the killed worker time out after timeoutMs plus the activity's overhead, then retry soon.
+      timeoutMs: 2_000,
+      retryPolicy: { maxAttempts: 20, initialIntervalMs: 200, backoffCoefficient: 1, maxIntervalMs: 200 },
+    });
+    assert.equal(created.status, 201);
+    const endpoint = (await created.json()) as { id: string };
+
+    const [killedWorker, stoppedApi] = [cluster.fleet.workers[1], cluster.fleet.apis[1]];
+    let receivedAtKill = 0;
+    const { outcome, faultsDone } = await burst(runId, async () => {
+      receivedAtKill = receiver.requests.length;
+      await Promise.all([killedWorker.kill(), stoppedApi.stop()]);
+    });
+    await faultsDone;
+    assert.ok(!killedWorker.running && !stoppedApi.running, 'the faults happened');
+    assert.ok(outcome.failed + [...outcome.refusedByStatus.values()].reduce((a, b) => a + b, 0) > 0, 'some requests went to the stopped API and were not accepted');
+
+    const ids = (): string[] => receiver.requests.map((request) => request.headers['webhook-id']);
+    await eventually(
+      async () => new Set(ids()),
+      (seen) => [...outcome.accepted].every((id) => seen.has(id)),
+      120_000,
+      500,
+    );
+    const seen = new Map<string, number>();
+    for (const id of ids()) seen.set(id, (seen.get(id) ?? 0) + 1);
+    const duplicates = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
+    const unacknowledged = [...seen.keys()].filter((id) => !outcome.accepted.has(id)).length;
+    t.diagnostic(
+      `${BURST} posted over ${APIS} APIs: ${outcome.accepted.size} accepted (202), ${outcome.failed} failed without an answer, ` +
+        `refused ${JSON.stringify(Object.fromEntries(outcome.refusedByStatus))}; worker-2 SIGKILLed and api-2 SIGTERMed ` +
+        `after ${receivedAtKill} deliveries`,
+    );
+    t.diagnostic(
+      `receiver: ${seen.size} distinct messages, ${ids().length} requests, ${duplicates} duplicate(s) ` +
+        `(bound: ${SLOTS_PER_WORKER} attempts the killed worker could have had in flight); ` +
+        `${unacknowledged} delivered whose 202 was lost with the stopped API`,
+    );
+    assert.ok(duplicates <= SLOTS_PER_WORKER, `${duplicates} duplicates exceed the killed worker's ${SLOTS_PER_WORKER} slots`);
+    assert.deepEqual(cluster.fleet.unexpectedExits(), [], 'no Hookway process died on its own');
+
+    // Visibility on PostgreSQL: Temporal lists the workflows by Hookway's EndpointId search attribute...
+    const completed = await eventually(
+      () => cluster.temporalClient.client.workflow.count(`EndpointId = '${endpoint.id}' AND ExecutionStatus = 'Completed'`),
+      (count) => count.count >= outcome.accepted.size,
+      60_000,
+      500,
+    );
+    t.diagnostic(`Temporal visibility: ${completed.count} completed workflows with EndpointId = ${endpoint.id}`);
+    // ...and those rows are in the visibility database on PostgreSQL, not anywhere else.
+    const pg = new PgClient({ connectionString: postgresUrl(cluster.postgres, cluster.postgres.visibilityDatabase) });
+    await pg.connect();
+    try {
+      const rows = await pg.query<{ n: string }>('SELECT count(*) AS n FROM executions_visibility WHERE workflow_id LIKE $1', [`delivery-${endpoint.id}-%`]);
+      assert.ok(Number(rows.rows[0].n) >= outcome.accepted.size, `visibility rows ${rows.rows[0].n} < accepted ${outcome.accepted.size}`);
+    } finally {
+      await pg.end();
+    }
+  });
+});
