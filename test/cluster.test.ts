@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client as PgClient } from 'pg';
 import { postgresUrl } from '../src/cluster/postgres-target';
 import { eventually } from './support/eventually';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { alwaysOk, startReceiver, type TestReceiver } from './support/receiver';
 import { startTestCluster, type TestCluster } from './support/test-cluster';
 
 const APIS = 2;
@@ -37,7 +37,8 @@ describe('cluster: two APIs and three workers on a Temporal server with PostgreS
       workers: WORKERS,
       env: { HOOKWAY_MAX_CONCURRENT_ACTIVITIES: String(SLOTS_PER_WORKER), HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true' },
     });
-    receiver = await startReceiver();
+    // Answers after 100 ms, like a receiver at work, so the killed worker has attempts in flight.
+    receiver = await startReceiver(alwaysOk, { answerAfterMs: 100 });
   });
   after(async () => {
     await receiver?.close();

@@ -30,6 +30,17 @@ export function portsAround(frontend: number): ClusterPorts {
   };
 }
 
+/** Temporal records its services' ports (gRPC and membership) in PostgreSQL smallint columns. */
+export const MAX_SERVER_PORT = 32_767;
+
+/** A port the server cannot use; names the setting that moves it. */
+export class ClusterPortError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is above ${MAX_SERVER_PORT}, which Temporal cannot store in PostgreSQL; set HOOKWAY_TEMPORAL_PORT below ${MAX_SERVER_PORT - 10}`);
+    this.name = 'ClusterPortError';
+  }
+}
+
 /** What the generated configuration depends on. */
 export interface ServerConfigOptions {
   /** Folder for `config/hookway.yaml` and `config/dynamic.yaml`. */
@@ -76,6 +87,8 @@ const DYNAMIC_CONFIG = {
  */
 export function writeServerConfig(options: ServerConfigOptions): string[] {
   const { ports, postgres } = options;
+  const { membership, ...rpc } = ports;
+  for (const port of [...Object.values(rpc), ...Object.values(membership)]) if (port > MAX_SERVER_PORT) throw new ClusterPortError(port);
   const configDir = path.join(options.dir, 'config');
   fs.mkdirSync(configDir, { recursive: true });
   const dynamicFile = path.join(configDir, 'dynamic.yaml');

@@ -33,3 +33,22 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+async function isFree(port: number): Promise<boolean> {
+  return assertPortFree(port, '', '').then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A free port below `limit`, tried at random from 10000 up. The OS hands out ephemeral ports from 32768
+ * up, and Temporal stores membership ports as a PostgreSQL smallint, which ends at 32767.
+ */
+export async function freePortBelow(limit: number): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = 10_000 + Math.floor(Math.random() * (limit - 10_000));
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port between 10000 and ${limit} after 200 tries`);
+}

@@ -26,8 +26,11 @@ export interface TestReceiver {
 /** Answers 200 to everything. */
 export const alwaysOk: ReceiverScript = () => ({ status: 200, body: 'ok' });
 
-/** Starts a receiver; `script` decides each answer. */
-export async function startReceiver(script: ReceiverScript = alwaysOk): Promise<TestReceiver> {
+/**
+ * Starts a receiver; `script` decides each answer. `answerAfterMs` holds every answer back that long
+ * (recorded at once), like a receiver doing work, so attempts stay in flight.
+ */
+export async function startReceiver(script: ReceiverScript = alwaysOk, options: { answerAfterMs?: number } = {}): Promise<TestReceiver> {
   const requests: ReceivedRequest[] = [];
   const waiters: (() => void)[] = [];
   const server = http.createServer((req, res) => {
@@ -51,8 +54,12 @@ export async function startReceiver(script: ReceiverScript = alwaysOk): Promise<
       };
       const answer = script(requests.length, request);
       requests.push(request);
-      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-      res.end(answer.body ?? '');
+      const respond = (): void => {
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        res.end(answer.body ?? '');
+      };
+      if (options.answerAfterMs) setTimeout(respond, options.answerAfterMs);
+      else respond();
       waiters.splice(0).forEach((wake) => wake());
     });
   });

@@ -1,7 +1,8 @@
 /**
  * `npm test`: starts the real services once (embedded PostgreSQL and `temporal server start-dev`, on free
  * ports, with state in a fresh temporary folder), runs every compiled `*.test.js` under Node's test
- * runner against them, then stops the services. The cluster test's Go programs are built first when missing. Arguments filter test files by name: `npm test -- delivery`.
+ * runner against them, then stops the services. The cluster test's Go programs are built first when
+ * missing. Arguments filter test files by name: `npm test -- delivery`.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

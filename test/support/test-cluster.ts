@@ -6,9 +6,9 @@ import { resolveClusterPrograms } from '../../src/cluster/cluster-programs';
 import { HookwayFleet } from '../../src/cluster/hookway-fleet';
 import { postgresTargetFrom, postgresUrl, type PostgresTarget } from '../../src/cluster/postgres-target';
 import { startTemporalCluster, type RunningTemporalCluster } from '../../src/cluster/temporal-cluster';
-import type { ClusterPorts } from '../../src/cluster/temporal-server-config';
+import { MAX_SERVER_PORT, type ClusterPorts } from '../../src/cluster/temporal-server-config';
 import { loadConfig } from '../../src/config';
-import { freePort } from '../../src/dev/port';
+import { freePort, freePortBelow } from '../../src/dev/port';
 import { connectTemporalClient, type TemporalClientHandle } from '../../src/temporal/connection';
 import { createTestDatabase, dropTestDatabase } from './test-hookway';
 
@@ -27,7 +27,7 @@ export interface TestCluster {
 }
 
 async function clusterPorts(): Promise<ClusterPorts> {
-  const port = freePort;
+  const port = (): Promise<number> => freePortBelow(MAX_SERVER_PORT + 1);
   return {
     frontend: await port(),
     frontendHttp: await port(),
