@@ -10,7 +10,7 @@ import { startEmbeddedPostgres, type DevPostgres } from '../../src/dev/embedded-
 import { startDevTemporal, type DevTemporal } from '../../src/dev/temporal-dev-server';
 import { projectRoot } from '../../src/paths';
 import { connectTemporalClient, type TemporalClientHandle } from '../../src/temporal/connection';
-import { ChildService } from './child-service';
+import { SupervisedProcess } from '../../src/runtime/supervised-process';
 
 const READY_TIMEOUT_MS = 120_000;
 
@@ -74,11 +74,11 @@ async function hasPoller(client: Client, namespace: string, taskQueue: string): 
 export class BenchStack {
   private readonly cleanups: (() => Promise<void>)[] = [];
   /** Hookway's API. */
-  api!: ChildService;
+  api!: SupervisedProcess;
   /** Hookway's worker. */
-  worker!: ChildService;
+  worker!: SupervisedProcess;
   /** The floor's worker. */
-  floorWorker!: ChildService;
+  floorWorker!: SupervisedProcess;
   /** The bench's own Temporal client (floor starts, task-queue checks). */
   temporalClient!: TemporalClientHandle;
   /** Base URL of Hookway's API. */
@@ -165,25 +165,39 @@ export class BenchStack {
       LOG_LEVEL: 'warn',
     };
     const dist = path.join(projectRoot(), 'dist');
+    const client = this.temporalClient.client;
+    const child = (name: string, script: string, childEnv: NodeJS.ProcessEnv, logName: string, ready: () => Promise<boolean>) =>
+      new SupervisedProcess({
+        name,
+        command: process.execPath,
+        args: [script],
+        env: childEnv,
+        logFile: path.join(this.root, logName),
+        ready,
+        readyTimeoutMs: READY_TIMEOUT_MS,
+        restartOnExit: false,
+        // In the bench's process group: whatever stops the group (Ctrl-C, a CI timeout) stops the children
+        // too, even when the bench itself is killed before it can clean up.
+        ownProcessGroup: false,
+      });
     // The API first: it applies the migrations the worker's repositories need.
-    this.api = new ChildService('API', path.join(dist, 'src', 'main.js'), env, path.join(this.root, 'api.log'));
-    this.cleanups.push(() => this.api.stop());
-    await this.api.waitReady(async () => (await fetch(`${this.apiUrl}/health`)).status === 200, READY_TIMEOUT_MS);
-    this.worker = new ChildService('worker', path.join(dist, 'src', 'worker.js'), env, path.join(this.root, 'worker.log'));
-    this.cleanups.push(() => this.worker.stop());
-    this.floorWorker = new ChildService('floor worker', path.join(__dirname, 'floor-worker.js'), {
+    this.api = child('API', path.join(dist, 'src', 'main.js'), env, 'api.log', async () => (await fetch(`${this.apiUrl}/health`)).status === 200);
+    this.cleanups.push(() => this.api.stop(15_000));
+    await this.api.start();
+    this.worker = child('worker', path.join(dist, 'src', 'worker.js'), env, 'worker.log', () => hasPoller(client, this.namespace, this.taskQueue));
+    this.cleanups.push(() => this.worker.stop(15_000));
+    const floorEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: this.temporalAddress,
       TEMPORAL_NAMESPACE: this.namespace,
       BENCH_FLOOR_TASK_QUEUE: this.floorTaskQueue,
       BENCH_ACTIVITY_SLOTS: String(activitySlots),
-    }, path.join(this.root, 'floor-worker.log'));
-    this.cleanups.push(() => this.floorWorker.stop());
-    const client = this.temporalClient.client;
-    await Promise.all([
-      this.worker.waitReady(() => hasPoller(client, this.namespace, this.taskQueue), READY_TIMEOUT_MS),
-      this.floorWorker.waitReady(() => hasPoller(client, this.namespace, this.floorTaskQueue), READY_TIMEOUT_MS),
-    ]);
+    };
+    this.floorWorker = child('floor worker', path.join(__dirname, 'floor-worker.js'), floorEnv, 'floor-worker.log', () =>
+      hasPoller(client, this.namespace, this.floorTaskQueue),
+    );
+    this.cleanups.push(() => this.floorWorker.stop(15_000));
+    await Promise.all([this.worker.start(), this.floorWorker.start()]);
   }
 
   /** Root pids of every process group whose CPU the bench accounts (services only when started here). */
