@@ -24,6 +24,8 @@ function tinySettings(outDir: string): BenchSettings {
     enqueueTimeoutSeconds: 30,
     backlogDrainSeconds: 60,
     drainTimeoutSeconds: 60,
+    // The cluster topology has its own test (cluster.test.ts); starting it here would double the smoke's time.
+    cluster: false,
     outDir,
   };
 }

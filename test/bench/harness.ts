@@ -83,6 +83,8 @@ export class BenchStack {
   temporalClient!: TemporalClientHandle;
   /** Base URL of Hookway's API. */
   apiUrl = '';
+  /** A URL of the bench's PostgreSQL server that may create databases (DATABASE_URL, or the embedded one). */
+  adminUrl = '';
   /** The run's own database (a fresh one next to DATABASE_URL's, when allowed). */
   databaseUrl = '';
   /** Temporal frontend, given or started here. */
@@ -137,6 +139,7 @@ export class BenchStack {
       this.origin.temporal = 'started';
       this.temporalAddress = server.address;
     }
+    this.adminUrl = adminUrl;
     const fresh = await createDatabase(adminUrl, this.say);
     this.databaseUrl = fresh ?? adminUrl;
     if (fresh) this.cleanups.push(() => dropDatabase(adminUrl, fresh));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { BacklogResult } from './backlog';
 import type { DeliveryCheck } from './delivery-check';
 import { latencyChartSvg } from './chart';
+import type { ClusterRowResult } from './cluster-throughput';
 import type { MaxRateResult, PacedResult } from './hookway-throughput';
 import type { IsolationResult } from './isolation';
 import type { CpuUsage } from './proc-stats';
@@ -40,6 +41,8 @@ export interface BenchReport {
   /** Deliveries accepted (202) but never received, across every phase except the endpoint kept down. */
   lost: number;
   ratios: { hookwayToTemporalFloor: number | null; hookwayToRawCeiling: number | null; isolationP99: number | null };
+  /** Hookway on a Temporal server with PostgreSQL persistence and visibility; null with BENCH_CLUSTER=0. */
+  cluster: ClusterRowResult | null;
   rawCeiling: RawCeilingResult;
   temporalFloor: TemporalFloorResult;
   hookway: { fanout1: MaxRateResult; fanoutN: MaxRateResult; latencyAtHalf: PacedResult; latencyAt90: PacedResult };
@@ -75,6 +78,15 @@ function isolationLine(iso: IsolationResult): string {
   );
 }
 
+function clusterRows(cluster: ClusterRowResult | null): [string, string, string][] {
+  if (!cluster) return [['Cluster (PostgreSQL)', 'skipped', 'BENCH_CLUSTER=0']];
+  const detail = (run: MaxRateResult): string => `${run.delivered} end to end, 1 API; ${fmt(run.deliveredDuringLoadPerSec)}/s while posting`;
+  return [
+    ['Cluster (PostgreSQL): 1 worker', `${fmt(cluster.oneWorkerPerSec)} deliveries/s`, `${detail(cluster.oneWorker)}; dev server ${fmt(cluster.devServerPerSec)}/s`],
+    ['Cluster (PostgreSQL): 3 workers', `${fmt(cluster.threeWorkersPerSec)} deliveries/s`, `${detail(cluster.threeWorkers)}; ${cluster.historyShards} history shards`],
+  ];
+}
+
 /** The run as a plain-text table for stdout. */
 export function renderTable(report: BenchReport): string {
   const { rawCeiling: raw, temporalFloor: floor, hookway, isolation: iso, backlog, machine } = report;
@@ -93,6 +105,7 @@ export function renderTable(report: BenchReport): string {
     ['Backlog drain', backlog.drainSeconds === null ? `not drained in ${report.settings.backlogDrainSeconds} s` : `${fmt(backlog.drainSeconds)} s`, `${backlog.size} deliveries after recovery, ${fmt(backlog.drainPerSec)}/s`],
     [`Backlog drain, ${report.settings.backlog} (EXTRAPOLATED)`, `~${fmt(backlog.extrapolatedTargetDrainSeconds, 0)} s`, `${report.settings.backlog} / measured drain rate`],
     ['Peak RSS while waiting', `API ${report.peakRssMb.api} MB, worker ${report.peakRssMb.worker} MB`, `${backlog.size} queued, sampled every 200 ms`],
+    ...clusterRows(report.cluster),
     ['Lost', String(report.lost), `of ${report.delivery.accepted} accepted (202), not received by the end`],
     ['Hookway / Temporal floor', fmt(report.ratios.hookwayToTemporalFloor, 3), 'fan-out 1 delivered/s over floor workflows/s'],
     ['Hookway / raw ceiling', fmt(report.ratios.hookwayToRawCeiling, 3), 'fan-out 1 delivered/s over raw req/s'],
@@ -110,6 +123,12 @@ export function renderTable(report: BenchReport): string {
     `  Temporal floor       ${cpuPerUnit(floor.cpu, floor.completed)}`,
     `  Hookway fan-out 1    ${cpuPerUnit(hookway.fanout1.cpu, hookway.fanout1.delivered)}`,
     `  Hookway fan-out ${String(hookway.fanoutN.fanout).padEnd(4)}${cpuPerUnit(hookway.fanoutN.cpu, hookway.fanoutN.delivered)}`,
+    ...(report.cluster
+      ? [
+          `  Cluster, 3 workers   ${cpuPerUnit(report.cluster.threeWorkers.cpu, report.cluster.threeWorkers.delivered)}`,
+          `  Cluster, 1 worker    ${cpuPerUnit(report.cluster.oneWorker.cpu, report.cluster.oneWorker.delivered)}`,
+        ]
+      : []),
     isolationLine(iso),
     ...report.notes.map((note) => `Note: ${note}`),
     `Run took ${report.durationSeconds} s.`,

@@ -9,6 +9,7 @@ import { Client as PgClient } from 'pg';
 import { HookwayApi, Ledger } from './api-client';
 import { runBacklog } from './backlog';
 import type { BenchContext } from './context';
+import { runClusterRow, type ClusterRowResult } from './cluster-throughput';
 import { checkDeliveries } from './delivery-check';
 import { BenchStack } from './harness';
 import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
@@ -136,6 +137,11 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
     const backlog = await runBacklog(ctx);
     say('checking that every accepted delivery arrived...');
     const delivery = await checkDeliveries(ctx);
+    let cluster: ClusterRowResult | null = null;
+    if (settings.cluster) {
+      say('cluster: Temporal server on PostgreSQL, one API, three then one worker...');
+      cluster = await runClusterRow(ctx, stack.adminUrl, fanout1.deliveredPerSec);
+    }
     const base: Omit<BenchReport, 'notes'> = {
       rawCeilingPerSec: rawCeiling.perSec,
       temporalFloorPerSec: temporalFloor.perSec,
@@ -151,6 +157,7 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
         hookwayToRawCeiling: ratio(fanout1.deliveredPerSec, rawCeiling.perSec),
         isolationP99: isolation.p99Ratio,
       },
+      cluster,
       rawCeiling,
       temporalFloor,
       hookway: { fanout1, fanoutN, latencyAtHalf, latencyAt90 },
@@ -166,6 +173,7 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
       ['raw ceiling', rawCeiling.cpu], ['Temporal floor', temporalFloor.cpu], ['fan-out 1', fanout1.cpu],
       [`fan-out ${settings.fanout}`, fanoutN.cpu], ['backlog enqueue', backlog.enqueueCpu], ['backlog drain', backlog.drainCpu],
       ['isolation enqueue', isolation.cpu.enqueue], ['isolation with neighbour', isolation.cpu.withFailingNeighbour],
+      ...(cluster ? ([['cluster, 3 workers', cluster.threeWorkers.cpu], ['cluster, 1 worker', cluster.oneWorker.cpu]] as [string, CpuUsage][]) : []),
     ];
     const report: BenchReport = { ...base, notes: notesFor(base, phases) };
     writeResults(report);

@@ -35,6 +35,11 @@ export interface BenchSettings {
   drainTimeoutSeconds: number;
   /** Activity slots of both workers: Hookway's `HOOKWAY_MAX_CONCURRENT_ACTIVITIES`. @default 100 */
   activitySlots: number;
+  /**
+   * `BENCH_CLUSTER`: also measure Hookway on a Temporal server with PostgreSQL persistence (one API, one
+   * and three workers); `0` skips it. @default true
+   */
+  cluster: boolean;
   /** `BENCH_OUT_DIR`: where `latest.json` (and the chart) go. @default "bench-results" */
   outDir: string;
 }
@@ -67,6 +72,7 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     drainTimeoutSeconds: positive(env, 'BENCH_DRAIN_TIMEOUT_SECONDS', 60),
     // The same number Hookway's worker gets, so the floor's worker runs with the same slots.
     activitySlots: loadConfig(env).maxConcurrentActivities,
+    cluster: !['0', 'false'].includes(env.BENCH_CLUSTER?.trim().toLowerCase() ?? ''),
     outDir: path.resolve(projectRoot(), env.BENCH_OUT_DIR?.trim() || 'bench-results'),
   };
 }

@@ -16,15 +16,23 @@ import { createTestDatabase, dropTestDatabase } from './test-hookway';
 export interface TestCluster {
   temporal: RunningTemporalCluster;
   fleet: HookwayFleet;
+  /** History shards of the server. */
+  historyShards: number;
   /** Temporal's databases (persistence and visibility) on the suite's PostgreSQL. */
   postgres: PostgresTarget;
   /** A client of the cluster, for visibility queries. */
   temporalClient: TemporalClientHandle;
+  apiToken: string;
   /** Headers every `/v1` call needs. */
   apiHeaders: Record<string, string>;
   /** Stops the fleet, then Temporal, and drops every database the cluster made. */
   stop(): Promise<void>;
+  /** Last resort on the parent's own exit: SIGKILL to every process without waiting. */
+  killNow(): void;
 }
+
+/** As `npm run start:cluster` creates by default. */
+const HISTORY_SHARDS = 4;
 
 async function clusterPorts(): Promise<ClusterPorts> {
   const port = (): Promise<number> => freePortBelow(MAX_SERVER_PORT + 1);
@@ -48,15 +56,27 @@ async function dropDatabases(adminUrl: string, names: string[]): Promise<void> {
   }
 }
 
+/** The fleet's size, and where the cluster's state goes (the suite's services unless given). */
+export interface TestClusterOptions {
+  apis: number;
+  workers: number;
+  /** Given to every Hookway process. */
+  env?: NodeJS.ProcessEnv;
+  /** A PostgreSQL URL allowed to create databases. @default the suite's DATABASE_URL */
+  adminUrl?: string;
+  /** Parent folder of the cluster's folder. @default the suite's HOOKWAY_TEST_DATA_DIR */
+  parentDir?: string;
+}
+
 /**
  * Starts a real Temporal server (databases `temporal_t_<hex>` and `..._visibility` on the suite's
  * PostgreSQL, every port free and on loopback, Web UI included) and `apis` + `workers` Hookway processes
- * against it with a fresh Hookway database. `env` is given to every Hookway process. The Go programs must
- * be built already: the suite builds them before any test runs.
+ * against it with a fresh Hookway database. The Go programs must be built already: the suite builds them
+ * before any test runs.
  */
-export async function startTestCluster(options: { apis: number; workers: number; env?: NodeJS.ProcessEnv }): Promise<TestCluster> {
-  const adminUrl = process.env.DATABASE_URL ?? '';
-  const suiteDir = process.env.HOOKWAY_TEST_DATA_DIR ?? '';
+export async function startTestCluster(options: TestClusterOptions): Promise<TestCluster> {
+  const adminUrl = options.adminUrl ?? process.env.DATABASE_URL ?? '';
+  const suiteDir = options.parentDir ?? process.env.HOOKWAY_TEST_DATA_DIR ?? '';
   if (!adminUrl || !suiteDir) throw new Error('DATABASE_URL or HOOKWAY_TEST_DATA_DIR unset: run the tests with npm test');
   const id = randomBytes(4).toString('hex');
   const dir = path.join(suiteDir, `cluster-${id}`);
@@ -74,12 +94,12 @@ export async function startTestCluster(options: { apis: number; workers: number;
       ports: await clusterPorts(),
       uiPort: await freePort(),
       namespace: 'default',
-      historyShards: 4,
+      historyShards: HISTORY_SHARDS,
       report: () => undefined,
     });
     cleanups.push(() => temporal.stop());
-    const databaseUrl = await createTestDatabase();
-    cleanups.push(() => dropTestDatabase(databaseUrl));
+    const databaseUrl = await createTestDatabase(adminUrl);
+    cleanups.push(() => dropTestDatabase(databaseUrl, adminUrl));
     const config = {
       ...loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_UI_URL: temporal.uiUrl }),
       dataDir: dir,
@@ -98,9 +118,14 @@ export async function startTestCluster(options: { apis: number; workers: number;
     });
     cleanups.push(() => fleet.stop());
     await fleet.start();
-    const temporalClient = await connectTemporalClient({ temporalAddress: temporal.address, temporalNamespace: 'default' });
+    const temporalClient: TemporalClientHandle = await connectTemporalClient({ temporalAddress: temporal.address, temporalNamespace: 'default' });
     cleanups.push(() => temporalClient.connection.close());
-    return { temporal, fleet, postgres, temporalClient, apiHeaders: { authorization: `Bearer ${apiToken}` }, stop };
+    const killNow = (): void => {
+      fleet.killNow();
+      temporal.ui.killNow();
+      temporal.server.killNow();
+    };
+    return { temporal, fleet, historyShards: HISTORY_SHARDS, postgres, temporalClient, apiToken, apiHeaders: { authorization: `Bearer ${apiToken}` }, stop, killNow };
   } catch (error) {
     await stop();
     throw error;

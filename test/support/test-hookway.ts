@@ -30,9 +30,8 @@ function suiteEnv(name: string): string {
   return value;
 }
 
-/** Creates an empty database on the suite's PostgreSQL and returns its URL. */
-export async function createTestDatabase(): Promise<string> {
-  const adminUrl = suiteEnv('DATABASE_URL');
+/** Creates an empty database on the suite's PostgreSQL (or `adminUrl`'s server) and returns its URL. */
+export async function createTestDatabase(adminUrl = suiteEnv('DATABASE_URL')): Promise<string> {
   const name = `hookway_t_${randomBytes(6).toString('hex')}`;
   const admin = new PgClient({ connectionString: adminUrl });
   await admin.connect();
@@ -47,9 +46,9 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 /** Drops a database made by {@link createTestDatabase}, closing whatever connections it still has. */
-export async function dropTestDatabase(url: string): Promise<void> {
+export async function dropTestDatabase(url: string, adminUrl = suiteEnv('DATABASE_URL')): Promise<void> {
   const name = new URL(url).pathname.slice(1);
-  const admin = new PgClient({ connectionString: suiteEnv('DATABASE_URL') });
+  const admin = new PgClient({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
