@@ -53,7 +53,7 @@ describe('files an operator drops in', () => {
     assert.match(record('hookway_dead_letters:total'), /max by \(endpoint_id\)/, 'several APIs report one queue');
   });
 
-  test('docker-compose.yml wires PostgreSQL, Temporal on PostgreSQL, its UI, the API, scaled workers, Prometheus and Grafana', () => {
+  test('docker-compose.yml wires PostgreSQL, Temporal on PostgreSQL, its UI, scaled APIs and workers, Prometheus and Grafana', () => {
     const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
     const s = compose.services;
     for (const name of ['postgresql', 'temporal', 'temporal-ui', 'hookway-api', 'hookway-worker', 'prometheus', 'grafana']) {
@@ -72,16 +72,18 @@ describe('files an operator drops in', () => {
     assert.deepEqual(s['hookway-api'].command, ['node', 'dist/src/main.js']);
     assert.deepEqual(s['hookway-worker'].command, ['node', 'dist/src/worker.js']);
     assert.ok((s['hookway-worker'].deploy?.replicas ?? 1) >= 2, 'workers are scaled out');
+    assert.ok((s['hookway-api'].deploy?.replicas ?? 1) >= 2, 'the API is scaled out');
 
     for (const mount of [...(s.prometheus.volumes ?? []), ...(s.grafana.volumes ?? [])]) {
       const source = mount.split(':')[0];
       assert.ok(fs.existsSync(path.join(root, source)), `${source} exists in the repository`);
     }
     const scrape = parse(fs.readFileSync(path.join(prometheusDir, 'prometheus.yml'), 'utf8')) as {
-      scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[];
+      scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; port: number }[] }[];
     };
     const apiJob = scrape.scrape_configs.find((j) => j.job_name === 'hookway-api');
-    assert.deepEqual(apiJob?.static_configs?.[0].targets, [`hookway-api:${s['hookway-api'].environment?.PORT}`]);
+    assert.equal(apiJob?.dns_sd_configs?.[0].names[0], 'hookway-api', 'every API replica is scraped');
+    assert.equal(String(apiJob?.dns_sd_configs?.[0].port), s['hookway-api'].environment?.PORT);
     const workerJob = scrape.scrape_configs.find((j) => j.job_name === 'hookway-worker');
     assert.equal(workerJob?.dns_sd_configs?.[0].names[0], 'hookway-worker');
     assert.equal(String(workerJob?.dns_sd_configs?.[0].port), s['hookway-worker'].environment?.HOOKWAY_WORKER_METRICS_PORT);
