@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { HookwayConfig } from '../config';
 import { projectRoot } from '../paths';
+import { answers200 } from '../runtime/readiness';
 import { SupervisedProcess, type UnexpectedExit } from '../runtime/supervised-process';
 
 /** How many Hookway processes to run against one Temporal and one PostgreSQL, and where. */
@@ -20,12 +21,6 @@ export interface FleetOptions {
   restartOnExit: boolean;
   /** Extra environment for every process (a test's settings). */
   env?: NodeJS.ProcessEnv;
-}
-
-async function answers200(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-  await response.arrayBuffer();
-  return response.status === 200;
 }
 
 /**
@@ -57,34 +52,23 @@ export class HookwayFleet {
     };
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     this.apiUrls = options.apiPorts.map((port) => `http://${host}:${port}`);
-    this.apis = options.apiPorts.map(
-      (port, i) =>
-        new SupervisedProcess({
-          name: `api-${i + 1}`,
-          command: process.execPath,
-          args: [path.join(dist, 'main.js')],
-          env: { ...env, PORT: String(port) },
-          logFile: path.join(options.logDir, `api-${i + 1}.log`),
-          // /health is 200 only when PostgreSQL and Temporal both answer this process.
-          ready: () => answers200(`${this.apiUrls[i]}/health`),
-          readyTimeoutMs: 120_000,
-          restartOnExit: options.restartOnExit,
-        }),
-    );
-    this.workers = options.workerMetricsPorts.map(
-      (port, i) =>
-        new SupervisedProcess({
-          name: `worker-${i + 1}`,
-          command: process.execPath,
-          args: [path.join(dist, 'worker.js')],
-          env: { ...env, HOOKWAY_WORKER_METRICS_PORT: String(port) },
-          logFile: path.join(options.logDir, `worker-${i + 1}.log`),
-          // A lone worker serves /metrics only once its Temporal worker polls.
-          ready: () => answers200(`http://127.0.0.1:${port}/metrics`),
-          // Each worker bundles the workflows with webpack at start-up: slow when several share two cores.
-          readyTimeoutMs: 240_000,
-          restartOnExit: options.restartOnExit,
-        }),
+    const child = (name: string, script: string, childEnv: NodeJS.ProcessEnv, ready: () => Promise<boolean>, readyTimeoutMs: number) =>
+      new SupervisedProcess({
+        name,
+        command: process.execPath,
+        args: [path.join(dist, script)],
+        env: { ...env, ...childEnv },
+        logFile: path.join(options.logDir, `${name}.log`),
+        ready,
+        readyTimeoutMs,
+        restartOnExit: options.restartOnExit,
+      });
+    // /health is 200 only when PostgreSQL and Temporal both answer this process.
+    this.apis = options.apiPorts.map((port, i) => child(`api-${i + 1}`, 'main.js', { PORT: String(port) }, () => answers200(`${this.apiUrls[i]}/health`), 120_000));
+    // A lone worker serves /metrics only once its Temporal worker polls. Each bundles the workflows with
+    // webpack at start-up: slow when several share two cores.
+    this.workers = options.workerMetricsPorts.map((port, i) =>
+      child(`worker-${i + 1}`, 'worker.js', { HOOKWAY_WORKER_METRICS_PORT: String(port) }, () => answers200(`http://127.0.0.1:${port}/metrics`), 240_000),
     );
   }
 

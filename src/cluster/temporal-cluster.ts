@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { answers200, temporalAnswers } from '../runtime/readiness';
 import { SupervisedProcess } from '../runtime/supervised-process';
 import type { ClusterPrograms } from './cluster-programs';
 import type { PostgresTarget } from './postgres-target';
@@ -30,22 +30,6 @@ export interface RunningTemporalCluster {
   ui: SupervisedProcess;
   /** Stops the UI, then the server. */
   stop(): Promise<void>;
-}
-
-async function frontendAnswers(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
-  try {
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } finally {
-    await connection.close();
-  }
-}
-
-async function answers200(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-  await response.arrayBuffer();
-  return response.status === 200;
 }
 
 /** The UI server's configuration: the same settings the CLI's dev server passes it in code. */
@@ -86,7 +70,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     ],
     env: process.env,
     logFile: path.join(options.dir, 'temporal-server.log'),
-    ready: () => frontendAnswers(address),
+    ready: () => temporalAnswers(address),
     readyTimeoutMs: 120_000,
     restartOnExit: false,
   });

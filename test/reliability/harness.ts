@@ -4,16 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/dev/port';
 import { projectRoot } from '../../src/paths';
+import { answers200 } from '../../src/runtime/readiness';
 import { RestartablePostgres } from './postgres-server';
 import { SupervisedProcess, type UnexpectedExit } from '../../src/runtime/supervised-process';
 import { temporalDevServer } from './temporal-server';
-
-/** Answers true when `url` answers 200. */
-async function answers200(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-  await response.arrayBuffer();
-  return response.status === 200;
-}
 
 /**
  * The whole stack as real processes on 127.0.0.1, state in one temporary folder: the embedded PostgreSQL,

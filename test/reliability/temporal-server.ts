@@ -1,20 +1,9 @@
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { resolveTemporalBinary } from '../../src/dev/temporal-binary';
 import { DEV_SERVER_TUNING_ARGS } from '../../src/dev/temporal-dev-server';
 import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
+import { temporalAnswers } from '../../src/runtime/readiness';
 import { SupervisedProcess } from '../../src/runtime/supervised-process';
-
-/** True when a Temporal frontend answers at `address`. */
-async function answers(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
-  try {
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } finally {
-    await connection.close();
-  }
-}
 
 /**
  * `temporal server start-dev` as a process the harness can SIGKILL and start again. The dev services'
@@ -42,7 +31,7 @@ export async function temporalDevServer(dataDir: string, port: number, say: (lin
     ],
     env: process.env,
     logFile: path.join(dataDir, 'temporal.log'),
-    ready: () => answers(address),
+    ready: () => temporalAnswers(address),
     readyTimeoutMs: 60_000,
     // A dev server that dies on its own is a finding, not something to paper over.
     restartOnExit: false,
