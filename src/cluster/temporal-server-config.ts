@@ -36,7 +36,7 @@ export const MAX_SERVER_PORT = 32_767;
 /** A port the server cannot use; names the setting that moves it. */
 export class ClusterPortError extends Error {
   constructor(readonly port: number) {
-    super(`port ${port} is above ${MAX_SERVER_PORT}, which Temporal cannot store in PostgreSQL; set HOOKWAY_TEMPORAL_PORT below ${MAX_SERVER_PORT - 10}`);
+    super(`port ${port} is above ${MAX_SERVER_PORT}, which Temporal cannot store in PostgreSQL; set HOOKWAY_TEMPORAL_PORT to at most ${MAX_SERVER_PORT - 10}`);
     this.name = 'ClusterPortError';
   }
 }
