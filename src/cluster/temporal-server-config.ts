@@ -73,10 +73,14 @@ function service(grpcPort: number, membershipPort: number, httpPort?: number) {
 }
 
 /**
- * Dynamic config the dev server also sets: visibility queries at 100/s per frontend instead of 10/s,
- * since Hookway's API and the Web UI list workflows by search attribute.
+ * Dynamic config Hookway relies on, as the dev server gets it (`DEV_SERVER_TUNING_ARGS`): fair dispatch by
+ * the fairness key deliveries carry (their endpoint), so one endpoint's backlog cannot starve the others;
+ * eager execution of a workflow's first activity on the worker that scheduled it; and visibility queries
+ * at 100/s per frontend instead of 10/s, since the API and the Web UI list workflows by search attribute.
  */
 const DYNAMIC_CONFIG = {
+  'matching.enableFairness': [{ value: true }],
+  'system.enableActivityEagerExecution': [{ value: true }],
   'frontend.namespaceRPS.visibility': [{ value: 100 }],
 };
 
