@@ -1,9 +1,10 @@
 /**
  * Child process of the Temporal-floor run: a worker for {@link floorWorkflow} and its no-op activity, on
- * its own task queue with the same activity slots as Hookway's worker. Stops on SIGTERM.
+ * its own task queue with the same activity slots and workflow cache bound as Hookway's worker. Stops on SIGTERM.
  * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, BENCH_FLOOR_TASK_QUEUE, BENCH_ACTIVITY_SLOTS.
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
 import { createFloorActivities } from './floor-activities';
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
       workflowsPath: require.resolve('./floor-workflow'),
       activities: createFloorActivities(),
       maxConcurrentActivityTaskExecutions: Number(process.env.BENCH_ACTIVITY_SLOTS ?? 100),
+      maxCachedWorkflows: loadConfig(process.env).maxCachedWorkflows,
     });
     const stop = (): void => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
