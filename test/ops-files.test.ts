@@ -19,6 +19,7 @@ interface ComposeService {
   depends_on?: Record<string, unknown> | string[];
   deploy?: { replicas?: number };
   ports?: string[];
+  configs?: { source: string; target: string }[];
 }
 
 const HOOKWAY_METRICS = [
@@ -54,13 +55,21 @@ describe('files an operator drops in', () => {
   });
 
   test('docker-compose.yml wires PostgreSQL, Temporal on PostgreSQL, its UI, scaled APIs and workers, Prometheus and Grafana', () => {
-    const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+    const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<string, ComposeService>;
+      configs: Record<string, { content?: string }>;
+    };
     const s = compose.services;
     for (const name of ['postgresql', 'temporal', 'temporal-ui', 'hookway-api', 'hookway-worker', 'prometheus', 'grafana']) {
       assert.ok(s[name], `service ${name} exists`);
     }
     assert.equal(s.temporal.environment?.DB, 'postgres12', 'Temporal persists in PostgreSQL');
     assert.equal(s.temporal.environment?.POSTGRES_SEEDS, 'postgresql');
+    // The dynamic config the dev server runs with: fair dispatch per endpoint, eager activities.
+    const dynamic = s.temporal.configs?.find((c) => c.target === s.temporal.environment?.DYNAMIC_CONFIG_FILE_PATH);
+    const dynamicConfig = parse(compose.configs[dynamic?.source ?? '']?.content ?? '') as Record<string, { value: unknown }[]>;
+    assert.equal(dynamicConfig['matching.enableFairness']?.[0].value, true, 'Temporal dispatches fairly across endpoints');
+    assert.equal(dynamicConfig['system.enableActivityEagerExecution']?.[0].value, true);
     assert.equal(s['temporal-ui'].environment?.TEMPORAL_ADDRESS, 'temporal:7233');
     for (const role of ['hookway-api', 'hookway-worker']) {
       assert.equal(s[role].environment?.TEMPORAL_ADDRESS, 'temporal:7233', `${role} talks to the temporal service`);
