@@ -1,4 +1,5 @@
 import type { ScenarioContext } from '../scenario';
+import { sleep } from '../time';
 import { fixedFraction, type Behaviour, type CountingReceiver } from '../receivers';
 
 /** The scenario's receiver called `name`; a typo in a scenario fails it loudly. */
@@ -16,3 +17,33 @@ export const steadyReceiver: Behaviour = (seq, nth) => ({ action: 'process', del
 
 /** Per-attempt deadline of the well-behaved endpoints: far above their receivers' answer times. */
 export const RELAXED_TIMEOUT_MS = 5_000;
+
+/** How long the Temporal dev server stays down in the scenarios that kill it. */
+export const TEMPORAL_DOWN_MS = 10_000;
+
+/** SIGKILLs the worker and starts a new one a second later; its attempts in flight may be repeated. */
+export async function crashWorker(ctx: ScenarioContext): Promise<void> {
+  await ctx.crash(
+    { what: 'worker SIGKILL', cutsAttempts: true },
+    () => ctx.stack.worker.kill(),
+    async () => {
+      await sleep(1_000);
+      await ctx.stack.worker.start();
+    },
+  );
+}
+
+/**
+ * SIGKILLs the Temporal dev server and starts it again on the same SQLite file after TEMPORAL_DOWN_MS. A
+ * worker's report that an attempt succeeded can be lost with the server, so attempts may be repeated.
+ */
+export async function crashTemporal(ctx: ScenarioContext): Promise<void> {
+  await ctx.crash(
+    { what: 'Temporal dev server SIGKILL', cutsAttempts: true },
+    () => ctx.stack.temporal.kill(),
+    async () => {
+      await sleep(TEMPORAL_DOWN_MS);
+      await ctx.stack.temporal.start();
+    },
+  );
+}

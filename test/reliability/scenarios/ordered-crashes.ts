@@ -1,8 +1,8 @@
 import { checkOrder, ordersByKey } from '../checks';
 import { fixedFraction, type Behaviour } from '../receivers';
 import type { ScenarioDefinition } from '../scenario';
-import { receiverNamed, steadyReceiver } from './common';
-import { seconds, sleep } from '../time';
+import { crashTemporal, crashWorker, receiverNamed, steadyReceiver } from './common';
+import { seconds } from '../time';
 
 const KEYS = 8;
 /**
@@ -10,8 +10,6 @@ const KEYS = 8;
  * times out (this + 10 s); the default, not a shortened one, shows what a stream does in the meantime.
  */
 const DEFAULT_TIMEOUT_MS = 15_000;
-/** How long the dev server stays dead, as in the temporal-kill scenario. */
-const DOWN_MS = 10_000;
 
 /**
  * Resets the connection (unprocessed: Hookway retries) on a fifth of first tries and a twentieth of second
@@ -44,27 +42,13 @@ export function orderedCrashes(): ScenarioDefinition {
       const receiver = receiverNamed(ctx, 'flaky');
       await receiver.processedCount.reach(ctx.messages / 4, 90_000, 'delivered messages');
       const deliveredAtKill = receiver.processedCount.value;
-      await ctx.crash(
-        { what: 'worker SIGKILL', cutsAttempts: true },
-        () => ctx.stack.worker.kill(),
-        async () => {
-          await sleep(1_000);
-          await ctx.stack.worker.start();
-        },
-      );
+      await crashWorker(ctx);
       // Once deliveries flow again after the worker's restart, so that attempts are in flight at this kill too.
       await receiver.processedCount.reach(ctx.messages * 0.45, 90_000, 'delivered messages');
       const acceptedAtKill = ctx.producer.accepted.value;
       const deliveredAtTemporalKill = receiver.processedCount.value;
       const started = Date.now();
-      await ctx.crash(
-        { what: 'Temporal dev server SIGKILL', cutsAttempts: true },
-        () => ctx.stack.temporal.kill(),
-        async () => {
-          await sleep(DOWN_MS);
-          await ctx.stack.temporal.start();
-        },
-      );
+      await crashTemporal(ctx);
       ctx.expect(acceptedAtKill < ctx.messages, `Temporal was killed after all ${ctx.messages} messages were accepted: not mid-burst`);
       ctx.note(
         `worker SIGKILL after ${deliveredAtKill} delivered; Temporal SIGKILL after ${acceptedAtKill} accepted, ` +

@@ -1,9 +1,7 @@
 import type { ScenarioDefinition } from '../scenario';
-import { RELAXED_TIMEOUT_MS, steadyReceiver } from './common';
-import { seconds, sleep } from '../time';
+import { crashTemporal, RELAXED_TIMEOUT_MS, steadyReceiver } from './common';
+import { seconds } from '../time';
 
-/** How long the dev server stays dead before it is started again on the same SQLite file. */
-const DOWN_MS = 10_000;
 
 /**
  * `temporal server start-dev` is SIGKILLed mid-burst and started again on the same SQLite file. While it
@@ -23,15 +21,7 @@ export function temporalKilled(): ScenarioDefinition {
       await ctx.producer.accepted.reach(ctx.messages * 0.4, 90_000, 'accepted messages');
       const acceptedAtKill = ctx.producer.accepted.value;
       const started = Date.now();
-      await ctx.crash(
-        // A worker's report that an attempt succeeded can be lost with the server.
-        { what: 'Temporal dev server SIGKILL', cutsAttempts: true },
-        () => ctx.stack.temporal.kill(),
-        async () => {
-          await sleep(DOWN_MS);
-          await ctx.stack.temporal.start();
-        },
-      );
+      await crashTemporal(ctx);
       ctx.expect(acceptedAtKill < ctx.messages, `the kill came after all ${ctx.messages} messages were accepted: not mid-burst`);
       ctx.note(`SIGKILL after ${acceptedAtKill} accepted; answering again ${seconds(Date.now() - started)} later`);
     },

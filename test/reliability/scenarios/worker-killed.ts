@@ -1,6 +1,6 @@
 import type { ScenarioDefinition } from '../scenario';
-import { RELAXED_TIMEOUT_MS, receiverNamed, steadyReceiver } from './common';
-import { seconds, sleep } from '../time';
+import { crashWorker, RELAXED_TIMEOUT_MS, receiverNamed, steadyReceiver } from './common';
+import { seconds } from '../time';
 
 /**
  * The worker is SIGKILLed while deliveries are under way, and started again a second later. Attempts it
@@ -20,14 +20,7 @@ export function workerKilled(): ScenarioDefinition {
       const deliveredAtKill = receiver.processedCount.value;
       const acceptedAtKill = ctx.producer.accepted.value;
       const started = Date.now();
-      await ctx.crash(
-        { what: 'worker SIGKILL', cutsAttempts: true },
-        () => ctx.stack.worker.kill(),
-        async () => {
-          await sleep(1_000);
-          await ctx.stack.worker.start();
-        },
-      );
+      await crashWorker(ctx);
       ctx.expect(deliveredAtKill < ctx.messages, `the kill came after all ${ctx.messages} deliveries: not mid-burst`);
       ctx.note(`SIGKILL after ${deliveredAtKill} delivered, ${acceptedAtKill} accepted; new worker polling ${seconds(Date.now() - started)} later`);
     },
