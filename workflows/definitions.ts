@@ -30,6 +30,8 @@ export interface DeliveryInput {
   reservedSlotAt?: number;
   /** Set for a message with an ordering key: the delivery tells its stream when it is done. */
   orderingKey?: string;
+  /** The first attempt runs alone, retries at lower priority (absent in deliveries started before that). */
+  firstAttemptAlone?: boolean;
 }
 
 /** What one successful HTTP attempt reports back to the workflow. */

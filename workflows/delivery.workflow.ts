@@ -1,7 +1,6 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  patched,
   proxyActivities,
   sleep,
   workflowInfo,
@@ -26,8 +25,6 @@ const SLOT_WAKE_EARLY_MS = 750;
 // Retries are dispatched after first attempts (Temporal's default priority is 3, lower numbers first): when
 // the server is busy, new messages to healthy endpoints go ahead of attempts at ones that are failing.
 const RETRY_PRIORITY = 4;
-// Marks histories that run the first attempt on its own; older histories replay the single-pass schedule.
-const FIRST_ATTEMPT_ALONE = 'first-attempt-alone';
 
 // Bookkeeping must eventually happen even through a long PostgreSQL outage, so it retries without limit.
 const bookkeeping = proxyActivities<Activities>({
@@ -82,7 +79,10 @@ async function notifyStream(input: DeliveryInput): Promise<void> {
  */
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
   const policy = input.retryPolicy;
-  const firstAlone = patched(FIRST_ATTEMPT_ALONE);
+  // Set in the input of deliveries started since this schedule exists: older histories replay the
+  // single-pass schedule. (Not `patched()`: in this SDK it also upserts a search attribute, a visibility
+  // write per delivery.)
+  const firstAlone = input.firstAttemptAlone === true;
   let made = 0;
   let reservedSlotAt: number | undefined;
   for (;;) {

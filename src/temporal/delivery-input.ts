@@ -24,6 +24,7 @@ export function deliveryInputFor(
       payload: message.payload,
       retryPolicy: endpoint.retryPolicy,
       timeoutMs: endpoint.timeoutMs,
+      firstAttemptAlone: true,
       ...(message.orderingKey === null ? {} : { orderingKey: message.orderingKey }),
     },
     memo: { endpointUrl: endpoint.url, eventType: message.eventType },
