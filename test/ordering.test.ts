@@ -223,6 +223,31 @@ describe('ordered delivery per key', () => {
     assert.deepEqual(sequencesByKey(receiver.log, false).get('orphaned'), [1, 2, 3]);
   });
 
+  test('skip: retrying a skipped dead letter does not hold its key again', async () => {
+    let poisonStatus = 422;
+    const receiver = await loggingReceiver((request) => (payloadOf(request).poison ? poisonStatus : 200));
+    // Retries a minute apart: a key that waited for the retried message would visibly stall.
+    const endpoint = await scenario.endpoint({
+      url: receiver.url,
+      eventTypes: ['order.reskip'],
+      retryPolicy: { maxAttempts: 3, initialIntervalMs: 60_000, backoffCoefficient: 1, maxIntervalMs: 60_000 },
+      orderingFailureMode: 'skip',
+      autoRecover: false,
+    });
+    await scenario.send('order.reskip', { key: 'reskip', seq: 1, poison: true }, { orderingKey: 'reskip' });
+    const dead = await eventually(
+      async () => (await hookway.api<DeadLetterList>('GET', `/v1/dead-letters?endpointId=${endpoint.id}`)).body.items,
+      (items) => items.length === 1,
+      30_000,
+    );
+    // The retry now meets a 503: its next attempt is a minute away, and the key must not wait for it.
+    poisonStatus = 503;
+    assert.equal((await hookway.api('POST', `/v1/dead-letters/${dead[0].id}/retry`)).status, 202);
+    await eventually(async () => sequencesByKey(receiver.log, false).get('reskip') ?? [], (seqs) => seqs.length === 2, 30_000);
+    await scenario.send('order.reskip', { key: 'reskip', seq: 2 }, { orderingKey: 'reskip' });
+    await eventually(async () => sequencesByKey(receiver.log, true).get('reskip') ?? [], (seqs) => seqs.includes(2), 20_000);
+  });
+
   test('bad ordering input gets a 400 naming the field', async () => {
     const key = await hookway.api('POST', '/v1/messages', { eventType: 'a', payload: {}, orderingKey: 'has space' });
     assert.equal(key.status, 400);

@@ -134,6 +134,8 @@ export interface OrderedStreamInput {
 export type StreamStep =
   | { state: 'idle' }
   | { state: 'delivering'; sequence: number; messageId: string; workflowId: string }
+  /** The previous delivery is done in PostgreSQL but its workflow has not closed yet. */
+  | { state: 'finishing'; sequence: number; messageId: string; workflowId: string }
   | { state: 'blocked'; sequence: number; messageId: string; workflowId: string; deadLetterId: string };
 
 /** Something in the stream changed (a message joined, a delivery ended, a dead letter was retried or discarded). */

@@ -12,9 +12,15 @@ const { advanceStream } = proxyActivities<Activities>({
 
 // A stream with nothing left to send closes after this long; the next message with its key starts it again.
 const IDLE_CLOSE = '5 minutes';
-// Signals tell the stream a delivery ended; looking again this often also covers one that never came
-// (an endpoint switched from hold to skip, a delivery reset from the CLI before this version).
-const RECHECK = '1 minute';
+// How long the stream waits for a signal before it looks again anyway, by what it is doing. Deliveries,
+// retries, discards and hold-to-skip switches all signal it; looking again covers a signal never sent
+// (a process that died in between). A blocked stream waits for an operator, so it looks rarely; one whose
+// previous delivery is closing looks again soon, since that close sends no signal of its own.
+const RECHECK: Record<Exclude<StreamStep['state'], 'idle'>, string> = {
+  delivering: '1 minute',
+  finishing: '2 seconds',
+  blocked: '10 minutes',
+};
 // Each step adds a handful of events; a new run keeps the history short.
 const STEPS_PER_RUN = 500;
 
@@ -36,8 +42,8 @@ export async function orderedStreamWorkflow(stream: OrderedStreamInput): Promise
   for (let step = 0; step < STEPS_PER_RUN && !workflowInfo().continueAsNewSuggested; step += 1) {
     const seen = changes;
     current = await advanceStream(stream);
-    const changed = await condition(() => changes !== seen, current.state === 'idle' ? IDLE_CLOSE : RECHECK);
-    if (!changed && current.state === 'idle') return;
+    await condition(() => changes !== seen, current.state === 'idle' ? IDLE_CLOSE : RECHECK[current.state]);
+    if (changes === seen && current.state === 'idle') return;
   }
   await continueAsNew<typeof orderedStreamWorkflow>(stream);
 }

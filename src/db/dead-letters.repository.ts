@@ -67,7 +67,13 @@ export class DeadLettersRepository {
    */
   async record(entry: NewDeadLetter): Promise<{ deadLetter: DeadLetterRecord; opened: boolean }> {
     return this.db.withTransaction(async (tx) => {
-      await tx.query(`UPDATE deliveries SET status = 'dead_lettered', updated_at = now() WHERE id = $1`, [entry.deliveryId]);
+      // On a `skip` endpoint the dead letter stops holding its ordered stream, now and after any retry.
+      await tx.query(
+        `UPDATE deliveries d SET status = 'dead_lettered', updated_at = now(),
+           stream_released = d.stream_released OR (d.ordering_key IS NOT NULL AND e.ordering_failure_mode = 'skip')
+         FROM endpoints e WHERE e.id = d.endpoint_id AND d.id = $1`,
+        [entry.deliveryId],
+      );
       const { rows } = await tx.query<DeadLetterRow & { opened: boolean }>(
         `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts)
          VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -190,6 +190,20 @@ export class DeliveriesRepository {
     return rows.map(toDeliveryRecord);
   }
 
+  /**
+   * Sets a dead-lettered delivery back to pending before a retry, in one statement with the check that its
+   * dead letter is still open, so a discard that got there first is never undone.
+   * @returns false when the dead letter was resolved meanwhile.
+   */
+  async reopenForRetry(deliveryId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE deliveries SET status = 'pending', updated_at = now()
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM dead_letters WHERE delivery_id = $1 AND resolved_at IS NULL)`,
+      [deliveryId],
+    );
+    return rowCount === 1;
+  }
+
   /** Sets a delivery's status (pending before a retry; back again when the retry could not start). */
   async setStatus(deliveryId: string, status: DeliveryStatus): Promise<void> {
     await this.db.query('UPDATE deliveries SET status = $2, updated_at = now() WHERE id = $1', [deliveryId, status]);

@@ -38,15 +38,15 @@ interface HeadRow {
   dead_lettered_at: Date | null;
 }
 
-// A delivery still holds its stream while pending, or while dead-lettered on a `hold` endpoint with the
-// dead letter open. Succeeded, discarded, or dead-lettered on a `skip` endpoint: the stream moves past.
-// `d` is the delivery, `e` its endpoint, `dl` its open dead letter (see STREAM_FROM).
-const UNDONE = `d.status = 'pending'
-  OR (d.status = 'dead_lettered' AND e.ordering_failure_mode = 'hold' AND dl.id IS NOT NULL)`;
+// A delivery still holds its stream while pending, or while dead-lettered with its dead letter open,
+// unless it was released (dead-lettered under `skip`, see migration 007). Succeeded, discarded or released:
+// the stream moves past. `d` is the delivery, `dl` its open dead letter (see STREAM_FROM). The conditions
+// match the partial index deliveries_stream_undone_idx.
+const UNDONE = `d.status <> 'succeeded' AND NOT d.stream_released
+  AND (d.status = 'pending' OR dl.id IS NOT NULL)`;
 const HEAD_COLUMNS = `d.id, d.message_id, d.workflow_id, d.sequence, d.status,
   dl.id AS dead_letter_id, dl.error, dl.dead_lettered_at`;
-const STREAM_FROM = `deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-  LEFT JOIN dead_letters dl ON dl.delivery_id = d.id AND dl.resolved_at IS NULL`;
+const STREAM_FROM = `deliveries d LEFT JOIN dead_letters dl ON dl.delivery_id = d.id AND dl.resolved_at IS NULL`;
 
 function toHead(row: HeadRow): StreamHead {
   return {
@@ -75,13 +75,29 @@ export class OrderedStreamsRepository {
     return rows[0] ? toHead(rows[0]) : undefined;
   }
 
-  /** The message and workflow ID of the stream's delivery numbered `sequence`, or undefined. */
-  async deliveryAt(stream: StreamKey, sequence: number): Promise<{ messageId: string; workflowId: string } | undefined> {
-    const { rows } = await this.db.query<{ message_id: string; workflow_id: string }>(
-      'SELECT message_id, workflow_id FROM deliveries WHERE endpoint_id = $1 AND ordering_key = $2 AND sequence = $3',
+  /**
+   * The message and workflow ID of the stream's delivery numbered `sequence`, or undefined; `released`
+   * when the stream no longer waits for it (dead-lettered under `skip`, perhaps retried since).
+   */
+  async deliveryAt(stream: StreamKey, sequence: number): Promise<{ messageId: string; workflowId: string; released: boolean } | undefined> {
+    const { rows } = await this.db.query<{ message_id: string; workflow_id: string; stream_released: boolean }>(
+      'SELECT message_id, workflow_id, stream_released FROM deliveries WHERE endpoint_id = $1 AND ordering_key = $2 AND sequence = $3',
       [stream.endpointId, stream.orderingKey, sequence],
     );
-    return rows[0] && { messageId: rows[0].message_id, workflowId: rows[0].workflow_id };
+    return rows[0] && { messageId: rows[0].message_id, workflowId: rows[0].workflow_id, released: rows[0].stream_released };
+  }
+
+  /** Releases the endpoint's streams held by a dead letter (it switched to `skip`). @returns the streams. */
+  async releaseHeld(endpointId: string): Promise<StreamKey[]> {
+    const { rows } = await this.db.query<{ ordering_key: string }>(
+      `UPDATE deliveries d SET stream_released = true
+       FROM dead_letters dl
+       WHERE dl.delivery_id = d.id AND dl.resolved_at IS NULL AND d.endpoint_id = $1 AND d.ordering_key IS NOT NULL
+         AND NOT d.stream_released
+       RETURNING d.ordering_key`,
+      [endpointId],
+    );
+    return [...new Set(rows.map((r) => r.ordering_key))].map((orderingKey) => ({ endpointId, orderingKey }));
   }
 
   /** Where the stream stands, or undefined when the endpoint never received a message with this key. */
@@ -130,7 +146,7 @@ export class OrderedStreamsRepository {
    */
   async stalled(olderThanMs: number, limit: number): Promise<StreamKey[]> {
     const { rows } = await this.db.query<{ endpoint_id: string; ordering_key: string }>(
-      `SELECT DISTINCT w.endpoint_id, w.ordering_key
+      `SELECT w.endpoint_id, w.ordering_key
        FROM deliveries w JOIN endpoints we ON we.id = w.endpoint_id AND we.deleted_at IS NULL
        WHERE w.status = 'pending' AND w.ordering_key IS NOT NULL
          AND w.created_at < now() - make_interval(secs => $1::float8 / 1000)
@@ -138,7 +154,9 @@ export class OrderedStreamsRepository {
          AND NOT EXISTS (
            SELECT 1 FROM ${STREAM_FROM}
            WHERE d.endpoint_id = w.endpoint_id AND d.ordering_key = w.ordering_key AND d.sequence < w.sequence AND (${UNDONE}))
-       LIMIT $2`,
+       GROUP BY w.endpoint_id, w.ordering_key
+       -- Longest waiting first, so busy streams cannot crowd a forgotten one out of the batch.
+       ORDER BY min(w.created_at) LIMIT $2`,
       [olderThanMs, limit],
     );
     return rows.map((r) => ({ endpointId: r.endpoint_id, orderingKey: r.ordering_key }));

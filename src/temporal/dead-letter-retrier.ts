@@ -42,8 +42,11 @@ export class DeadLetterRetrier {
       throw new ConflictError('endpoint_deleted', `endpoint ${deadLetter.endpointId} was deleted; discard the dead letter instead`);
     }
     const { input, memo } = deliveryInputFor(message, { id: deadLetter.deliveryId }, endpoint);
-    // Pending before the run starts, so a run that succeeds at once is not overwritten afterwards.
-    await deliveries.setStatus(deadLetter.deliveryId, 'pending');
+    // Pending before the run starts, so a run that succeeds at once is not overwritten afterwards; only
+    // while the dead letter is open, so a discard racing this retry wins.
+    if (!(await deliveries.reopenForRetry(deadLetter.deliveryId))) {
+      throw new ConflictError('dead_letter_resolved', `dead letter ${deadLetterId} was resolved meanwhile`);
+    }
     let outcome;
     try {
       outcome = await this.starter.restart(deadLetter.workflowId, input, memo);

@@ -61,14 +61,19 @@ export class DeliveryStarter {
     }
   }
 
-  /** Whether the latest run of the workflow is still open (false when there is none). */
-  async running(workflowId: string): Promise<boolean> {
+  /** The status of the workflow's latest run (`RUNNING`, `COMPLETED`, `FAILED`, ...), or undefined when there is none. */
+  async status(workflowId: string): Promise<string | undefined> {
     try {
-      return (await this.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+      return (await this.client.workflow.getHandle(workflowId).describe()).status.name;
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
+      if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
+  }
+
+  /** Whether the latest run of the workflow is still open (false when there is none). */
+  async running(workflowId: string): Promise<boolean> {
+    return (await this.status(workflowId)) === 'RUNNING';
   }
 
   /**

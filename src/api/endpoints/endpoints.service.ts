@@ -93,12 +93,13 @@ export class EndpointsService {
     }
     // A new limit starts a fresh pace (including after 429 slow-downs), so it applies from the next request.
     if (changes.rateLimitPerSecond !== undefined) await this.throttles.reset(id);
-    // Streams held by a dead letter move on at once when the endpoint now skips them (once skipping, they
-    // no longer count as blocked, so they are listed before the change).
-    const held = changes.orderingFailureMode === 'skip' && current.orderingFailureMode === 'hold' ? await this.streams.blocked(id, 10_000) : [];
     const updated = await this.endpoints.update(id, changes);
     if (!updated) throw new NotFoundError('endpoint', id);
-    await Promise.all(held.map((stream) => this.streamSignals.changed(stream)));
+    // Streams held by a dead letter move on at once when the endpoint now skips them.
+    if (changes.orderingFailureMode === 'skip' && current.orderingFailureMode === 'hold') {
+      const released = await this.streams.releaseHeld(id);
+      await Promise.all(released.map((stream) => this.streamSignals.changed(stream)));
+    }
     return updated;
   }
 
