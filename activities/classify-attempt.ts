@@ -1,4 +1,4 @@
-import type { DeliveryRetryPolicy } from '../workflows/definitions';
+import { scheduledDelayMs, type DeliveryRetryPolicy } from '../workflows/definitions';
 import type { HttpAttemptResult } from './http-attempt';
 
 /**
@@ -15,14 +15,6 @@ export type AttemptVerdict =
 
 const RETRYABLE_4XX = new Set([408, 425, 429]);
 const HONOURS_RETRY_AFTER = new Set([429, 503]);
-
-/**
- * The delay Temporal would schedule after attempt `attempt` (1-based): `initial × coefficient^(attempt-1)`,
- * capped at the maximum interval.
- */
-export function scheduledDelayMs(policy: DeliveryRetryPolicy, attempt: number): number {
-  return Math.min(policy.maxIntervalMs, policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1));
-}
 
 /** Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`; undefined if unusable. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {

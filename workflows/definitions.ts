@@ -13,6 +13,15 @@ export interface DeliveryRetryPolicy {
   maxIntervalMs: number;
 }
 
+/**
+ * The delay Temporal schedules after attempt `attempt` (1-based) of a delivery: `initial × coefficient^(attempt-1)`,
+ * capped at the maximum interval. The workflow waits it out itself after a first attempt that ran alone, and
+ * `Retry-After` is clamped against it.
+ */
+export function scheduledDelayMs(policy: DeliveryRetryPolicy, attempt: number): number {
+  return Math.min(policy.maxIntervalMs, policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1));
+}
+
 /** Everything a delivery needs that must not change between attempts. Secrets stay in PostgreSQL. */
 export interface DeliveryInput {
   deliveryId: string;

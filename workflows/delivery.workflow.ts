@@ -9,6 +9,7 @@ import type { createActivities } from '../activities';
 import {
   DEAD_LETTERED_FAILURE_TYPE,
   RATE_LIMITED_FAILURE_TYPE,
+  scheduledDelayMs,
   type AttemptFailureDetails,
   type DeliveryInput,
   type DeliveryResult,
@@ -62,10 +63,6 @@ function retryable(failure: ActivityFailure): boolean {
   return cause instanceof ApplicationFailure ? !cause.nonRetryable : cause?.name === 'TimeoutFailure';
 }
 
-// The delay Temporal schedules after attempt `attempt` (1-based) of the whole delivery.
-function delayAfter(policy: DeliveryRetryPolicy, attempt: number): number {
-  return Math.min(policy.maxIntervalMs, policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1));
-}
 
 // An ordered delivery lets its stream start the next one as soon as it is done, either way.
 async function notifyStream(input: DeliveryInput): Promise<void> {
@@ -92,7 +89,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     const alone = firstAlone && made === 0;
     const { sendWebhook } = httpActivities(
       firstAlone
-        ? { ...policy, maxAttempts: alone ? 1 : policy.maxAttempts - made, initialIntervalMs: delayAfter(policy, made + 1) }
+        ? { ...policy, maxAttempts: alone ? 1 : policy.maxAttempts - made, initialIntervalMs: scheduledDelayMs(policy, made + 1) }
         : { ...policy, maxAttempts: policy.maxAttempts - made },
       input.timeoutMs,
       input.endpointId,
@@ -123,7 +120,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         // asked), on a durable timer, then hand the rest of the schedule to a lower-priority pass.
         made = attempted;
         reservedSlotAt = undefined;
-        await sleep(details.retryAfterMs ?? delayAfter(policy, attempted));
+        await sleep(details.retryAfterMs ?? scheduledDelayMs(policy, attempted));
         continue;
       }
       const message = `${details.reason}: ${error.cause?.message ?? error.message}`;
