@@ -89,8 +89,7 @@ export class DeliveryStarter {
       return 'started';
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      const { status } = await this.client.workflow.getHandle(workflowId).describe();
-      return status.name === 'RUNNING' ? 'running' : 'completed';
+      return (await this.running(workflowId)) ? 'running' : 'completed';
     }
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EndpointsRepository } from '../../db/endpoints.repository';
 import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
 import { NotFoundError } from '../../domain/errors';
+import { EndpointsService } from '../endpoints/endpoints.service';
 import { toOrderingKeyView, type OrderingKeyView } from './ordering-key.view';
 
 // Enough for an operator's screen; a flood of blocked keys is better read from the dead-letter list.
@@ -15,24 +15,20 @@ const BLOCKED_PAGE = 250;
 export class OrderingController {
   constructor(
     private readonly streams: OrderedStreamsRepository,
-    private readonly endpoints: EndpointsRepository,
+    private readonly endpoints: EndpointsService,
   ) {}
-
-  private async assertEndpoint(id: string): Promise<void> {
-    if (!(await this.endpoints.findById(id))) throw new NotFoundError('endpoint', id);
-  }
 
   @Get('blocked-keys')
   @ApiOperation({ summary: 'Ordering keys held by a dead letter (hold mode), longest blocked first, and what holds each.' })
   async blocked(@Param('id') id: string): Promise<{ items: OrderingKeyView[] }> {
-    await this.assertEndpoint(id);
+    await this.endpoints.get(id); // 404 endpoint_not_found rather than an empty list
     return { items: (await this.streams.blocked(id, BLOCKED_PAGE)).map(toOrderingKeyView) };
   }
 
   @Get('ordering-keys/:key')
   @ApiOperation({ summary: 'Where one ordering key stands: idle, delivering which message, or blocked by which dead letter.' })
   async one(@Param('id') id: string, @Param('key') key: string): Promise<OrderingKeyView> {
-    await this.assertEndpoint(id);
+    await this.endpoints.get(id); // tells an unknown endpoint from an unknown key
     const state = await this.streams.state({ endpointId: id, orderingKey: key });
     if (!state) throw new NotFoundError('ordering_key', key);
     return toOrderingKeyView(state);

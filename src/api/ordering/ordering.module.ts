@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EndpointsModule } from '../endpoints/endpoints.module';
 import { OrderingController } from './ordering.controller';
 
 /** Ordered delivery: the state of each endpoint's ordered streams. */
-@Module({ controllers: [OrderingController] })
+@Module({ imports: [EndpointsModule], controllers: [OrderingController] })
 export class OrderingModule {}
