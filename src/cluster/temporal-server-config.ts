@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PostgresTarget } from './postgres-target';
+import { HOOKWAY_SERVER_DYNAMIC_CONFIG } from '../temporal/server-dynamic-config';
 
 /** Every port the one-process Temporal server listens on, all on 127.0.0.1. */
 export interface ClusterPorts {
@@ -73,16 +74,13 @@ function service(grpcPort: number, membershipPort: number, httpPort?: number) {
 }
 
 /**
- * Dynamic config Hookway relies on, as the dev server gets it (`DEV_SERVER_TUNING_ARGS`): fair dispatch by
- * the fairness key deliveries carry (their endpoint), so one endpoint's backlog cannot starve the others;
- * eager execution of a workflow's first activity on the worker that scheduled it; and visibility queries
- * at 100/s per frontend instead of 10/s, since the API and the Web UI list workflows by search attribute.
+ * Dynamic config: what Hookway relies on from every server, and visibility queries at 100/s per frontend
+ * instead of 10/s (the dev server raises it by itself), since the API and the Web UI list workflows by
+ * search attribute.
  */
-const DYNAMIC_CONFIG = {
-  'matching.enableFairness': [{ value: true }],
-  'system.enableActivityEagerExecution': [{ value: true }],
-  'frontend.namespaceRPS.visibility': [{ value: 100 }],
-};
+const DYNAMIC_CONFIG = Object.fromEntries(
+  Object.entries({ ...HOOKWAY_SERVER_DYNAMIC_CONFIG, 'frontend.namespaceRPS.visibility': 100 }).map(([key, value]) => [key, [{ value }]]),
+);
 
 /**
  * Writes the server's configuration (PostgreSQL persistence and visibility, every service in one

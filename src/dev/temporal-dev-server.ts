@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 import { connectTemporalClient } from '../temporal/connection';
+import { HOOKWAY_SERVER_DYNAMIC_CONFIG } from '../temporal/server-dynamic-config';
 import { resolveTemporalBinary, TemporalBinaryUnavailableError } from './temporal-binary';
 
 /** A local Temporal server this process started and must stop. */
@@ -22,17 +23,14 @@ export interface DevTemporalOptions {
 }
 
 /**
- * Flags that make the dev server's single SQLite connection cheaper per write: write-ahead logging with
- * `synchronous=NORMAL` (no fsync per commit; a killed process loses nothing, a power cut may lose the last
- * commits, which a dev server can afford); eager activity execution, which hands a workflow's first
- * activity back to the worker that scheduled it without a trip through matching; and fair dispatch by
- * the fairness key deliveries carry (their endpoint), so one endpoint's backlog cannot starve the others.
+ * Flags for the dev server: its single SQLite connection made cheaper per write by write-ahead logging
+ * with `synchronous=NORMAL` (no fsync per commit; a killed process loses nothing, a power cut may lose the
+ * last commits, which a dev server can afford), and the dynamic config Hookway relies on.
  */
 export const DEV_SERVER_TUNING_ARGS = [
   '--sqlite-pragma', 'journal_mode=wal',
   '--sqlite-pragma', 'synchronous=normal',
-  '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
-  '--dynamic-config-value', 'matching.enableFairness=true',
+  ...Object.entries(HOOKWAY_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
 ];
 
 function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
