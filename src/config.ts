@@ -81,7 +81,7 @@ export interface HookwayConfig {
   /**
    * `HOOKWAY_MAX_CACHED_WORKFLOWS`: workflows one worker keeps in memory between their tasks. Deliveries
    * waiting for a retry wait in Temporal; past this many the worker replays them when they wake, so its
-   * memory stays flat however many wait. @default 500
+   * memory stays flat however many wait. 0 keeps none: every task replays its workflow's history. @default 500
    */
   maxCachedWorkflows: number;
   /** Retry schedule of endpoints that set none (`HOOKWAY_RETRY_*`). */
@@ -286,7 +286,7 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
     defaultTimeoutMs: readInt(env, 'HOOKWAY_DEFAULT_TIMEOUT_MS', 15_000, 100, 300_000),
     maxConcurrentActivities: readInt(env, 'HOOKWAY_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
-    maxCachedWorkflows: readInt(env, 'HOOKWAY_MAX_CACHED_WORKFLOWS', 500, 10, 100_000),
+    maxCachedWorkflows: readInt(env, 'HOOKWAY_MAX_CACHED_WORKFLOWS', 500, 0, 100_000),
     defaultRetryPolicy,
     alertUrl,
     alertSecret,

@@ -93,6 +93,28 @@ describe('delivery', () => {
     assert.equal(target.requests.length, 4, 'no attempt after the success');
   });
 
+  test('with no workflow cache, a first attempt that failed is replayed as a failure and retried', async () => {
+    // Every task replays the history, so the first attempt's failure comes from its local-activity
+    // marker, where Temporal hands it back without the ActivityFailure around it.
+    const uncached = await startTestHookway({ HOOKWAY_MAX_CACHED_WORKFLOWS: '0' });
+    try {
+      const target = await receiver((n) => (n < 2 ? { status: 503, body: 'warming up' } : { status: 200 }));
+      const created = await uncached.api<EndpointView>('POST', '/v1/endpoints', { url: target.url, eventTypes: ['order.replayed'], retryPolicy: FAST_RETRIES });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const sent = await uncached.api<MessageView>('POST', '/v1/messages', { eventType: 'order.replayed', payload: { order: 8 } });
+      assert.equal(sent.status, 202);
+      const delivery = await eventually(
+        async () => (await uncached.api<DeliveryView>('GET', `/v1/deliveries/${sent.body.deliveries[0].id}`)).body,
+        (d) => d.status !== 'pending',
+      );
+      assert.equal(delivery.status, 'succeeded');
+      assert.deepEqual(delivery.attempts.map((a) => a.statusCode), [503, 503, 200]);
+    } finally {
+      await uncached.stop();
+      await uncached.dropDatabase();
+    }
+  });
+
   test('fan-out reaches exactly the subscribed, enabled endpoints', async () => {
     const [ordersA, everything, invoices, disabled] = await Promise.all([receiver(), receiver(), receiver(), receiver()]);
     const endpointA = await createEndpoint({ url: ordersA.url, eventTypes: ['order.created', 'order.updated'] });

@@ -41,6 +41,11 @@ export interface DeliveryInput {
   orderingKey?: string;
   /** The first attempt runs alone, retries at lower priority (absent in deliveries started before that). */
   firstAttemptAlone?: boolean;
+  /**
+   * The first attempt runs as a local activity inside the workflow task (absent in deliveries started
+   * before that, whose histories replay a regular activity).
+   */
+  firstAttemptLocal?: boolean;
 }
 
 /** What one successful HTTP attempt reports back to the workflow. */

@@ -2,7 +2,10 @@ import {
   ActivityFailure,
   ApplicationFailure,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
+  TemporalFailure,
+  TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -48,21 +51,39 @@ function httpActivities(policy: DeliveryRetryPolicy, timeoutMs: number, endpoint
   });
 }
 
-function attemptDetails(failure: ActivityFailure): AttemptFailureDetails {
-  const cause = failure.cause;
+// The first attempt inside the workflow task: no activity task to schedule, dispatch and complete, so the
+// common case (a receiver that answers at once) costs Temporal and the worker one workflow task. A worker
+// lost mid-attempt times the workflow task out and the attempt runs again, as an activity's would.
+function localAttempt(timeoutMs: number): Pick<Activities, 'sendWebhook'> {
+  return proxyLocalActivities<Activities>({
+    startToCloseTimeout: timeoutMs + ACTIVITY_OVERHEAD_MS,
+    retry: { maximumAttempts: 1 },
+  });
+}
+
+/**
+ * The failure of an attempt, unwrapped. An activity's failure arrives as an ActivityFailure around it; a
+ * local activity's does too when it first happens, but replayed from its marker (a workflow evicted from
+ * the worker's cache) it comes back bare (temporalio/sdk-core#449). Anything else is not an attempt's.
+ */
+function attemptFailure(error: unknown): { cause: TemporalFailure | undefined } | undefined {
+  if (error instanceof ActivityFailure) return { cause: error.cause instanceof TemporalFailure ? error.cause : undefined };
+  if (error instanceof ApplicationFailure || error instanceof TimeoutFailure) return { cause: error };
+  return undefined;
+}
+
+function attemptDetails(cause: TemporalFailure | undefined): AttemptFailureDetails {
   if (cause instanceof ApplicationFailure) {
     const details = cause.details?.[0] as AttemptFailureDetails | undefined;
     return details ?? { attempt: 0, reason: cause.type ?? 'unknown' };
   }
-  return { attempt: 0, reason: cause?.name === 'TimeoutFailure' ? 'activity_timeout' : 'unknown' };
+  return { attempt: 0, reason: cause instanceof TimeoutFailure ? 'activity_timeout' : 'unknown' };
 }
 
 // Whether Temporal would have retried the failed attempt: a retryable reason, or the worker lost it.
-function retryable(failure: ActivityFailure): boolean {
-  const cause = failure.cause;
-  return cause instanceof ApplicationFailure ? !cause.nonRetryable : cause?.name === 'TimeoutFailure';
+function retryable(cause: TemporalFailure | undefined): boolean {
+  return cause instanceof ApplicationFailure ? !cause.nonRetryable : cause instanceof TimeoutFailure;
 }
-
 
 // An ordered delivery lets its stream start the next one as soon as it is done, either way.
 async function notifyStream(input: DeliveryInput): Promise<void> {
@@ -87,7 +108,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     // attempt alone at normal priority, then the rest at retry priority, the schedule continuing where the
     // delivery is (so a pass after attempt n waits initial × coefficient^n between its own attempts).
     const alone = firstAlone && made === 0;
-    const { sendWebhook } = httpActivities(
+    const { sendWebhook } = alone && input.firstAttemptLocal === true ? localAttempt(input.timeoutMs) : httpActivities(
       firstAlone
         ? { ...policy, maxAttempts: alone ? 1 : policy.maxAttempts - made, initialIntervalMs: scheduledDelayMs(policy, made + 1) }
         : { ...policy, maxAttempts: policy.maxAttempts - made },
@@ -103,8 +124,9 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       await notifyStream(input);
       return { status: 'succeeded', attempts: success.attempt, statusCode: success.statusCode };
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      const details = attemptDetails(error);
+      const failure = attemptFailure(error);
+      if (!failure) throw error;
+      const details = attemptDetails(failure.cause);
       if (details.reason === RATE_LIMITED_FAILURE_TYPE && details.waitMs !== undefined && details.slotAt !== undefined) {
         // The endpoint's rate limit reserved a slot further out than an activity should wait: wait here,
         // on a durable timer that holds no worker slot, and wake a little early so the activity can send
@@ -115,7 +137,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         continue;
       }
       const attempted = details.attempt || made + 1;
-      if (alone && retryable(error) && attempted < policy.maxAttempts) {
+      if (alone && retryable(failure.cause) && attempted < policy.maxAttempts) {
         // The first attempt failed and may be retried: wait as Temporal would have (or as Retry-After
         // asked), on a durable timer, then hand the rest of the schedule to a lower-priority pass.
         made = attempted;
@@ -123,7 +145,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         await sleep(details.retryAfterMs ?? scheduledDelayMs(policy, attempted));
         continue;
       }
-      const message = `${details.reason}: ${error.cause?.message ?? error.message}`;
+      const message = `${details.reason}: ${failure.cause?.message ?? String(error)}`;
       await bookkeeping.deadLetter({
         deliveryId: input.deliveryId,
         messageId: input.messageId,
@@ -139,7 +161,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         message: `dead-lettered after ${details.attempt} attempt(s): ${message}`,
         nonRetryable: true,
         details: [details],
-        cause: error,
+        cause: failure.cause,
       });
     }
   }

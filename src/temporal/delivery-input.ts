@@ -25,6 +25,7 @@ export function deliveryInputFor(
       retryPolicy: endpoint.retryPolicy,
       timeoutMs: endpoint.timeoutMs,
       firstAttemptAlone: true,
+      firstAttemptLocal: true,
       ...(message.orderingKey === null ? {} : { orderingKey: message.orderingKey }),
     },
     memo: { endpointUrl: endpoint.url, eventType: message.eventType },

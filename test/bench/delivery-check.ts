@@ -1,3 +1,4 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { deliveryWorkflowId } from '../../workflows/definitions';
 import type { BenchContext } from './context';
 import { drain } from './hookway-throughput';
@@ -20,6 +21,8 @@ export interface DeliveryCheck {
    * still queued or retrying when the run ended, i.e. late rather than dropped); at most 200 described.
    */
   missingByWorkflowStatus: Record<string, number>;
+  /** Of the described ones that failed, how many failed with each failure message (first 120 characters). */
+  missingFailures: Record<string, number>;
   /** Requests that repeated a delivery already received. */
   duplicates: number;
 }
@@ -32,7 +35,7 @@ export interface DeliveryCheck {
 export async function checkDeliveries(ctx: BenchContext): Promise<DeliveryCheck> {
   const routes = ctx.ledger.routes().filter((route) => route !== DOWN_ROUTE);
   await drain(ctx, routes);
-  const check: DeliveryCheck = { accepted: 0, received: 0, lost: 0, lostByRoute: {}, missingByWorkflowStatus: {}, duplicates: 0 };
+  const check: DeliveryCheck = { accepted: 0, received: 0, lost: 0, lostByRoute: {}, missingByWorkflowStatus: {}, missingFailures: {}, duplicates: 0 };
   const missing: string[] = [];
   for (const route of routes) {
     const log = ctx.receiver.route(route);
@@ -50,13 +53,21 @@ export async function checkDeliveries(ctx: BenchContext): Promise<DeliveryCheck>
     }
   }
   for (const workflowId of missing.slice(0, DESCRIBE_AT_MOST)) {
+    const handle = ctx.stack.temporalClient.client.workflow.getHandle(workflowId);
     let status: string;
     try {
-      status = (await ctx.stack.temporalClient.client.workflow.getHandle(workflowId).describe()).status.name;
+      status = (await handle.describe()).status.name;
     } catch {
       status = 'NOT_FOUND';
     }
     check.missingByWorkflowStatus[status] = (check.missingByWorkflowStatus[status] ?? 0) + 1;
+    if (status === 'FAILED') {
+      const why = await handle.result().then(
+        () => 'completed meanwhile',
+        (error: unknown) => (error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error)).slice(0, 120),
+      );
+      check.missingFailures[why] = (check.missingFailures[why] ?? 0) + 1;
+    }
   }
   return check;
 }

@@ -77,7 +77,7 @@ function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage]
         'their latency counts as the time waited, so the p99 with the neighbour is a lower bound',
     );
   }
-  if (report.lost > 0) notes.push(`lost > 0: workflow status of the missing deliveries ${JSON.stringify(report.delivery.missingByWorkflowStatus)}`);
+  if (report.lost > 0) notes.push(`lost > 0: workflow status of the missing deliveries ${JSON.stringify(report.delivery.missingByWorkflowStatus)}, failures ${JSON.stringify(report.delivery.missingFailures)}`);
   return notes;
 }
 
