@@ -1,10 +1,13 @@
 import type { Dispatcher } from 'undici';
+import type { CircuitsRepository } from '../src/db/circuits.repository';
 import type { DeadLettersRepository } from '../src/db/dead-letters.repository';
 import type { DeliveriesRepository } from '../src/db/deliveries.repository';
 import type { EndpointsRepository } from '../src/db/endpoints.repository';
 import type { ThrottlesRepository } from '../src/db/throttles.repository';
 import type { Logger } from '../src/logging/logger';
 import type { DeliveryMetrics } from '../src/metrics/delivery-metrics';
+import type { CircuitSignals } from '../src/temporal/circuit-signals';
+import type { CircuitStepper } from '../src/temporal/circuit-stepper';
 import type { DeadLetterRetrier } from '../src/temporal/dead-letter-retrier';
 import type { DeadLetterSignals } from '../src/temporal/dead-letter-signals';
 import type { OrderedStreamAdvancer } from '../src/temporal/ordered-stream-advancer';
@@ -21,6 +24,11 @@ export interface ActivityDeps {
   deadLetterRetrier: DeadLetterRetrier;
   streamAdvancer: OrderedStreamAdvancer;
   streamSignals: OrderedStreamSignals;
+  circuits: CircuitsRepository;
+  circuitSignals: CircuitSignals;
+  circuitStepper: CircuitStepper;
+  /** Failed attempts in a row that open an endpoint's circuit (0: never). */
+  circuitThreshold: number;
   alerter: Alerter;
   /** undici dispatcher with keep-alive pools per origin. */
   http: Dispatcher;

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../src/domain/errors';
 import type { NewDeadLetter } from '../src/db/dead-letters.repository';
 import type {
   AttemptSuccess,
+  CircuitStep,
   DeadLetterRetryOutcome,
   DeliveryInput,
   OperationalAlert,
@@ -78,6 +79,11 @@ export function createActivities(deps: ActivityDeps) {
     /** Wakes the delivery's ordered stream: the delivery is done, succeeded or dead-lettered. */
     async notifyStream(stream: OrderedStreamInput): Promise<void> {
       await deps.streamSignals.changed(stream);
+    },
+
+    /** One step of an endpoint's circuit workflow: a probe while the circuit is open, a release once it closed. */
+    async circuitStep(endpointId: string, batch: number, probe: boolean): Promise<CircuitStep> {
+      return deps.circuitStepper.step(endpointId, batch, probe);
     },
 
     /** Raises an operational alert (log line, and the alert webhook when configured). */

@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DeliveryRetryPolicy } from '../workflows/definitions';
 import {
+  CIRCUIT_OPEN_FAILURE_TYPE,
   ENDPOINT_GONE_FAILURE_TYPE,
   RATE_LIMITED_FAILURE_TYPE,
   type AttemptFailureDetails,
@@ -18,17 +19,19 @@ const AUTO_REDRIVE_EVERY_MS = 30_000;
 // timer, so a throttled endpoint cannot fill the worker's activity slots and stall the others.
 const MAX_INLINE_WAIT_MS = 1_000;
 
-function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attempt: number): ApplicationFailure {
+// A parked delivery's failure is not retried by Temporal: the workflow waits for the circuit instead.
+function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attempt: number, parked: boolean): ApplicationFailure {
   const details: AttemptFailureDetails = {
     attempt,
     reason: verdict.reason,
     statusCode: verdict.statusCode,
     retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
+    ...(parked ? { parked } : {}),
   };
   return ApplicationFailure.create({
     message: verdict.message,
     type: verdict.reason,
-    nonRetryable: verdict.kind === 'permanent',
+    nonRetryable: verdict.kind === 'permanent' || parked,
     details: [details],
     nextRetryDelay: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
   });
@@ -73,6 +76,14 @@ export function createSendWebhook(deps: ActivityDeps) {
       const details: AttemptFailureDetails = { attempt: attemptNumber, reason: ENDPOINT_GONE_FAILURE_TYPE };
       throw ApplicationFailure.nonRetryable(`endpoint ${input.endpointId} was deleted`, ENDPOINT_GONE_FAILURE_TYPE, details);
     }
+    if (endpoint.circuitOpenedAt !== null && input.bypassCircuit !== true && (await deps.circuits.park(input.deliveryId, endpoint.id))) {
+      const details: AttemptFailureDetails = { attempt: attemptNumber - 1, reason: CIRCUIT_OPEN_FAILURE_TYPE, parked: true };
+      throw ApplicationFailure.nonRetryable(
+        `not attempted: the endpoint's circuit is open since ${endpoint.circuitOpenedAt.toISOString()}`,
+        CIRCUIT_OPEN_FAILURE_TYPE,
+        details,
+      );
+    }
     const rate = endpoint.currentRate ?? endpoint.rateLimitPerSecond;
     if (rate !== null) {
       const reserved = input.reservedSlotAt !== undefined && info.attempt === 1;
@@ -108,7 +119,9 @@ export function createSendWebhook(deps: ActivityDeps) {
         if (endpoint.currentRate !== null && endpoint.currentRate < (endpoint.rateLimitPerSecond ?? Infinity)) {
           await deps.throttles.recover(endpoint.id, endpoint.rateLimitPerSecond);
         }
-        await afterSuccess(endpoint.id, input.deliveryId, endpoint.autoRecover, await deps.deliveries.recordSuccess(attempt));
+        const effects = await deps.deliveries.recordSuccess(attempt);
+        if (effects.circuitClosed) await deps.circuitSignals.changed(endpoint.id, endpoint.retryPolicy);
+        await afterSuccess(endpoint.id, input.deliveryId, endpoint.autoRecover, effects);
       } catch (error) {
         recorded = false;
         log.warn({ err: error }, 'delivered, but the record did not complete; the workflow will retry it');
@@ -118,12 +131,30 @@ export function createSendWebhook(deps: ActivityDeps) {
     }
 
     const retryNote = verdict.kind === 'retryable' && verdict.retryAfterMs !== undefined ? ` (next attempt in ${verdict.retryAfterMs} ms, as Retry-After asked)` : '';
+    let parked = false;
     try {
-      const { failingSince } = await deps.deliveries.recordFailure({
-        ...attempt,
-        error: `${verdict.reason}: ${verdict.message}${retryNote}`,
-        retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
-      });
+      const effects = await deps.deliveries.recordFailure(
+        {
+          ...attempt,
+          error: `${verdict.reason}: ${verdict.message}${retryNote}`,
+          retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
+        },
+        deps.circuitThreshold,
+      );
+      const { failingSince } = effects;
+      // A permanent failure dead-letters whatever the circuit: parking it would only delay that.
+      parked = effects.parked && verdict.kind === 'retryable';
+      if (effects.circuitOpened) {
+        await deps.circuitSignals.changed(endpoint.id, endpoint.retryPolicy);
+        await deps.alerter
+          .send({
+            id: `alert_circuit_${endpoint.id}_${Date.now()}`,
+            kind: 'circuit_opened',
+            endpointId: endpoint.id,
+            message: `endpoint ${endpoint.id}: circuit opened after ${deps.circuitThreshold} failed attempts in a row; its deliveries wait until a probe succeeds`,
+          })
+          .catch((error: unknown) => log.warn({ err: error }, 'circuit-opened alert not delivered'));
+      }
       if (failingSince && Date.now() - failingSince.getTime() > deps.disableAfterMs) {
         await disable(endpoint.id, 'failing', `endpoint ${endpoint.id} disabled: every delivery failed since ${failingSince.toISOString()}`);
       }
@@ -139,6 +170,6 @@ export function createSendWebhook(deps: ActivityDeps) {
       await disable(endpoint.id, 'gone', `endpoint ${endpoint.id} disabled: the receiver answered 410 Gone`);
     }
     log.info({ reason: verdict.reason, kind: verdict.kind, durationMs: result.durationMs }, 'attempt failed');
-    throw failureFor(verdict, attemptNumber);
+    throw failureFor(verdict, attemptNumber, parked);
   };
 }

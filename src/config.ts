@@ -94,6 +94,13 @@ export interface HookwayConfig {
   deadLetterAlertThreshold: number;
   /** `HOOKWAY_DISABLE_AFTER`: disable an endpoint whose deliveries all failed this long (`5d`, `12h`, `30s`, ms). @default 5d */
   disableAfterMs: number;
+  /**
+   * `HOOKWAY_CIRCUIT_THRESHOLD`: failed attempts in a row (no success between) that open an endpoint's
+   * circuit, parking its deliveries until a probe succeeds; 0 never opens it. @default 20
+   */
+  circuitThreshold: number;
+  /** `HOOKWAY_CIRCUIT_RELEASE_PER_SECOND`: parked deliveries released per second once a circuit closes. @default 100 */
+  circuitReleasePerSecond: number;
   /** `HOOKWAY_REDRIVE_INTERVAL_MS`: pause between two redriven dead letters of one endpoint. @default 1000 */
   redriveIntervalMs: number;
   /** `HOOKWAY_ORPHAN_SWEEP_INTERVAL`: how often workers look for stored deliveries whose workflow never started. @default 30s */
@@ -292,6 +299,8 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     alertSecret,
     deadLetterAlertThreshold: readInt(env, 'HOOKWAY_DLQ_ALERT_THRESHOLD', 100, 1, 1_000_000),
     disableAfterMs: readDuration(env, 'HOOKWAY_DISABLE_AFTER', 5 * 86_400_000, 1_000),
+    circuitThreshold: readInt(env, 'HOOKWAY_CIRCUIT_THRESHOLD', 20, 0, 1_000_000),
+    circuitReleasePerSecond: readInt(env, 'HOOKWAY_CIRCUIT_RELEASE_PER_SECOND', 100, 1, 100_000),
     redriveIntervalMs: readInt(env, 'HOOKWAY_REDRIVE_INTERVAL_MS', 1000, 0, 3_600_000),
     orphanSweepIntervalMs: readDuration(env, 'HOOKWAY_ORPHAN_SWEEP_INTERVAL', 30_000, 100),
     workerMetricsPort: readInt(env, 'HOOKWAY_WORKER_METRICS_PORT', 9464, 0, 65535),

@@ -46,6 +46,8 @@ export interface DeliveryInput {
    * before that, whose histories replay a regular activity).
    */
   firstAttemptLocal?: boolean;
+  /** This attempt goes ahead even though the endpoint's circuit is open: a probe, or the final attempt. */
+  bypassCircuit?: boolean;
 }
 
 /** What one successful HTTP attempt reports back to the workflow. */
@@ -68,6 +70,8 @@ export interface AttemptFailureDetails {
   /** With reason `rate_limited`: when the reserved slot comes (epoch ms) and how long until then. */
   slotAt?: number;
   waitMs?: number;
+  /** The endpoint's circuit is open and the delivery is parked: it waits for a signal, not a timer. */
+  parked?: boolean;
 }
 
 /** How a delivery workflow ended, when it ended well. */
@@ -117,7 +121,7 @@ export interface RedriveRequest {
 export type DeadLetterRetryOutcome = 'started' | 'running' | 'resolved' | 'skipped';
 
 /** Kinds of operational alert. */
-export type AlertKind = 'first_dead_letter' | 'dead_letter_threshold' | 'endpoint_disabled';
+export type AlertKind = 'first_dead_letter' | 'dead_letter_threshold' | 'endpoint_disabled' | 'circuit_opened';
 
 /** An operational alert: logged always, POSTed to `HOOKWAY_ALERT_URL` when set. */
 export interface OperationalAlert {
@@ -157,6 +161,30 @@ export const streamChangedSignal = defineSignal('streamChanged');
 /** What the stream is doing now. */
 export const streamStepQuery = defineQuery<StreamStep | null>('streamStep');
 
+/** What wakes a parked delivery: the circuit closed (`released`), or it is the one to try (`probe`). */
+export type CircuitWake = 'released' | 'probe';
+/** Sent to a parked delivery by its endpoint's circuit workflow. */
+export const circuitWakeSignal = defineSignal<[CircuitWake]>('circuitWake');
+
+/** An endpoint's circuit workflow: probes while the circuit is open, then releases the parked deliveries. */
+export interface EndpointCircuitInput {
+  endpointId: string;
+  /** Wait before the next probe; grows by `backoffCoefficient` up to `maxProbeIntervalMs`. */
+  probeIntervalMs: number;
+  backoffCoefficient: number;
+  maxProbeIntervalMs: number;
+  /** Parked deliveries released per second once the circuit closes. */
+  releasePerSecond: number;
+}
+
+/** What one step of a circuit workflow found, and did. */
+export type CircuitStep =
+  | { state: 'open'; probedWorkflowId: string | null }
+  | { state: 'closed'; released: number };
+
+/** The circuit opened, or a success closed it: the circuit workflow looks again now. */
+export const circuitChangedSignal = defineSignal('circuitChanged');
+
 /** Search attributes every delivery workflow carries, so the Web UI can filter by them. */
 export const EndpointIdSearchAttribute = defineSearchAttributeKey('EndpointId', SearchAttributeType.KEYWORD);
 export const EventTypeSearchAttribute = defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD);
@@ -171,6 +199,8 @@ export const HOOKWAY_SEARCH_ATTRIBUTES = [
 export const DEAD_LETTERED_FAILURE_TYPE = 'DeliveryDeadLettered';
 /** ApplicationFailure type of an attempt that must wait for its endpoint's rate limit (no request made). */
 export const RATE_LIMITED_FAILURE_TYPE = 'rate_limited';
+/** ApplicationFailure type of an attempt not made because the endpoint's circuit is open. */
+export const CIRCUIT_OPEN_FAILURE_TYPE = 'circuit_open';
 /** ApplicationFailure type of an attempt whose endpoint was deleted meanwhile. */
 export const ENDPOINT_GONE_FAILURE_TYPE = 'endpoint_deleted';
 
@@ -185,6 +215,11 @@ export function deliveryWorkflowId(endpointId: string, messageId: string): strin
 /** The ID of the workflow that delivers an (endpoint, ordering key) stream in order. */
 export function orderedStreamWorkflowId(endpointId: string, orderingKey: string): string {
   return `ordered-${endpointId}-${orderingKey}`;
+}
+
+/** The ID of the workflow that probes an endpoint whose circuit is open and releases its parked deliveries. */
+export function circuitWorkflowId(endpointId: string): string {
+  return `circuit-${endpointId}`;
 }
 
 /** The ID of an endpoint's long-lived dead-letter workflow. */

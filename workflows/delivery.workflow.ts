@@ -1,8 +1,10 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
   proxyActivities,
   proxyLocalActivities,
+  setHandler,
   sleep,
   TemporalFailure,
   TimeoutFailure,
@@ -10,10 +12,12 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
+  circuitWakeSignal,
   DEAD_LETTERED_FAILURE_TYPE,
   RATE_LIMITED_FAILURE_TYPE,
   scheduledDelayMs,
   type AttemptFailureDetails,
+  type CircuitWake,
   type DeliveryInput,
   type DeliveryResult,
   type DeliveryRetryPolicy,
@@ -72,6 +76,13 @@ function attemptFailure(error: unknown): { cause: TemporalFailure | undefined } 
   return undefined;
 }
 
+// What the schedule had left to wait after `made` attempts: the delays before each attempt still to come.
+function remainingScheduleMs(policy: DeliveryRetryPolicy, made: number): number {
+  let total = 0;
+  for (let attempt = Math.max(1, made); attempt < policy.maxAttempts; attempt += 1) total += scheduledDelayMs(policy, attempt);
+  return total;
+}
+
 function attemptDetails(cause: TemporalFailure | undefined): AttemptFailureDetails {
   if (cause instanceof ApplicationFailure) {
     const details = cause.details?.[0] as AttemptFailureDetails | undefined;
@@ -103,21 +114,30 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   const firstAlone = input.firstAttemptAlone === true;
   let made = 0;
   let reservedSlotAt: number | undefined;
+  // Set while parked, by the endpoint's circuit workflow.
+  let wake: CircuitWake | undefined;
+  setHandler(circuitWakeSignal, (signalled) => {
+    wake = signalled;
+  });
+  // The next attempt goes past an open circuit: as its probe, or as the final attempt of a parked delivery.
+  let bypass: 'probe' | 'final' | undefined;
   for (;;) {
     // Each pass is one activity execution under Temporal's retry policy, with the attempts left: the first
     // attempt alone at normal priority, then the rest at retry priority, the schedule continuing where the
-    // delivery is (so a pass after attempt n waits initial × coefficient^n between its own attempts).
+    // delivery is (so a pass after attempt n waits initial × coefficient^n between its own attempts). A
+    // probe or final attempt is a pass of one.
     const alone = firstAlone && made === 0;
-    const { sendWebhook } = alone && input.firstAttemptLocal === true ? localAttempt(input.timeoutMs) : httpActivities(
+    const single = alone || bypass !== undefined;
+    const { sendWebhook } = single && input.firstAttemptLocal === true ? localAttempt(input.timeoutMs) : httpActivities(
       firstAlone
-        ? { ...policy, maxAttempts: alone ? 1 : policy.maxAttempts - made, initialIntervalMs: scheduledDelayMs(policy, made + 1) }
+        ? { ...policy, maxAttempts: single ? 1 : policy.maxAttempts - made, initialIntervalMs: scheduledDelayMs(policy, made + 1) }
         : { ...policy, maxAttempts: policy.maxAttempts - made },
       input.timeoutMs,
       input.endpointId,
       firstAlone && !alone ? RETRY_PRIORITY : undefined,
     );
     try {
-      const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt });
+      const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt, ...(bypass ? { bypassCircuit: true } : {}) });
       if (!success.recorded) {
         await bookkeeping.recordSuccess({ deliveryId: input.deliveryId, endpointId: input.endpointId }, workflowInfo().runId, success);
       }
@@ -136,12 +156,23 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         await sleep(Math.max(0, details.waitMs - SLOT_WAKE_EARLY_MS));
         continue;
       }
-      const attempted = details.attempt || made + 1;
-      if (alone && retryable(failure.cause) && attempted < policy.maxAttempts) {
-        // The first attempt failed and may be retried: wait as Temporal would have (or as Retry-After
-        // asked), on a durable timer, then hand the rest of the schedule to a lower-priority pass.
+      const attempted = details.parked ? details.attempt : details.attempt || made + 1;
+      reservedSlotAt = undefined;
+      if (details.parked && bypass !== 'final' && attempted < policy.maxAttempts) {
+        // The endpoint's circuit is open: wait for its workflow to release or probe this delivery, no
+        // longer than the rest of the schedule would have taken; then make the final attempt regardless.
         made = attempted;
-        reservedSlotAt = undefined;
+        const left = remainingScheduleMs(policy, made);
+        const woken = left > 0 && (await condition(() => wake !== undefined, left));
+        bypass = !woken ? 'final' : wake === 'probe' ? 'probe' : undefined;
+        wake = undefined;
+        continue;
+      }
+      if (single && bypass !== 'final' && retryable(failure.cause) && attempted < policy.maxAttempts) {
+        // A first attempt (or a probe) failed and may be retried: wait as Temporal would have (or as
+        // Retry-After asked), on a durable timer, then hand the rest of the schedule to a lower-priority pass.
+        made = attempted;
+        bypass = undefined;
         await sleep(details.retryAfterMs ?? scheduledDelayMs(policy, attempted));
         continue;
       }

@@ -2,3 +2,4 @@
 export { deliveryWorkflow } from './delivery.workflow';
 export { deadLetterWorkflow } from './dead-letter.workflow';
 export { orderedStreamWorkflow } from './ordered-stream.workflow';
+export { endpointCircuitWorkflow } from './endpoint-circuit.workflow';

@@ -14,6 +14,8 @@ export interface DeliveryRecord {
   orderingKey: string | null;
   /** Position in the (endpoint, ordering key) stream, from 1; null without a key. */
   sequence: number | null;
+  /** Set while it waits for its endpoint's circuit to close. */
+  parkedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -51,6 +53,18 @@ export interface SuccessEffects {
   resolvedDeadLetter: boolean;
   /** The endpoint still has other open dead letters (a backlog to redrive). */
   endpointBacklog: boolean;
+  /** The endpoint's circuit was open and this success closed it: its parked deliveries can go. */
+  circuitClosed: boolean;
+}
+
+/** What recording a failed attempt did beyond storing it. */
+export interface FailureEffects {
+  /** The first failure since the endpoint's last success. */
+  failingSince: Date | null;
+  /** This failure opened the endpoint's circuit. */
+  circuitOpened: boolean;
+  /** The endpoint's circuit is open, so the delivery is parked until it closes. */
+  parked: boolean;
 }
 
 /** Row shape shared with the messages repository, which creates deliveries. */
@@ -63,12 +77,14 @@ export interface DeliveryRow {
   ordering_key: string | null;
   /** bigint comes back from pg as a string. */
   sequence: string | null;
+  /** Absent where a statement returns the columns of a new delivery. */
+  parked_at?: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 /** Columns matching {@link DeliveryRow}. */
-export const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, workflow_id, status, ordering_key, sequence, created_at, updated_at';
+export const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, workflow_id, status, ordering_key, sequence, parked_at, created_at, updated_at';
 
 /** Maps a `deliveries` row to its record. */
 export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
@@ -80,6 +96,7 @@ export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
     status: row.status,
     orderingKey: row.ordering_key,
     sequence: row.sequence === null ? null : Number(row.sequence),
+    parkedAt: row.parked_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -143,35 +160,49 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Stores a failed attempt and starts the endpoint's failure clock unless it runs already.
-   * @returns when the endpoint started failing (the first failure since its last success).
+   * Stores a failed attempt, starts the endpoint's failure clock unless it runs already and counts the
+   * failure; at `circuitThreshold` failures in a row (0: never) the endpoint's circuit opens. While the
+   * circuit is open the delivery is parked, in the same statement.
+   * @returns when the endpoint started failing, whether this failure opened the circuit, and whether the
+   * delivery is now parked.
    */
-  async recordFailure(attempt: NewAttempt): Promise<{ failingSince: Date | null }> {
-    const { rows } = await this.db.query<{ failing_since: Date | null }>(
+  async recordFailure(attempt: NewAttempt, circuitThreshold: number): Promise<FailureEffects> {
+    const { rows } = await this.db.query<{ failing_since: Date | null; opened: boolean; parked: boolean }>(
       `WITH stored AS (${INSERT_ATTEMPT}),
-            endpoint AS (UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) WHERE id = $10 RETURNING failing_since)
-       SELECT failing_since FROM endpoint`,
-      [...attemptParams(attempt), attempt.endpointId],
+            endpoint AS (UPDATE endpoints SET failing_since = COALESCE(failing_since, now()),
+                           consecutive_failures = consecutive_failures + 1,
+                           circuit_opened_at = CASE WHEN circuit_opened_at IS NULL AND $11::int > 0 AND consecutive_failures + 1 >= $11::int
+                                                    THEN now() ELSE circuit_opened_at END
+                         WHERE id = $10 RETURNING failing_since, circuit_opened_at),
+            parked AS (UPDATE deliveries SET parked_at = now()
+                       WHERE id = $1 AND status = 'pending' AND (SELECT circuit_opened_at FROM endpoint) IS NOT NULL RETURNING id)
+       SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked) AS parked FROM endpoint`,
+      [...attemptParams(attempt), attempt.endpointId, circuitThreshold],
     );
-    return { failingSince: rows[0]?.failing_since ?? null };
+    return { failingSince: rows[0]?.failing_since ?? null, circuitOpened: rows[0]?.opened === true, parked: rows[0]?.parked === true };
   }
 
   /**
-   * Stores the successful attempt, marks the delivery succeeded, resolves its open dead letter (a delivery
-   * retried after dead-lettering) and stops the endpoint's failure clock, all in one statement.
+   * Stores the successful attempt, marks the delivery succeeded (and no longer parked), resolves its open
+   * dead letter (a delivery retried after dead-lettering), stops the endpoint's failure clock and closes its
+   * circuit, all in one statement.
    */
   async recordSuccess(attempt: NewAttempt): Promise<SuccessEffects> {
-    const { rows } = await this.db.query<{ resolved: boolean; backlog: boolean }>(
+    const { rows } = await this.db.query<{ resolved: boolean; backlog: boolean; closed: boolean }>(
       `WITH stored AS (${INSERT_ATTEMPT}),
-            delivered AS (UPDATE deliveries SET status = 'succeeded', updated_at = now() WHERE id = $1),
+            delivered AS (UPDATE deliveries SET status = 'succeeded', parked_at = NULL, updated_at = now() WHERE id = $1),
             resolved AS (UPDATE dead_letters SET resolved_at = now(), resolution = 'delivered'
                          WHERE delivery_id = $1 AND resolved_at IS NULL RETURNING id),
-            healthy AS (UPDATE endpoints SET failing_since = NULL WHERE id = $10 AND failing_since IS NOT NULL)
+            healthy AS (UPDATE endpoints e SET failing_since = NULL, consecutive_failures = 0, circuit_opened_at = NULL
+                        FROM (SELECT circuit_opened_at FROM endpoints WHERE id = $10) AS before
+                        WHERE e.id = $10 AND (e.failing_since IS NOT NULL OR e.consecutive_failures > 0 OR e.circuit_opened_at IS NOT NULL)
+                        RETURNING before.circuit_opened_at IS NOT NULL AS was_open)
        SELECT EXISTS (SELECT 1 FROM resolved) AS resolved,
-              EXISTS (SELECT 1 FROM dead_letters WHERE endpoint_id = $10 AND resolved_at IS NULL AND delivery_id <> $1) AS backlog`,
+              EXISTS (SELECT 1 FROM dead_letters WHERE endpoint_id = $10 AND resolved_at IS NULL AND delivery_id <> $1) AS backlog,
+              EXISTS (SELECT 1 FROM healthy WHERE was_open) AS closed`,
       [...attemptParams(attempt), attempt.endpointId],
     );
-    return { resolvedDeadLetter: rows[0].resolved, endpointBacklog: rows[0].backlog };
+    return { resolvedDeadLetter: rows[0].resolved, endpointBacklog: rows[0].backlog, circuitClosed: rows[0].closed };
   }
 
   /**
@@ -182,7 +213,7 @@ export class DeliveriesRepository {
   async findUnattempted(olderThanMs: number, limit: number): Promise<DeliveryRecord[]> {
     const { rows } = await this.db.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
-       WHERE d.status = 'pending' AND d.ordering_key IS NULL AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
+       WHERE d.status = 'pending' AND d.ordering_key IS NULL AND d.parked_at IS NULL AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
          AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
        ORDER BY d.created_at LIMIT $2`,
       [olderThanMs, limit],

@@ -23,6 +23,10 @@ export interface EndpointRecord {
   autoRecover: boolean;
   /** Time of the first failure since the last success; null while healthy. */
   failingSince: Date | null;
+  /** Failed attempts in a row since the last success. */
+  consecutiveFailures: number;
+  /** When the circuit opened (deliveries wait for a probe to succeed); null while closed. */
+  circuitOpenedAt: Date | null;
   /** Fixed limit across all workers, requests per second; null for none. */
   rateLimitPerSecond: number | null;
   /** The rate the endpoint gets right now (its limit, or lower after 429s); null when unpaced. */
@@ -41,7 +45,7 @@ export type DisabledReason = 'manual' | 'gone' | 'failing';
 
 /** Fields a PATCH may change; absent fields stay as they are. */
 export type EndpointChanges = Partial<
-  Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'>
+  Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'consecutiveFailures' | 'circuitOpenedAt' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'>
 >;
 
 interface EndpointRow {
@@ -60,6 +64,8 @@ interface EndpointRow {
   disabled_reason: string | null;
   auto_recover: boolean;
   failing_since: Date | null;
+  consecutive_failures: number;
+  circuit_opened_at: Date | null;
   rate_limit_per_second: number | null;
   current_rate: number | null;
   ordering_failure_mode: OrderingFailureMode;
@@ -69,11 +75,11 @@ interface EndpointRow {
 
 // Every read joins the endpoint's pacing row, so the HTTP activity learns its rate with the endpoint.
 const COLUMNS = `e.id, e.url, e.description, e.event_types, e.secret, e.previous_secret, e.previous_secret_expires_at, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
-  e.disabled_reason, e.auto_recover, e.failing_since, e.rate_limit_per_second, t.rate AS current_rate, e.ordering_failure_mode, e.created_at, e.updated_at`;
+  e.disabled_reason, e.auto_recover, e.failing_since, e.consecutive_failures, e.circuit_opened_at, e.rate_limit_per_second, t.rate AS current_rate, e.ordering_failure_mode, e.created_at, e.updated_at`;
 const FROM = 'endpoints e LEFT JOIN endpoint_throttles t ON t.endpoint_id = e.id';
 // INSERT/UPDATE ... RETURNING cannot join; the pacing row of a written endpoint is read by subquery.
 const RETURNING = `RETURNING id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, headers, retry_policy, timeout_ms, disabled,
-  disabled_reason, auto_recover, failing_since, rate_limit_per_second,
+  disabled_reason, auto_recover, failing_since, consecutive_failures, circuit_opened_at, rate_limit_per_second,
   (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, ordering_failure_mode, created_at, updated_at`;
 
 /** SQL for the `endpoints` table. Deleted endpoints are kept (soft delete) and invisible here. */
@@ -99,6 +105,8 @@ export class EndpointsRepository {
       disabledReason: row.disabled_reason,
       autoRecover: row.auto_recover,
       failingSince: row.failing_since,
+      consecutiveFailures: row.consecutive_failures,
+      circuitOpenedAt: row.circuit_opened_at,
       rateLimitPerSecond: row.rate_limit_per_second,
       currentRate: row.current_rate,
       orderingFailureMode: row.ordering_failure_mode,
@@ -116,7 +124,7 @@ export class EndpointsRepository {
   async insert(
     endpoint: Omit<
       EndpointRecord,
-      'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'
+      'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince' | 'consecutiveFailures' | 'circuitOpenedAt' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'
     >,
   ): Promise<EndpointRecord> {
     const { rows } = await this.db.query<EndpointRow>(
@@ -197,7 +205,8 @@ export class EndpointsRepository {
       sets.push(`${column} = $${params.length}`);
     }
     // Re-enabling starts the health clock afresh; an endpoint must fail for the whole period again.
-    if (changes.disabled === false) sets.push('failing_since = NULL');
+    // Re-enabling starts the endpoint afresh: failure clock, failure count and circuit.
+    if (changes.disabled === false) sets.push('failing_since = NULL', 'consecutive_failures = 0', 'circuit_opened_at = NULL');
     const { rows } = await this.db.query<EndpointRow>(
       `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
        WHERE id = $1 AND deleted_at IS NULL ${RETURNING}`,

@@ -9,6 +9,8 @@ import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../temporal/delivery-starter';
 import { OrphanSweeper } from '../temporal/orphan-sweeper';
+import { CircuitSignals } from '../temporal/circuit-signals';
+import { CircuitsRepository } from '../db/circuits.repository';
 import { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logging/logger';
@@ -111,9 +113,13 @@ export async function startHookway(
           messages: new MessagesRepository(db),
           endpoints: new EndpointsRepository(db, secretBox),
           streams: new OrderedStreamsRepository(db),
+          circuits: new CircuitsRepository(db),
         },
         new DeliveryStarter(temporal.client, config.taskQueue),
-        new OrderedStreamSignals(temporal.client, config.taskQueue),
+        {
+          streams: new OrderedStreamSignals(temporal.client, config.taskQueue),
+          circuits: new CircuitSignals(temporal.client, { taskQueue: config.taskQueue, releasePerSecond: config.circuitReleasePerSecond }),
+        },
         // A delivery younger than two sweeps may simply be waiting for its API call to finish.
         { intervalMs: config.orphanSweepIntervalMs, olderThanMs: 2 * config.orphanSweepIntervalMs, batch: 200 },
         logger.child({ component: 'orphan-sweeper' }),

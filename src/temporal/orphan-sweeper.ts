@@ -1,9 +1,11 @@
+import type { CircuitsRepository } from '../db/circuits.repository';
 import type { DeliveriesRepository } from '../db/deliveries.repository';
 import type { EndpointsRepository } from '../db/endpoints.repository';
 import type { MessagesRepository } from '../db/messages.repository';
 import type { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import type { Logger } from '../logging/logger';
 import { deliveryInputFor } from './delivery-input';
+import type { CircuitSignals } from './circuit-signals';
 import type { DeliveryStarter } from './delivery-starter';
 import type { OrderedStreamSignals } from './ordered-stream-signals';
 
@@ -30,15 +32,20 @@ export class OrphanSweeper {
       messages: MessagesRepository;
       endpoints: EndpointsRepository;
       streams: OrderedStreamsRepository;
+      circuits: CircuitsRepository;
     },
     private readonly starter: DeliveryStarter,
-    private readonly streamSignals: OrderedStreamSignals,
+    private readonly signals: { streams: OrderedStreamSignals; circuits: CircuitSignals },
     private readonly settings: SweepSettings,
     private readonly logger: Logger,
   ) {}
 
-  /** One sweep. @returns how many delivery workflows it started, and how many ordered streams it woke. */
-  async sweepOnce(): Promise<{ started: number; woken: number }> {
+  /**
+   * One sweep.
+   * @returns how many delivery workflows it started, how many ordered streams it woke, and how many
+   * endpoints' circuit workflows it made sure of.
+   */
+  async sweepOnce(): Promise<{ started: number; woken: number; circuits: number }> {
     const orphans = await this.repos.deliveries.findUnattempted(this.settings.olderThanMs, this.settings.batch);
     let started = 0;
     for (const delivery of orphans) {
@@ -51,9 +58,16 @@ export class OrphanSweeper {
       if (await this.starter.start(delivery.workflowId, input, memo)) started += 1;
     }
     const stalled = await this.repos.streams.stalled(this.settings.olderThanMs, this.settings.batch);
-    for (const stream of stalled) await this.streamSignals.changed(stream);
+    for (const stream of stalled) await this.signals.streams.changed(stream);
+    // An open circuit needs its workflow to probe, and parked deliveries behind a closed one need it to
+    // release them; a worker that died between opening the circuit and starting the workflow leaves neither.
+    const circuits = await this.repos.circuits.needingWorkflow(this.settings.olderThanMs, this.settings.batch);
+    for (const { endpointId } of circuits) {
+      const endpoint = await this.repos.endpoints.findById(endpointId);
+      await this.signals.circuits.ensureRunning(endpointId, endpoint?.retryPolicy);
+    }
     if (started > 0) this.logger.warn({ started }, 'started the workflows of stored but unstarted deliveries');
-    return { started, woken: stalled.length };
+    return { started, woken: stalled.length, circuits: circuits.length };
   }
 
   /** Sweeps every `intervalMs` until {@link stop}. */

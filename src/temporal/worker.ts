@@ -5,12 +5,15 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { Alerter } from '../../activities/alerts';
 import { MessagesRepository } from '../db/messages.repository';
 import { ThrottlesRepository } from '../db/throttles.repository';
+import { CircuitSignals } from './circuit-signals';
+import { CircuitStepper } from './circuit-stepper';
 import { DeadLetterRetrier } from './dead-letter-retrier';
 import { DeadLetterSignals } from './dead-letter-signals';
 import { OrderedStreamAdvancer } from './ordered-stream-advancer';
 import { OrderedStreamSignals } from './ordered-stream-signals';
 import { DeliveryStarter } from './delivery-starter';
 import type { HookwayConfig } from '../config';
+import { CircuitsRepository } from '../db/circuits.repository';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
 import type { Database } from '../db/database';
 import { DeliveriesRepository } from '../db/deliveries.repository';
@@ -42,6 +45,8 @@ function activityDeps(deps: {
   const deadLetterSignals = new DeadLetterSignals(client, config);
   const starter = new DeliveryStarter(client, config.taskQueue);
   const messages = new MessagesRepository(db);
+  const circuits = new CircuitsRepository(db);
+  const circuitSignals = new CircuitSignals(client, { taskQueue: config.taskQueue, releasePerSecond: config.circuitReleasePerSecond });
   return {
     endpoints,
     deliveries,
@@ -55,6 +60,10 @@ function activityDeps(deps: {
     ),
     streamAdvancer: new OrderedStreamAdvancer({ streams: new OrderedStreamsRepository(db), messages, endpoints }, starter),
     streamSignals: new OrderedStreamSignals(client, config.taskQueue),
+    circuits,
+    circuitSignals,
+    circuitStepper: new CircuitStepper(circuits, circuitSignals),
+    circuitThreshold: config.circuitThreshold,
     alerter: new Alerter({ http: alertHttp, logger, url: config.alertUrl, secret: config.alertSecret }),
     http,
     disableAfterMs: config.disableAfterMs,

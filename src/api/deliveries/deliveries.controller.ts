@@ -12,6 +12,8 @@ export interface DeliveryView {
   endpointId: string;
   workflowId: string;
   status: string;
+  /** Set while the delivery waits for its endpoint's circuit to close (no attempts meanwhile). */
+  parkedAt: string | null;
   createdAt: string;
   updatedAt: string;
   temporalUiUrl: string;
@@ -48,6 +50,7 @@ export class DeliveriesController {
       endpointId: delivery.endpointId,
       workflowId: delivery.workflowId,
       status: delivery.status,
+      parkedAt: delivery.status === 'pending' ? (delivery.parkedAt?.toISOString() ?? null) : null,
       createdAt: delivery.createdAt.toISOString(),
       updatedAt: delivery.updatedAt.toISOString(),
       temporalUiUrl: `${this.config.temporalUiUrl}/namespaces/${encodeURIComponent(this.config.temporalNamespace)}/workflows/${encodeURIComponent(delivery.workflowId)}`,

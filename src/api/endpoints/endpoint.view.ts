@@ -16,6 +16,11 @@ export interface EndpointView {
   autoRecover: boolean;
   /** First failure since the last success; null while healthy. */
   failingSince: string | null;
+  /**
+   * The circuit breaker: `open` since `openedAt` after too many failed attempts in a row, while its
+   * deliveries wait (parked) for a probe to succeed; `closed` otherwise.
+   */
+  circuit: { state: 'open' | 'closed'; openedAt: string | null; consecutiveFailures: number };
   /** Fixed limit across all workers (requests per second), or null. */
   rateLimitPerSecond: number | null;
   /** The pace it gets right now: its limit, or lower after 429s; null when unpaced. */
@@ -41,6 +46,11 @@ export function toEndpointView(endpoint: EndpointRecord, withSecret = false): En
     disabledReason: endpoint.disabledReason,
     autoRecover: endpoint.autoRecover,
     failingSince: endpoint.failingSince?.toISOString() ?? null,
+    circuit: {
+      state: endpoint.circuitOpenedAt ? 'open' : 'closed',
+      openedAt: endpoint.circuitOpenedAt?.toISOString() ?? null,
+      consecutiveFailures: endpoint.consecutiveFailures,
+    },
     rateLimitPerSecond: endpoint.rateLimitPerSecond,
     currentRate: endpoint.currentRate,
     orderingFailureMode: endpoint.orderingFailureMode,

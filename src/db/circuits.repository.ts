@@ -1,0 +1,120 @@
+import type { Queryable } from './database';
+
+/** A parked delivery the circuit workflow wakes. */
+export interface ParkedDelivery {
+  deliveryId: string;
+  workflowId: string;
+  /** When it parked, as PostgreSQL's text (microseconds kept, unlike a JS Date): tells a later parking apart. */
+  parkedAt: string;
+}
+
+/** An endpoint's circuit as stored. */
+export interface CircuitState {
+  /** When the circuit opened; null while closed. */
+  openedAt: Date | null;
+  consecutiveFailures: number;
+}
+
+/** An endpoint whose circuit needs its workflow: open, or closed with deliveries still parked. */
+export interface CircuitNeedingWorkflow {
+  endpointId: string;
+  open: boolean;
+}
+
+/**
+ * SQL of the per-endpoint circuit breaker. The circuit itself (`endpoints.circuit_opened_at`,
+ * `consecutive_failures`) is moved by the attempt records in DeliveriesRepository; this parks deliveries
+ * behind an open circuit and releases them once it closes. Parking and closing both write the endpoint's
+ * row (parking locks it FOR SHARE), so a delivery is either parked before the circuit closes, and then
+ * released, or finds it closed and attempts: none is left parked behind a closed circuit.
+ */
+export class CircuitsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** The endpoint's circuit; undefined when the endpoint is gone. */
+  async state(endpointId: string): Promise<CircuitState | undefined> {
+    const { rows } = await this.db.query<{ circuit_opened_at: Date | null; consecutive_failures: number }>(
+      'SELECT circuit_opened_at, consecutive_failures FROM endpoints WHERE id = $1 AND deleted_at IS NULL',
+      [endpointId],
+    );
+    return rows[0] ? { openedAt: rows[0].circuit_opened_at, consecutiveFailures: rows[0].consecutive_failures } : undefined;
+  }
+
+  /**
+   * Parks a delivery if its endpoint's circuit is (still) open.
+   * @returns false when the circuit has closed meanwhile: the delivery should attempt.
+   */
+  async park(deliveryId: string, endpointId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `WITH open AS (SELECT 1 FROM endpoints WHERE id = $2 AND circuit_opened_at IS NOT NULL FOR SHARE)
+       UPDATE deliveries SET parked_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM open)`,
+      [deliveryId, endpointId],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Picks the delivery that parked longest ago to probe the endpoint with, and moves it to the back of the
+   * line, so consecutive probes try different deliveries and none is probed twice at once.
+   */
+  async takeProbe(endpointId: string): Promise<ParkedDelivery | undefined> {
+    const { rows } = await this.db.query<{ id: string; workflow_id: string; parked_at: string }>(
+      `UPDATE deliveries SET parked_at = now()
+       WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND status = 'pending'
+                   ORDER BY parked_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, workflow_id, parked_at::text AS parked_at`,
+      [endpointId],
+    );
+    return rows[0] ? { deliveryId: rows[0].id, workflowId: rows[0].workflow_id, parkedAt: rows[0].parked_at } : undefined;
+  }
+
+  /**
+   * Closes an open circuit that has nothing parked to probe with, keeping its failure count: the next
+   * attempt is a real one, and if it fails the circuit opens again at once.
+   */
+  async closeUnprobed(endpointId: string): Promise<void> {
+    await this.db.query('UPDATE endpoints SET circuit_opened_at = NULL WHERE id = $1', [endpointId]);
+  }
+
+  /**
+   * Up to `limit` parked deliveries to release, those parked longest first, if the endpoint's circuit is
+   * closed (or the endpoint gone: its deliveries then end on their own). They stay parked until
+   * {@link unpark}, so a release cut short is picked up again.
+   */
+  async releasable(endpointId: string, limit: number): Promise<ParkedDelivery[]> {
+    const { rows } = await this.db.query<{ id: string; workflow_id: string; parked_at: string }>(
+      `SELECT d.id, d.workflow_id, d.parked_at::text AS parked_at FROM deliveries d
+       WHERE d.endpoint_id = $1 AND d.parked_at IS NOT NULL AND d.status = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $1 AND e.circuit_opened_at IS NOT NULL AND e.deleted_at IS NULL)
+       ORDER BY d.parked_at LIMIT $2`,
+      [endpointId, limit],
+    );
+    return rows.map((r) => ({ deliveryId: r.id, workflowId: r.workflow_id, parkedAt: r.parked_at }));
+  }
+
+  /** Unparks woken deliveries; one that parked again since it was read stays parked. */
+  async unpark(deliveries: ParkedDelivery[]): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries d SET parked_at = NULL FROM unnest($1::text[], $2::timestamptz[]) AS w(id, parked_at)
+       WHERE d.id = w.id AND d.parked_at = w.parked_at`,
+      [deliveries.map((d) => d.deliveryId), deliveries.map((d) => d.parkedAt)],
+    );
+  }
+
+  /**
+   * Endpoints whose circuit workflow should be running: every open circuit, and closed ones (or deleted
+   * endpoints) with deliveries parked for longer than `olderThanMs`, which a workflow must release.
+   */
+  async needingWorkflow(olderThanMs: number, limit: number): Promise<CircuitNeedingWorkflow[]> {
+    const { rows } = await this.db.query<{ id: string; open: boolean }>(
+      `SELECT id, true AS open FROM endpoints WHERE circuit_opened_at IS NOT NULL AND deleted_at IS NULL
+       UNION
+       SELECT DISTINCT d.endpoint_id, false FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+       WHERE d.parked_at < now() - make_interval(secs => $1::float8 / 1000) AND d.status = 'pending'
+         AND (e.circuit_opened_at IS NULL OR e.deleted_at IS NOT NULL)
+       LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => ({ endpointId: r.id, open: r.open }));
+  }
+}

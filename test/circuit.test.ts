@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
+import type { EndpointView } from '../src/api/endpoints/endpoint.view';
+import type { MessageView } from '../src/api/messages/message.view';
+import { eventually, settle } from './support/eventually';
+import { startReceiver, type TestReceiver } from './support/receiver';
+import { startTestHookway, type TestHookway } from './support/test-hookway';
+
+// A circuit that opens after 5 failures in a row, so a handful of messages is enough to open it.
+const THRESHOLD = 5;
+
+describe('circuit breaker', () => {
+  let hookway: TestHookway;
+  const receivers: TestReceiver[] = [];
+
+  before(async () => {
+    // Frequent sweeps: each makes sure open circuits have their workflow, which must not delay the probes.
+    hookway = await startTestHookway({ HOOKWAY_CIRCUIT_THRESHOLD: String(THRESHOLD), HOOKWAY_ORPHAN_SWEEP_INTERVAL: '250ms' });
+  });
+  after(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await hookway.stop();
+    await hookway.dropDatabase();
+  });
+
+  async function endpointWith(receiver: TestReceiver, eventType: string, retryPolicy: Record<string, number>): Promise<EndpointView> {
+    const created = await hookway.api<EndpointView>('POST', '/v1/endpoints', { url: receiver.url, eventTypes: [eventType], retryPolicy });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return created.body;
+  }
+
+  async function post(eventType: string, count: number): Promise<MessageView[]> {
+    const sent: MessageView[] = [];
+    for (let n = 0; n < count; n += 1) {
+      const response = await hookway.api<MessageView>('POST', '/v1/messages', { eventType, payload: { n } });
+      assert.equal(response.status, 202, JSON.stringify(response.body));
+      sent.push(response.body);
+    }
+    return sent;
+  }
+
+  const deliveriesOf = (messages: MessageView[]): Promise<DeliveryView[]> =>
+    Promise.all(messages.map(async (m) => (await hookway.api<DeliveryView>('GET', `/v1/deliveries/${m.deliveries[0].id}`)).body));
+
+  test('a receiver that keeps failing opens the circuit: deliveries wait without attempts, then all arrive once a probe succeeds', async () => {
+    let down = true;
+    const target = await startReceiver(() => (down ? { status: 503, body: 'down for maintenance' } : { status: 200 }));
+    receivers.push(target);
+    // Without the circuit every delivery would retry after 0.5 s, 0.75 s, 1.1 s, ... (up to 12 attempts each).
+    const endpoint = await endpointWith(target, 'invoice.circuit', { maxAttempts: 12, initialIntervalMs: 500, backoffCoefficient: 1.5, maxIntervalMs: 60_000 });
+    const sent = await post('invoice.circuit', 20);
+
+    const opened = await eventually(
+      async () => (await hookway.api<EndpointView>('GET', `/v1/endpoints/${endpoint.id}`)).body,
+      (e) => e.circuit.state === 'open',
+    );
+    assert.ok(opened.circuit.consecutiveFailures >= THRESHOLD, JSON.stringify(opened.circuit));
+    assert.ok(opened.circuit.openedAt);
+    const parked = await eventually(
+      () => deliveriesOf(sent),
+      (all) => all.every((d) => d.parkedAt !== null),
+    );
+    assert.ok(parked.every((d) => d.status === 'pending'));
+
+    // While open, only probes reach the receiver: one after 0.5 s, then 0.75 s, 1.1 s, 1.7 s, ... apart.
+    const before = target.requests.length;
+    await settle(3000);
+    const duringOpen = target.requests.length - before;
+    assert.ok(duringOpen <= 4, `${duringOpen} requests in 3 s with the circuit open (20 deliveries would have made ~60 without it)`);
+
+    down = false;
+    const recoveredAt = Date.now();
+    const done = await eventually(
+      () => deliveriesOf(sent),
+      (all) => all.every((d) => d.status === 'succeeded'),
+      45_000,
+    );
+    assert.ok(done.every((d) => d.parkedAt === null));
+    // After the recovery each message arrived exactly once: the probe's, then the released ones.
+    const afterRecovery = target.requests.filter((r) => r.receivedAt >= recoveredAt).map((r) => r.headers['webhook-id']);
+    assert.deepEqual([...afterRecovery].sort(), sent.map((m) => m.id).sort());
+    const closed = (await hookway.api<EndpointView>('GET', `/v1/endpoints/${endpoint.id}`)).body;
+    assert.deepEqual(closed.circuit, { state: 'closed', openedAt: null, consecutiveFailures: 0 });
+  });
+
+  test('parked deliveries still reach the dead-letter queue when their schedule runs out', async () => {
+    const target = await startReceiver(() => ({ status: 500, body: 'broken' }));
+    receivers.push(target);
+    // Four attempts 0.4 s apart: the whole schedule is 1.2 s, so parked deliveries make their final attempt soon.
+    const endpoint = await endpointWith(target, 'invoice.doomed', { maxAttempts: 4, initialIntervalMs: 400, backoffCoefficient: 1, maxIntervalMs: 400 });
+    const sent = await post('invoice.doomed', 10);
+
+    const ended = await eventually(
+      () => deliveriesOf(sent),
+      (all) => all.every((d) => d.status === 'dead_lettered'),
+    );
+    // Each made its final attempt at the end of its schedule, parked or not; those that came after the
+    // circuit opened made no other (probes aside), so none made all four.
+    assert.ok(ended.every((d) => d.attempts.length >= 1), JSON.stringify(ended.map((d) => d.attempts.length)));
+    assert.ok(ended.some((d) => d.attempts.length < 4), JSON.stringify(ended.map((d) => d.attempts.length)));
+    assert.ok(target.requests.length < 10 * 4, `${target.requests.length} requests (40 without the circuit)`);
+    const letters = await hookway.api<{ items: { deliveryId: string }[] }>('GET', `/v1/dead-letters?endpointId=${endpoint.id}`);
+    assert.equal(letters.status, 200);
+    assert.deepEqual(new Set(letters.body.items.map((l) => l.deliveryId)), new Set(ended.map((d) => d.id)));
+  });
+});

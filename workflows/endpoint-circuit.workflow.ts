@@ -1,0 +1,60 @@
+import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { circuitChangedSignal, type EndpointCircuitInput } from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+// Looking at PostgreSQL must eventually succeed, however long it is away: parked deliveries wait on this.
+const { circuitStep } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Each step adds a handful of events; a new run keeps the history short.
+const STEPS_PER_RUN = 500;
+// Releases go out in batches of a tenth of the per-second rate, so the pace is even within a second.
+const RELEASE_BATCHES_PER_SECOND = 10;
+
+/**
+ * An endpoint's circuit breaker. While the circuit is open its deliveries are parked (they wait for a
+ * signal, holding no timer that fires and no worker slot); this workflow wakes one of them as a probe,
+ * after the endpoint's first retry delay and then after longer and longer waits. When an attempt
+ * succeeds the circuit closes and this workflow releases the parked deliveries at `releasePerSecond`,
+ * oldest first, so a receiver that just came back is not flooded, then ends. PostgreSQL holds the
+ * circuit and the parked deliveries; a lost signal only delays a step.
+ */
+export async function endpointCircuitWorkflow(input: EndpointCircuitInput): Promise<void> {
+  let changes = 0;
+  setHandler(circuitChangedSignal, () => {
+    changes += 1;
+  });
+  const batch = Math.max(1, Math.round(input.releasePerSecond / RELEASE_BATCHES_PER_SECOND));
+  // The probe clock runs on its own, so signals (a sweep making sure this workflow runs) never put it back.
+  let probeIntervalMs = input.probeIntervalMs;
+  let probeDue = false;
+  const armProbe = (): void => {
+    void sleep(probeIntervalMs).then(() => {
+      probeDue = true;
+    });
+  };
+  // A circuit that just opened is probed only after a first wait: the receiver has just failed.
+  armProbe();
+  for (let step = 0; step < STEPS_PER_RUN && !workflowInfo().continueAsNewSuggested; step += 1) {
+    const seen = changes;
+    const probe = probeDue;
+    const result = await circuitStep(input.endpointId, batch, probe);
+    if (result.state === 'closed') {
+      if (result.released < batch) return;
+      await sleep(1000 / RELEASE_BATCHES_PER_SECOND);
+      continue;
+    }
+    if (probe) {
+      probeDue = false;
+      probeIntervalMs = Math.min(input.maxProbeIntervalMs, probeIntervalMs * input.backoffCoefficient);
+      armProbe();
+    }
+    // Open: wait for a change (a success closing it signals) or the time of the next probe.
+    await condition(() => changes !== seen || probeDue);
+  }
+  await continueAsNew<typeof endpointCircuitWorkflow>({ ...input, probeIntervalMs });
+}
