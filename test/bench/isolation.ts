@@ -5,7 +5,7 @@ import { messageId, withCpu, type BenchContext } from './context';
 import type { CpuUsage } from './proc-stats';
 import { drain, runPaced, type PacedResult } from './hookway-throughput';
 import { closedLoop } from './load';
-import { perSecond, ratio } from './stats';
+import { perSecond, ratio, sleep } from './stats';
 
 /** The route of the endpoint that is down: its deliveries are expected never to arrive. */
 export const DOWN_ROUTE = 'iso-down';
@@ -28,6 +28,10 @@ export interface IsolationResult {
     enqueuePerSec: number;
     /** Its deliveries tried at least once when the second measurement began. */
     inRetryAtStart: number;
+    /** Its deliveries parked behind its open circuit when the second measurement began. */
+    parkedAtStart: number;
+    /** Seconds from the end of the enqueue until every one of its deliveries was waiting (tried or parked). */
+    settleSeconds: number;
     /** Its failed attempts made during the second measurement. */
     attemptsDuringMeasurement: number;
     /** Its workflows the bench terminated afterwards, so the run ends in bounded time. */
@@ -45,13 +49,27 @@ export interface IsolationResult {
   cpu: { enqueue: CpuUsage; withFailingNeighbour: CpuUsage };
 }
 
-async function neighbourState(ctx: BenchContext, endpointId: string): Promise<{ attempts: number; tried: number }> {
-  const { rows } = await ctx.pg.query<{ attempts: number; tried: number }>(
-    `SELECT count(*)::int AS attempts, count(DISTINCT a.delivery_id)::int AS tried
-     FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1`,
+async function neighbourState(ctx: BenchContext, endpointId: string): Promise<{ attempts: number; tried: number; parked: number; waiting: number }> {
+  const { rows } = await ctx.pg.query<{ attempts: number; tried: number; parked: number; waiting: number }>(
+    `SELECT (SELECT count(*)::int FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1) AS attempts,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id))::int AS tried,
+            count(*) FILTER (WHERE d.parked_at IS NOT NULL)::int AS parked,
+            count(*) FILTER (WHERE d.parked_at IS NOT NULL OR EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id))::int AS waiting
+     FROM deliveries d WHERE d.endpoint_id = $1`,
     [endpointId],
   );
   return rows[0];
+}
+
+/**
+ * Waits (at most the drain timeout) until every delivery accepted for the neighbour is waiting in retry:
+ * tried at least once, or parked behind its open circuit. @returns the seconds waited.
+ */
+async function untilNeighbourWaits(ctx: BenchContext, endpointId: string, accepted: number): Promise<number> {
+  const started = performance.now();
+  const deadline = started + ctx.settings.drainTimeoutSeconds * 1000;
+  while ((await neighbourState(ctx, endpointId)).waiting < accepted && performance.now() < deadline) await sleep(250);
+  return Math.round((performance.now() - started) / 100) / 10;
 }
 
 /**
@@ -76,8 +94,8 @@ async function terminateNeighbour(ctx: BenchContext, endpointId: string): Promis
 
 /**
  * Measures a healthy endpoint's p99 at `rate` alone; then queues `BENCH_BACKLOG` deliveries to an
- * endpoint on a closed port (connection refused, retried after 1 s, 2 s, 4 s, ...) and measures the
- * healthy one again while they are in retry. It is the same endpoint both times; only each run's
+ * endpoint on a closed port (connection refused, retried after 1 s, 2 s, 4 s, ...), waits until each of
+ * them has been tried or parked, and measures the healthy one again while they wait in retry. It is the same endpoint both times; only each run's
  * messages count. Afterwards the neighbour's workflows are terminated so later waits are bounded.
  */
 export async function runIsolation(ctx: BenchContext, rate: number): Promise<IsolationResult> {
@@ -97,6 +115,8 @@ export async function runIsolation(ctx: BenchContext, rate: number): Promise<Iso
   const [enqueue, enqueueCpu] = await withCpu(ctx, () =>
     closedLoop({ concurrency, seconds: enqueueTimeoutSeconds, count: backlog }, (n) => ctx.api.send(messageId(ctx, DOWN_ROUTE, n), 'bench.iso-down')),
   );
+  // The run measures next to deliveries waiting in retry, so it starts once each has been tried or parked.
+  const settleSeconds = await untilNeighbourWaits(ctx, down, ctx.ledger.acceptedFor(DOWN_ROUTE).size);
   const before = await neighbourState(ctx, down);
   // Bounded wait: stragglers count with the time waited (a lower bound) and arrive after the termination.
   const [withFailingNeighbour, busyCpu] = await withCpu(ctx, () =>
@@ -122,6 +142,8 @@ export async function runIsolation(ctx: BenchContext, rate: number): Promise<Iso
       enqueueSeconds: Math.round((enqueue.endedAt - enqueue.startedAt) / 100) / 10,
       enqueuePerSec: perSecond(enqueue.ok, enqueue.endedAt - enqueue.startedAt),
       inRetryAtStart: before.tried,
+      parkedAtStart: before.parked,
+      settleSeconds,
       attemptsDuringMeasurement: after.attempts - before.attempts,
       terminated,
       terminateSeconds: Math.round((terminatedAt - terminating) / 100) / 10,

@@ -72,7 +72,8 @@ function isolationLine(iso: IsolationResult): string {
   const per = (name: string): string => (attempts > 0 ? (((cpu.groups[name] ?? 0) * 1000) / attempts).toFixed(1) : 'n/a');
   const caughtUp = iso.healthyCaughtUpSeconds === null ? 'not within the drain timeout' : `${iso.healthyCaughtUpSeconds} s`;
   return (
-    `Failing neighbour: ${attempts} failed attempts in ${cpu.seconds} s (${(attempts / Math.max(1, cpu.seconds)).toFixed(0)}/s), ` +
+    `Failing neighbour: all ${iso.neighbour.accepted} waiting ${iso.neighbour.settleSeconds} s after the enqueue (${iso.neighbour.inRetryAtStart} tried, ` +
+    `${iso.neighbour.parkedAtStart} parked by its open circuit); ${attempts} failed attempts in ${cpu.seconds} s (${(attempts / Math.max(1, cpu.seconds)).toFixed(0)}/s), ` +
     `CPU ms per attempt: temporal ${per('temporal')}, worker ${per('worker')}; healthy endpoint caught up ${caughtUp} after its ` +
     `${iso.neighbour.terminated} workflows were terminated (${iso.neighbour.terminateSeconds} s)`
   );
