@@ -69,7 +69,8 @@ function cpuPerUnit(cpu: CpuUsage, units: number): string {
 function isolationLine(iso: IsolationResult): string {
   const { attemptsDuringMeasurement: attempts } = iso.neighbour;
   const cpu = iso.cpu.withFailingNeighbour;
-  const per = (name: string): string => (attempts > 0 ? (((cpu.groups[name] ?? 0) * 1000) / attempts).toFixed(1) : 'n/a');
+  // Per attempt only where there were enough attempts to carry the phase's CPU; a handful of probes cannot.
+  const per = (name: string): string => (attempts >= 100 ? (((cpu.groups[name] ?? 0) * 1000) / attempts).toFixed(1) : 'n/a');
   const caughtUp = iso.healthyCaughtUpSeconds === null ? 'not within the drain timeout' : `${iso.healthyCaughtUpSeconds} s`;
   return (
     `Failing neighbour: all ${iso.neighbour.accepted} waiting ${iso.neighbour.settleSeconds} s after the enqueue (${iso.neighbour.inRetryAtStart} tried, ` +
