@@ -4,6 +4,7 @@ import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
 import { eventually, settle } from './support/eventually';
+import { parsePrometheusText, sampleValue } from './support/prometheus-text';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
@@ -62,6 +63,9 @@ describe('circuit breaker', () => {
       (all) => all.every((d) => d.parkedAt !== null),
     );
     assert.ok(parked.every((d) => d.status === 'pending'));
+    const metrics = parsePrometheusText(await (await fetch(`${hookway.apiUrl}/metrics`)).text());
+    assert.equal(sampleValue(metrics, 'hookway_circuit_open', { endpoint_id: endpoint.id }), 1);
+    assert.equal(sampleValue(metrics, 'hookway_parked_deliveries', { endpoint_id: endpoint.id }), 20);
 
     // While open, only probes reach the receiver: one after 0.5 s, then 0.75 s, 1.1 s, 1.7 s, ... apart.
     const before = target.requests.length;
@@ -82,6 +86,9 @@ describe('circuit breaker', () => {
     assert.deepEqual([...afterRecovery].sort(), sent.map((m) => m.id).sort());
     const closed = (await hookway.api<EndpointView>('GET', `/v1/endpoints/${endpoint.id}`)).body;
     assert.deepEqual(closed.circuit, { state: 'closed', openedAt: null, consecutiveFailures: 0 });
+    const after = parsePrometheusText(await (await fetch(`${hookway.apiUrl}/metrics`)).text());
+    assert.equal(sampleValue(after, 'hookway_circuit_open', { endpoint_id: endpoint.id }), 0);
+    assert.equal(sampleValue(after, 'hookway_parked_deliveries', { endpoint_id: endpoint.id }), 0);
   });
 
   test('parked deliveries still reach the dead-letter queue when their schedule runs out', async () => {

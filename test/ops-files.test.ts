@@ -27,12 +27,13 @@ const HOOKWAY_METRICS = [
   'hookway_deliveries_first_attempt_success_total',
   'hookway_delivery_latency_seconds_bucket',
   'hookway_dead_letters',
+  'hookway_circuit_open',
 ];
 
 describe('files an operator drops in', () => {
   test('the Prometheus rules pass promtool check and their unit tests', async () => {
     const check = await run('promtool', ['check', 'rules', 'alerts.yml'], { cwd: prometheusDir });
-    assert.match(check.stdout, /SUCCESS: 11 rules found/);
+    assert.match(check.stdout, /SUCCESS: 12 rules found/);
     const unit = await run('promtool', ['test', 'rules', 'alerts.test.yml'], { cwd: prometheusDir });
     assert.match(unit.stdout, /SUCCESS/);
     const config = await run('promtool', ['check', 'config', 'prometheus.yml'], { cwd: prometheusDir });
@@ -51,6 +52,7 @@ describe('files an operator drops in', () => {
     assert.match(alert('HookwayFirstAttemptSuccessDropping'), /< 0\.9/);
     assert.match(alert('HookwayDeliveryLatencyHigh'), /p99/);
     assert.match(alert('HookwayWorkerDown'), /hookway-worker/);
+    assert.match(alert('HookwayEndpointCircuitOpen'), /max by \(endpoint_id\) \(hookway_circuit_open\)/, 'several APIs report one circuit');
     assert.match(record('hookway_dead_letters:total'), /max by \(endpoint_id\)/, 'several APIs report one queue');
   });
 

@@ -117,4 +117,16 @@ export class CircuitsRepository {
     );
     return rows.map((r) => ({ endpointId: r.id, open: r.open }));
   }
+
+  /** Endpoints with an open circuit or parked deliveries, and how many are parked: for the metrics. */
+  async summary(): Promise<{ endpointId: string; open: boolean; parked: number }[]> {
+    const { rows } = await this.db.query<{ id: string; open: boolean; parked: number }>(
+      `SELECT e.id, e.circuit_opened_at IS NOT NULL AS open,
+              (SELECT count(*)::int FROM deliveries d WHERE d.endpoint_id = e.id AND d.parked_at IS NOT NULL AND d.status = 'pending') AS parked
+       FROM endpoints e
+       WHERE e.circuit_opened_at IS NOT NULL
+          OR e.id IN (SELECT DISTINCT endpoint_id FROM deliveries WHERE parked_at IS NOT NULL AND status = 'pending')`,
+    );
+    return rows.map((r) => ({ endpointId: r.id, open: r.open, parked: r.parked }));
+  }
 }

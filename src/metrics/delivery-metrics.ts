@@ -69,14 +69,35 @@ export class DeliveryMetrics {
    * (so every API instance reports the same truth; aggregate it with max, not sum).
    */
   exposeDeadLetterQueue(count: () => Promise<{ endpointId: string; open: number }[]>): void {
+    this.perEndpointGauge('hookway_dead_letters', 'Open dead letters per endpoint, right now.', async () =>
+      (await count()).map(({ endpointId, open }) => ({ endpointId, value: open })),
+    );
+  }
+
+  /**
+   * Adds `hookway_circuit_open` (1 per endpoint whose circuit is open) and `hookway_parked_deliveries`
+   * (deliveries waiting behind it), read from PostgreSQL at each scrape like the dead-letter queue.
+   */
+  exposeCircuits(read: () => Promise<{ endpointId: string; open: boolean; parked: number }[]>): void {
+    this.perEndpointGauge('hookway_circuit_open', 'Endpoints whose circuit is open (1), right now.', async () =>
+      (await read()).filter((c) => c.open).map(({ endpointId }) => ({ endpointId, value: 1 })),
+    );
+    this.perEndpointGauge('hookway_parked_deliveries', 'Deliveries parked behind an open circuit, per endpoint, right now.', async () =>
+      (await read()).filter((c) => c.parked > 0).map(({ endpointId, parked }) => ({ endpointId, value: parked })),
+    );
+  }
+
+  // A gauge per endpoint whose series are replaced by a fresh read at each scrape.
+  private perEndpointGauge(name: string, help: string, read: () => Promise<{ endpointId: string; value: number }[]>): void {
     new Gauge({
-      name: 'hookway_dead_letters',
-      help: 'Open dead letters per endpoint, right now.',
+      name,
+      help,
       labelNames: ['endpoint_id'] as const,
       registers: [this.registry],
       async collect() {
+        const values = await read();
         this.reset();
-        for (const { endpointId, open } of await count()) this.set({ endpoint_id: endpointId }, open);
+        for (const { endpointId, value } of values) this.set({ endpoint_id: endpointId }, value);
       },
     });
   }

@@ -139,6 +139,8 @@ export async function startHookway(
       // The queue size comes from PostgreSQL, so only API processes report it: one truth per scrape.
       const deadLetters = new DeadLettersRepository(db);
       metrics.exposeDeadLetterQueue(() => deadLetters.countOpenByEndpoint());
+      const circuits = new CircuitsRepository(db);
+      metrics.exposeCircuits(() => circuits.summary());
       const app = await createApi({ config, db, client: temporal.client, logger, renderMetrics: renderAll, auth: auth ?? { mode: 'open' }, secretBox });
       cleanups.push(() => app.close());
       await app.listen(config.port, config.host);
