@@ -34,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
         statusCode: success.statusCode,
       });
       if (effects.resolvedDeadLetter) await deps.deadLetterSignals.resolved(input.endpointId, input.deliveryId);
+      if (effects.circuitClosed) await deps.circuitSignals.changed(input.endpointId, (await deps.endpoints.findById(input.endpointId))?.retryPolicy);
     },
 
     /**

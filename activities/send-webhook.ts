@@ -76,7 +76,8 @@ export function createSendWebhook(deps: ActivityDeps) {
       const details: AttemptFailureDetails = { attempt: attemptNumber, reason: ENDPOINT_GONE_FAILURE_TYPE };
       throw ApplicationFailure.nonRetryable(`endpoint ${input.endpointId} was deleted`, ENDPOINT_GONE_FAILURE_TYPE, details);
     }
-    if (endpoint.circuitOpenedAt !== null && input.bypassCircuit !== true && (await deps.circuits.park(input.deliveryId, endpoint.id))) {
+    const circuits = deps.circuitThreshold > 0;
+    if (circuits && endpoint.circuitOpenedAt !== null && input.circuitBypass === undefined && (await deps.circuits.park(input.deliveryId, endpoint.id))) {
       const details: AttemptFailureDetails = { attempt: attemptNumber - 1, reason: CIRCUIT_OPEN_FAILURE_TYPE, parked: true };
       throw ApplicationFailure.nonRetryable(
         `not attempted: the endpoint's circuit is open since ${endpoint.circuitOpenedAt.toISOString()}`,
@@ -139,11 +140,14 @@ export function createSendWebhook(deps: ActivityDeps) {
           error: `${verdict.reason}: ${verdict.message}${retryNote}`,
           retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
         },
-        deps.circuitThreshold,
+        {
+          threshold: deps.circuitThreshold,
+          // A permanent failure, a last or a final attempt dead-letter whatever the circuit.
+          park: circuits && verdict.kind === 'retryable' && attemptNumber < policy.maxAttempts && input.circuitBypass !== 'final',
+        },
       );
       const { failingSince } = effects;
-      // A permanent failure dead-letters whatever the circuit: parking it would only delay that.
-      parked = effects.parked && verdict.kind === 'retryable';
+      parked = effects.parked;
       if (effects.circuitOpened) {
         await deps.circuitSignals.changed(endpoint.id, endpoint.retryPolicy);
         await deps.alerter

@@ -46,8 +46,11 @@ export interface DeliveryInput {
    * before that, whose histories replay a regular activity).
    */
   firstAttemptLocal?: boolean;
-  /** This attempt goes ahead even though the endpoint's circuit is open: a probe, or the final attempt. */
-  bypassCircuit?: boolean;
+  /**
+   * This attempt goes ahead even though the endpoint's circuit is open: as its probe (parked again if it
+   * fails), or as a parked delivery's final attempt (dead-lettered if it fails).
+   */
+  circuitBypass?: 'probe' | 'final';
 }
 
 /** What one successful HTTP attempt reports back to the workflow. */

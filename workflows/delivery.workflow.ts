@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
+  CIRCUIT_OPEN_FAILURE_TYPE,
   circuitWakeSignal,
   DEAD_LETTERED_FAILURE_TYPE,
   RATE_LIMITED_FAILURE_TYPE,
@@ -76,10 +77,11 @@ function attemptFailure(error: unknown): { cause: TemporalFailure | undefined } 
   return undefined;
 }
 
-// What the schedule had left to wait after `made` attempts: the delays before each attempt still to come.
-function remainingScheduleMs(policy: DeliveryRetryPolicy, made: number): number {
+// What the schedule still had to wait from the delay after attempt `from` on: the delays before each
+// attempt still to come.
+function remainingScheduleMs(policy: DeliveryRetryPolicy, from: number): number {
   let total = 0;
-  for (let attempt = Math.max(1, made); attempt < policy.maxAttempts; attempt += 1) total += scheduledDelayMs(policy, attempt);
+  for (let attempt = Math.max(1, from); attempt < policy.maxAttempts; attempt += 1) total += scheduledDelayMs(policy, attempt);
   return total;
 }
 
@@ -121,6 +123,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   });
   // The next attempt goes past an open circuit: as its probe, or as the final attempt of a parked delivery.
   let bypass: 'probe' | 'final' | undefined;
+  // Armed at the first parking: when the schedule would have run out. Parking again never moves it.
+  let scheduleOver: boolean | undefined;
   for (;;) {
     // Each pass is one activity execution under Temporal's retry policy, with the attempts left: the first
     // attempt alone at normal priority, then the rest at retry priority, the schedule continuing where the
@@ -131,13 +135,15 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     const { sendWebhook } = single && input.firstAttemptLocal === true ? localAttempt(input.timeoutMs) : httpActivities(
       firstAlone
         ? { ...policy, maxAttempts: single ? 1 : policy.maxAttempts - made, initialIntervalMs: scheduledDelayMs(policy, made + 1) }
-        : { ...policy, maxAttempts: policy.maxAttempts - made },
+        : { ...policy, maxAttempts: bypass ? 1 : policy.maxAttempts - made },
       input.timeoutMs,
       input.endpointId,
       firstAlone && !alone ? RETRY_PRIORITY : undefined,
     );
     try {
-      const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt, ...(bypass ? { bypassCircuit: true } : {}) });
+      // A wake still pending is from an earlier parking (a release racing a re-park): this attempt answers it.
+      wake = undefined;
+      const success = await sendWebhook({ ...input, attemptOffset: made, reservedSlotAt, ...(bypass ? { circuitBypass: bypass } : {}) });
       if (!success.recorded) {
         await bookkeeping.recordSuccess({ deliveryId: input.deliveryId, endpointId: input.endpointId }, workflowInfo().runId, success);
       }
@@ -162,10 +168,18 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         // The endpoint's circuit is open: wait for its workflow to release or probe this delivery, no
         // longer than the rest of the schedule would have taken; then make the final attempt regardless.
         made = attempted;
-        const left = remainingScheduleMs(policy, made);
-        const woken = left > 0 && (await condition(() => wake !== undefined, left));
-        bypass = !woken ? 'final' : wake === 'probe' ? 'probe' : undefined;
-        wake = undefined;
+        if (scheduleOver === undefined) {
+          // Parked instead of making attempt made+1, its delay already waited; or parked after attempt made.
+          const left = remainingScheduleMs(policy, details.reason === CIRCUIT_OPEN_FAILURE_TYPE && made > 0 ? made + 1 : made);
+          scheduleOver = left <= 0;
+          if (!scheduleOver) {
+            void sleep(left).then(() => {
+              scheduleOver = true;
+            });
+          }
+        }
+        await condition(() => wake !== undefined || scheduleOver === true);
+        bypass = scheduleOver === true ? 'final' : wake === 'probe' ? 'probe' : undefined;
         continue;
       }
       if (single && bypass !== 'final' && retryable(failure.cause) && attempted < policy.maxAttempts) {

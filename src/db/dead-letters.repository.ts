@@ -69,7 +69,7 @@ export class DeadLettersRepository {
     return this.db.withTransaction(async (tx) => {
       // On a `skip` endpoint the dead letter stops holding its ordered stream, now and after any retry.
       await tx.query(
-        `UPDATE deliveries d SET status = 'dead_lettered', updated_at = now(),
+        `UPDATE deliveries d SET status = 'dead_lettered', parked_at = NULL, updated_at = now(),
            stream_released = d.stream_released OR (d.ordering_key IS NOT NULL AND e.ordering_failure_mode = 'skip')
          FROM endpoints e WHERE e.id = d.endpoint_id AND d.id = $1`,
         [entry.deliveryId],

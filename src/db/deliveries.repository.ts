@@ -162,11 +162,12 @@ export class DeliveriesRepository {
   /**
    * Stores a failed attempt, starts the endpoint's failure clock unless it runs already and counts the
    * failure; at `circuitThreshold` failures in a row (0: never) the endpoint's circuit opens. While the
-   * circuit is open the delivery is parked, in the same statement.
+   * circuit is open the delivery is parked, in the same statement, if `park` (not for a last attempt, a
+   * permanent failure or with circuits turned off).
    * @returns when the endpoint started failing, whether this failure opened the circuit, and whether the
    * delivery is now parked.
    */
-  async recordFailure(attempt: NewAttempt, circuitThreshold: number): Promise<FailureEffects> {
+  async recordFailure(attempt: NewAttempt, circuit: { threshold: number; park: boolean }): Promise<FailureEffects> {
     const { rows } = await this.db.query<{ failing_since: Date | null; opened: boolean; parked: boolean }>(
       `WITH stored AS (${INSERT_ATTEMPT}),
             endpoint AS (UPDATE endpoints SET failing_since = COALESCE(failing_since, now()),
@@ -175,9 +176,9 @@ export class DeliveriesRepository {
                                                     THEN now() ELSE circuit_opened_at END
                          WHERE id = $10 RETURNING failing_since, circuit_opened_at),
             parked AS (UPDATE deliveries SET parked_at = now()
-                       WHERE id = $1 AND status = 'pending' AND (SELECT circuit_opened_at FROM endpoint) IS NOT NULL RETURNING id)
+                       WHERE id = $1 AND $12::boolean AND status = 'pending' AND (SELECT circuit_opened_at FROM endpoint) IS NOT NULL RETURNING id)
        SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked) AS parked FROM endpoint`,
-      [...attemptParams(attempt), attempt.endpointId, circuitThreshold],
+      [...attemptParams(attempt), attempt.endpointId, circuit.threshold, circuit.park],
     );
     return { failingSince: rows[0]?.failing_since ?? null, circuitOpened: rows[0]?.opened === true, parked: rows[0]?.parked === true };
   }
@@ -228,7 +229,7 @@ export class DeliveriesRepository {
    */
   async reopenForRetry(deliveryId: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      `UPDATE deliveries SET status = 'pending', updated_at = now()
+      `UPDATE deliveries SET status = 'pending', parked_at = NULL, updated_at = now()
        WHERE id = $1 AND EXISTS (SELECT 1 FROM dead_letters WHERE delivery_id = $1 AND resolved_at IS NULL)`,
       [deliveryId],
     );

@@ -148,7 +148,7 @@ export class OrderedStreamsRepository {
     const { rows } = await this.db.query<{ endpoint_id: string; ordering_key: string }>(
       `SELECT w.endpoint_id, w.ordering_key
        FROM deliveries w JOIN endpoints we ON we.id = w.endpoint_id AND we.deleted_at IS NULL
-       WHERE w.status = 'pending' AND w.ordering_key IS NOT NULL
+       WHERE w.status = 'pending' AND w.ordering_key IS NOT NULL AND w.parked_at IS NULL
          AND w.created_at < now() - make_interval(secs => $1::float8 / 1000)
          AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = w.id)
          AND NOT EXISTS (

@@ -62,9 +62,12 @@ export class OrphanSweeper {
     // An open circuit needs its workflow to probe, and parked deliveries behind a closed one need it to
     // release them; a worker that died between opening the circuit and starting the workflow leaves neither.
     const circuits = await this.repos.circuits.needingWorkflow(this.settings.olderThanMs, this.settings.batch);
-    for (const { endpointId } of circuits) {
-      const endpoint = await this.repos.endpoints.findById(endpointId);
-      await this.signals.circuits.ensureRunning(endpointId, endpoint?.retryPolicy);
+    for (const { endpointId, open } of circuits) {
+      const policy = (await this.repos.endpoints.findById(endpointId))?.retryPolicy;
+      // An open circuit's running workflow is left to its probe clock; behind a closed one (a success the
+      // worker could not report, an endpoint re-enabled) the workflow is told to release now.
+      if (open) await this.signals.circuits.ensureRunning(endpointId, policy);
+      else await this.signals.circuits.changed(endpointId, policy);
     }
     if (started > 0) this.logger.warn({ started }, 'started the workflows of stored but unstarted deliveries');
     return { started, woken: stalled.length, circuits: circuits.length };
