@@ -91,6 +91,32 @@ describe('circuit breaker', () => {
     assert.equal(sampleValue(after, 'hookway_parked_deliveries', { endpoint_id: endpoint.id }), 0);
   });
 
+  test('re-enabling an endpoint closes its circuit and releases its parked deliveries without waiting for a probe', async () => {
+    let down = true;
+    const target = await startReceiver(() => (down ? { status: 502 } : { status: 200 }));
+    receivers.push(target);
+    // Probes a minute apart: what arrives within the test came through the release, not a probe.
+    const endpoint = await endpointWith(target, 'invoice.reenabled', { maxAttempts: 6, initialIntervalMs: 60_000, backoffCoefficient: 2, maxIntervalMs: 600_000 });
+    const sent = await post('invoice.reenabled', THRESHOLD + 4);
+    // Those that failed before the circuit opened wait for their retry a minute out; the others park.
+    const waiting = await eventually(
+      () => deliveriesOf(sent),
+      (all) => all.filter((d) => d.parkedAt !== null).length >= 4,
+    );
+    const parked = waiting.filter((d) => d.parkedAt !== null).map((d) => d.id);
+
+    down = false;
+    const patched = await hookway.api<EndpointView>('PATCH', `/v1/endpoints/${endpoint.id}`, { disabled: false });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.equal(patched.body.circuit.state, 'closed');
+    const done = await eventually(
+      () => deliveriesOf(sent.filter((m) => parked.includes(m.deliveries[0].id))),
+      (all) => all.every((d) => d.status === 'succeeded'),
+      20_000,
+    );
+    assert.ok(done.every((d) => d.parkedAt === null));
+  });
+
   test('parked deliveries still reach the dead-letter queue when their schedule runs out', async () => {
     const target = await startReceiver(() => ({ status: 500, body: 'broken' }));
     receivers.push(target);
