@@ -51,6 +51,13 @@ export async function dropTestDatabase(url: string, adminUrl = suiteEnv('DATABAS
   const admin = new PgClient({ connectionString: adminUrl });
   await admin.connect();
   try {
+    // pg's Pool.end() resolves before its connections have closed; a forced drop would cut them mid-close
+    // and their clients would throw after the test ended. Give them up to 2 s to leave on their own.
+    for (let waited = 0; waited < 2000; waited += 50) {
+      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } finally {
     await admin.end();
