@@ -76,7 +76,10 @@ export interface HookwayConfig {
   maxPayloadBytes: number;
   /** `HOOKWAY_DEFAULT_TIMEOUT_MS`: per-attempt deadline for endpoints that set none. @default 15000 */
   defaultTimeoutMs: number;
-  /** `HOOKWAY_MAX_CONCURRENT_ACTIVITIES`: HTTP attempts one worker runs at once. @default 100 */
+  /**
+   * `HOOKWAY_MAX_CONCURRENT_ACTIVITIES`: first attempts (local activities) one worker runs at once, and as
+   * many retries and bookkeeping activities. @default 100
+   */
   maxConcurrentActivities: number;
   /**
    * `HOOKWAY_MAX_CACHED_WORKFLOWS`: workflows one worker keeps in memory between their tasks. Deliveries

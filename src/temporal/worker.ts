@@ -109,7 +109,9 @@ export async function startHookwayWorker(deps: {
       activities: createActivities(
         activityDeps({ config, db, client, http, alertHttp, metrics, secretBox, logger: logger.child({ component: 'activities' }) }),
       ),
+      // First attempts run as local activities, retries and bookkeeping as activities: each gets the setting.
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+      maxConcurrentLocalActivityExecutions: config.maxConcurrentActivities,
       // The SDK's default scales with the heap (thousands here), so memory grew with every waiting delivery.
       maxCachedWorkflows: config.maxCachedWorkflows,
     });
