@@ -204,8 +204,8 @@ export class EndpointsRepository {
       else params.push(key === 'retryPolicy' ? JSON.stringify(value) : value);
       sets.push(`${column} = $${params.length}`);
     }
-    // Re-enabling starts the health clock afresh; an endpoint must fail for the whole period again.
-    // Re-enabling starts the endpoint afresh: failure clock, failure count and circuit.
+    // Re-enabling starts the endpoint afresh (failure clock, failure count, circuit): it must fail for the
+    // whole period again before it is disabled.
     if (changes.disabled === false) sets.push('failing_since = NULL', 'consecutive_failures = 0', 'circuit_opened_at = NULL');
     const { rows } = await this.db.query<EndpointRow>(
       `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
