@@ -12,7 +12,6 @@ export interface ParkedDelivery {
 export interface CircuitState {
   /** When the circuit opened; null while closed. */
   openedAt: Date | null;
-  consecutiveFailures: number;
 }
 
 /** An endpoint whose circuit needs its workflow: open, or closed with deliveries still parked. */
@@ -33,11 +32,11 @@ export class CircuitsRepository {
 
   /** The endpoint's circuit; undefined when the endpoint is gone. */
   async state(endpointId: string): Promise<CircuitState | undefined> {
-    const { rows } = await this.db.query<{ circuit_opened_at: Date | null; consecutive_failures: number }>(
-      'SELECT circuit_opened_at, consecutive_failures FROM endpoints WHERE id = $1 AND deleted_at IS NULL',
+    const { rows } = await this.db.query<{ circuit_opened_at: Date | null }>(
+      'SELECT circuit_opened_at FROM endpoints WHERE id = $1 AND deleted_at IS NULL',
       [endpointId],
     );
-    return rows[0] ? { openedAt: rows[0].circuit_opened_at, consecutiveFailures: rows[0].consecutive_failures } : undefined;
+    return rows[0] ? { openedAt: rows[0].circuit_opened_at } : undefined;
   }
 
   /**
