@@ -79,11 +79,17 @@ export class DeliveryMetrics {
    * (deliveries waiting behind it), read from PostgreSQL at each scrape like the dead-letter queue.
    */
   exposeCircuits(read: () => Promise<{ endpointId: string; open: boolean; parked: number }[]>): void {
+    // prom-client collects every metric of a scrape at once, so both gauges share the one read in flight.
+    let inFlight: ReturnType<typeof read> | undefined;
+    const readOnce = (): ReturnType<typeof read> =>
+      (inFlight ??= read().finally(() => {
+        inFlight = undefined;
+      }));
     this.perEndpointGauge('hookway_circuit_open', 'Endpoints whose circuit is open (1), right now.', async () =>
-      (await read()).filter((c) => c.open).map(({ endpointId }) => ({ endpointId, value: 1 })),
+      (await readOnce()).filter((c) => c.open).map(({ endpointId }) => ({ endpointId, value: 1 })),
     );
     this.perEndpointGauge('hookway_parked_deliveries', 'Deliveries parked behind an open circuit, per endpoint, right now.', async () =>
-      (await read()).filter((c) => c.parked > 0).map(({ endpointId, parked }) => ({ endpointId, value: parked })),
+      (await readOnce()).filter((c) => c.parked > 0).map(({ endpointId, parked }) => ({ endpointId, value: parked })),
     );
   }
 
