@@ -10,9 +10,9 @@ import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
 import { createLogger } from '../src/logging/logger';
-import type { ReceivedEvent, StoredEvent } from '../src/receiver/example/events';
-import { createReceiverApp } from '../src/receiver/example/receiver-app';
-import type { ReceiveAnswer } from '../src/receiver/example/webhooks.controller';
+import type { ReceivedEvent, StoredEvent } from '../src/examples/receiver/events';
+import { createReceiverApp } from '../src/examples/receiver/receiver-app';
+import type { ReceiveAnswer } from '../src/examples/receiver/webhooks.controller';
 import { eventually } from './support/eventually';
 import { createTestDatabase, dropTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';
 
@@ -198,7 +198,7 @@ describe('receiver: Hookway to the example receiver', () => {
   });
 
   test('npm run receiver:example starts, prints how to register it, and processes a signed webhook once', async () => {
-    const main = path.resolve(__dirname, '..', 'src', 'receiver', 'example', 'main.js');
+    const main = path.resolve(__dirname, '..', 'src', 'examples', 'receiver', 'main.js');
     const env: NodeJS.ProcessEnv = { ...process.env, RECEIVER_PORT: '0', DATABASE_URL: receiverDbUrl, LOG_LEVEL: 'info' };
     delete env.RECEIVER_SECRET;
     const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });

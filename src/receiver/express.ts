@@ -1,33 +1,20 @@
+/**
+ * `@hookway/receiver/express`: middleware for Express, or for a plain `node:http` handler. It needs
+ * neither Express nor any other package at run time: it reads the request as Node gives it.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeVerificationError, WebhookVerificationError, type WebhookErrorBody } from './errors';
-import { DEFAULT_BODY_LIMIT_BYTES, RawBodyError, readRawBody } from './raw-body';
-import { decodeSecrets, type WebhookSecrets } from './signature';
-import { verifyWebhook, type VerifiedWebhook, type VerifyOptions } from './verify';
+import { RawBodyError, readRawBody } from './raw-body';
+import { checkReceiverOptions, type WebhookReceiverOptions } from './receiver-options';
+import { verifyWebhook, type VerifiedWebhook } from './verify';
 
-/** Options of `webhookMiddleware` (and of the NestJS guard). */
-export interface WebhookReceiverOptions extends VerifyOptions {
-  /** The endpoint's `whsec_` secret, or several during a rotation. */
-  secret: WebhookSecrets;
-  /** Largest body accepted, in bytes; a larger one is answered 413 without being verified. @default 1048576 */
-  limitBytes?: number;
-}
+export type { WebhookReceiverOptions } from './receiver-options';
 
 /** A request that passed `webhookMiddleware` or the NestJS `WebhookGuard`. */
 export type WebhookRequest<T = unknown> = IncomingMessage & { webhook: VerifiedWebhook<T>; rawBody: Buffer };
 
 /** Express-compatible middleware; also callable from a plain `http.createServer` handler. */
 export type WebhookMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
-
-/**
- * Checks options once, at set-up, so a wrong secret stops the app at start instead of refusing every
- * webhook later. Returns the normalised limit.
- */
-export function checkReceiverOptions(options: WebhookReceiverOptions): number {
-  decodeSecrets(options.secret);
-  const limit = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  if (!Number.isInteger(limit) || limit < 1) throw new TypeError('webhook receiver: limitBytes must be a positive integer');
-  return limit;
-}
 
 function answer(res: ServerResponse, status: number, body: WebhookErrorBody): void {
   res.statusCode = status;

@@ -1,8 +1,9 @@
 /**
- * `hookway/receiver`: the receiving half of webhooks. Verify that a request is authentic
+ * `@hookway/receiver`: the receiving half of webhooks. Verify that a request is authentic
  * (`verifyWebhook`, Standard Webhooks), process each webhook once however often it is retried
- * (`processOnce`), and a middleware for Express or plain Node `http`. Needs neither NestJS nor Temporal;
- * the NestJS guard lives in `hookway/receiver/nestjs`.
+ * (`processOnce`), and sign requests to test a receiver (`signWebhook`). Loads no other package; the
+ * adapters are separate entry points: `@hookway/receiver/express` (Express or plain `node:http`) and
+ * `@hookway/receiver/nestjs`.
  */
 export {
   describeVerificationError,
@@ -10,13 +11,6 @@ export {
   type WebhookErrorBody,
   type WebhookVerificationErrorCode,
 } from './errors';
-export {
-  verifiedWebhook,
-  webhookMiddleware,
-  type WebhookMiddleware,
-  type WebhookReceiverOptions,
-  type WebhookRequest,
-} from './express';
 export {
   ensureProcessedWebhooksTable,
   processOnce,

@@ -1,5 +1,5 @@
 /**
- * NestJS adapter, imported as `hookway/receiver/nestjs` so the core never loads NestJS. Create the app
+ * NestJS adapter, imported as `@hookway/receiver/nestjs` so the core never loads NestJS. Create the app
  * with `NestFactory.create(AppModule, { rawBody: true })`: the guard verifies the bytes Nest's JSON parser
  * keeps in `req.rawBody` (without that option, only bodies no parser touched can be verified).
  */
@@ -15,9 +15,12 @@ import {
 } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { describeVerificationError, WebhookVerificationError } from './errors';
-import { checkReceiverOptions, verifiedWebhook, type WebhookReceiverOptions } from './express';
+import { verifiedWebhook } from './express';
 import { RawBodyError, readRawBody } from './raw-body';
+import { checkReceiverOptions, type WebhookReceiverOptions } from './receiver-options';
 import { verifyWebhook } from './verify';
+
+export type { WebhookReceiverOptions } from './receiver-options';
 
 /** Injection token of the `WebhookReceiverOptions` the guard uses; `WebhookReceiverModule.forRoot` provides it. */
 export const WEBHOOK_RECEIVER_OPTIONS = Symbol('WEBHOOK_RECEIVER_OPTIONS');

@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench-results/**', 'test-output/**', '.hookway/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'src/receiver/dist/**', 'node_modules/**', 'bench-results/**', 'test-output/**', '.hookway/**', '**/*.mjs', '**/*.js'] },
   {
     files: ['src/**/*.ts', 'workflows/**/*.ts', 'activities/**/*.ts', 'test/**/*.ts'],
     extends: [tseslint.configs.base],

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../logging/logger';
-import type { WebhookSecrets } from '../signature';
+import type { WebhookSecrets } from '../../receiver';
 import type { ReceivedEvent } from './events';
 
 /** Injection token of `ReceiverDeps`. */

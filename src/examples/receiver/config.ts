@@ -1,6 +1,6 @@
 import { embeddedDatabaseUrl } from '../../config';
 import { randomBytes } from 'node:crypto';
-import { decodeSecrets } from '../signature';
+import { decodeSecrets } from '../../receiver/signature';
 
 /** Settings of the example receiver, each from one environment variable. */
 export interface ReceiverExampleConfig {

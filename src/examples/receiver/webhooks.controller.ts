@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, HttpException, Inject, Post, UseGuards } from '@nestjs/common';
-import { WebhookEvent, WebhookGuard } from '../nestjs';
-import { processOnce } from '../process-once';
-import type { VerifiedWebhook } from '../verify';
+import { processOnce, type VerifiedWebhook } from '../../receiver';
+import { WebhookEvent, WebhookGuard } from '../../receiver/nestjs';
 import { insertEvent, listEvents, toReceivedEvent, type HookwayEventBody, type StoredEvent } from './events';
 import { RECEIVER_DEPS, type ReceiverDeps } from './receiver-deps';
 

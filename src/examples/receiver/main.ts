@@ -1,7 +1,8 @@
 /**
- * `npm run receiver:example`: a webhook receiver built on `hookway/receiver`. Verifies each webhook,
- * stores it once in `received_events` and logs it. Settings: `RECEIVER_PORT` (4000), `RECEIVER_HOST`,
- * `RECEIVER_SECRET`, `DATABASE_URL` (default: the PostgreSQL of `npm start`), `LOG_LEVEL`.
+ * `npm run receiver:example`: a webhook receiver built on the `@hookway/receiver` library (src/receiver).
+ * Verifies each webhook, stores it once in `received_events` and logs it. Settings: `RECEIVER_PORT`
+ * (4000), `RECEIVER_HOST`, `RECEIVER_SECRET`, `DATABASE_URL` (default: the PostgreSQL of `npm start`),
+ * `LOG_LEVEL`.
  */
 import { Pool } from 'pg';
 import { createLogger } from '../../logging/logger';

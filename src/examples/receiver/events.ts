@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { VerifiedWebhook } from '../verify';
+import type { VerifiedWebhook } from '../../receiver';
 
 /** The body Hookway sends (`type`, `timestamp`, `data`), as far as a receiver can trust it to be. */
 export interface HookwayEventBody {
