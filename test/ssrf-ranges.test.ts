@@ -1,68 +1,10 @@
 import assert from 'node:assert/strict';
-import { isIP } from 'node:net';
 import { describe, test } from 'node:test';
-import { ipv6Bytes, nonPublicReason } from '../src/security/ip-ranges';
+import { nonPublicReason } from '../src/security/ip-ranges';
 import { ADDRESS_BLOCKS, IPV4_SPECIAL_REGISTRY, IPV6_SPECIAL_REGISTRY, type AddressBlock } from '../src/security/special-purpose-addresses';
+import { carrying, neighbour, RANGES, toText } from './support/address-samples';
 
 // Pure checks over the special-purpose table and the classifier that reads it: no services.
-
-interface Range {
-  family: 4 | 6;
-  first: bigint;
-  last: bigint;
-}
-
-function toBig(address: string): bigint {
-  return isIP(address) === 4 ? BigInt(address.split('.').reduce((n, o) => n * 256 + Number(o), 0)) : BigInt(`0x${ipv6Bytes(address).toString('hex')}`);
-}
-
-function toText(value: bigint, family: 4 | 6): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
-  const hex = value.toString(16).padStart(32, '0');
-  return hex.match(/.{4}/g)!.map((group) => group.replace(/^0+(?=.)/, '')).join(':');
-}
-
-function rangeOf(block: AddressBlock): Range {
-  const [address, bits] = block.cidr.split('/');
-  const family = isIP(address) === 4 ? 4 : 6;
-  const hostBits = BigInt((family === 4 ? 32 : 128) - Number(bits));
-  const first = toBig(address);
-  return { family, first, last: first + (1n << hostBits) - 1n };
-}
-
-const RANGES = ADDRESS_BLOCKS.map((block) => ({ block, ...rangeOf(block) }));
-const MAX = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
-
-/**
- * The nearest address beyond `range` that no block of the table holds, found from the data alone (not
- * from the classifier): step out of the range, and out of every block the step lands in.
- */
-function neighbour(range: Range): string | undefined {
-  for (const direction of [1n, -1n]) {
-    let candidate = direction > 0n ? range.last + 1n : range.first - 1n;
-    for (let hops = 0; hops < 64 && candidate >= 0n && candidate <= MAX[range.family]; hops += 1) {
-      const holders = RANGES.filter((r) => r.family === range.family && r.first <= candidate && candidate <= r.last);
-      if (holders.length === 0) return toText(candidate, range.family);
-      candidate =
-        direction > 0n
-          ? holders.reduce((end, h) => (h.last > end ? h.last : end), candidate) + 1n
-          : holders.reduce((start, h) => (h.first < start ? h.first : start), candidate) - 1n;
-    }
-  }
-  return undefined;
-}
-
-/** The IPv6 address of `block` that carries `v4` where its form puts it. */
-function carrying(block: AddressBlock, v4: string, server = '192.0.2.1'): string {
-  const base = ipv6Bytes(block.cidr.split('/')[0]);
-  const octets = Buffer.from(v4.split('.').map(Number));
-  if (block.carries === '6to4') octets.copy(base, 2);
-  else if (block.carries === 'teredo') {
-    Buffer.from(server.split('.').map(Number)).copy(base, 4);
-    Buffer.from(octets.map((x) => x ^ 0xff)).copy(base, 12);
-  } else octets.copy(base, 12);
-  return toText(BigInt(`0x${base.toString('hex')}`), 6);
-}
 
 describe('the special-purpose table', () => {
   test('holds every row of both IANA special-purpose registries, with their columns', () => {
