@@ -4,6 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Agent } from 'undici';
+import { postWebhook } from '../activities/http-attempt';
+import { DestinationPolicy } from '../src/security/destination-policy';
+import { guardedConnector } from '../src/security/guarded-connector';
 import { DnsLookupError, DnsTimeoutError, HostResolver } from '../src/security/host-resolver';
 import { startDnsServer, type TestDnsServer } from './support/dns-server';
 
@@ -114,5 +118,25 @@ describe('HostResolver against a real DNS server on 127.0.0.1', () => {
       assert.ok(ms < 500, `${what} took ${Math.round(ms)} ms with eight hung lookups in flight`);
     }
     assert.deepEqual(await Promise.all(hung), Array<string>(8).fill('timed out'));
+  });
+
+  test('an HTTP attempt to a hung name fails as dns_timeout, whether its own resolution or its connector runs out of time', async () => {
+    const settings = { allowPrivateNetworks: true, allowedCidrs: [], dnsServers: [dns.address], dnsTimeoutMs: 500 };
+    const policy = new DestinationPolicy(settings);
+    const http = new Agent({ connect: guardedConnector(policy) });
+    try {
+      const own = await postWebhook(http, 'http://hang-attempt.hookway.test/hook', {}, '{}', 5_000, policy.resolver);
+      assert.equal(own.networkError?.reason, 'dns_timeout');
+      assert.match(own.networkError?.message ?? '', /^no DNS answer for hang-attempt\.hookway\.test within 500 ms/);
+      assert.ok(own.durationMs < 1_500, `took ${own.durationMs} ms`);
+      const bounded = await postWebhook(http, 'http://hang-bounded.hookway.test/hook', {}, '{}', 200, { resolve: (h, ms) => policy.resolver.resolve(h, ms), timeoutMs: 5_000 });
+      assert.equal(bounded.networkError?.reason, 'dns_timeout', 'the attempt deadline bounds the resolution');
+      assert.match(bounded.networkError?.message ?? '', /within 200 ms/);
+      // Alerts send without a resolver of their own: the connector's resolution still reports dns_timeout.
+      const viaConnector = await postWebhook(http, 'http://hang-connector.hookway.test/hook', {}, '{}', 5_000);
+      assert.equal(viaConnector.networkError?.reason, 'dns_timeout');
+    } finally {
+      await http.close();
+    }
   });
 });
