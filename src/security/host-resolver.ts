@@ -118,6 +118,11 @@ export class HostResolver {
     return (await withDeadline(query, timeoutMs, () => new DnsTimeoutError(name, timeoutMs))).addresses;
   }
 
+  /** Abandons every query still waiting for DNS (at shutdown: a hung one would hold the process). */
+  close(): void {
+    this.resolver.cancel();
+  }
+
   private remember(name: string, answer: Answer): void {
     if (this.cache.size >= MAX_CACHED_NAMES) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.delete(name);

@@ -125,6 +125,7 @@ export async function startHookwayWorker(deps: {
     const done = worker.run().finally(async () => {
       await http.close();
       await alertHttp.close();
+      destinations.resolver.close();
       await connection.close();
     });
     return {
@@ -138,6 +139,7 @@ export async function startHookwayWorker(deps: {
   } catch (error) {
     await http.close();
     await alertHttp.close();
+    destinations.resolver.close();
     await connection.close();
     throw error;
   }
