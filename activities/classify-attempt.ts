@@ -4,7 +4,8 @@ import type { HttpAttemptResult } from './http-attempt';
 /**
  * What an attempt means for its delivery:
  * - `success`: 2xx.
- * - `retryable`: connection errors, timeouts, 408, 425, 429 and 5xx; the retry policy schedules the next.
+ * - `retryable`: connection errors, timeouts (`dns_timeout`, a name whose DNS did not answer in time,
+ *   included), 408, 425, 429 and 5xx; the retry policy schedules the next.
  * - `permanent`: any 3xx (redirects are never followed), every other 4xx, and a destination the SSRF policy
  *   refuses; the delivery dead-letters now.
  */

@@ -5,6 +5,7 @@ import type { DeliveriesRepository } from '../src/db/deliveries.repository';
 import type { EndpointsRepository } from '../src/db/endpoints.repository';
 import type { ThrottlesRepository } from '../src/db/throttles.repository';
 import type { Logger } from '../src/logging/logger';
+import type { HostResolver } from '../src/security/host-resolver';
 import type { DeliveryMetrics } from '../src/metrics/delivery-metrics';
 import type { CircuitSignals } from '../src/temporal/circuit-signals';
 import type { CircuitStepper } from '../src/temporal/circuit-stepper';
@@ -32,6 +33,8 @@ export interface ActivityDeps {
   alerter: Alerter;
   /** undici dispatcher with keep-alive pools per origin. */
   http: Dispatcher;
+  /** The resolver `http`'s connector uses: each attempt resolves its host first, within its deadline. */
+  resolver: HostResolver;
   /** An endpoint whose deliveries all failed for this long is disabled. */
   disableAfterMs: number;
   metrics: DeliveryMetrics;

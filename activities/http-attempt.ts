@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { DnsTimeoutError, type HostResolver } from '../src/security/host-resolver';
 
 /** What one HTTP attempt produced, before anyone decides what it means for the delivery. */
 export interface HttpAttemptResult {
@@ -10,7 +11,7 @@ export interface HttpAttemptResult {
   retryAfter?: string;
   /** The start of the response body (at most {@link STORED_BODY_BYTES} bytes), for operators. */
   responseBody?: string;
-  /** Set when no answer arrived: `timeout`, `connection_refused`, `dns_error`, ... */
+  /** Set when no answer arrived: `timeout`, `connection_refused`, `dns_error`, `dns_timeout`, ... */
   networkError?: { reason: string; message: string };
 }
 
@@ -26,6 +27,7 @@ const NETWORK_REASONS: Record<string, string> = {
   UND_ERR_SOCKET: 'connection_reset',
   ENOTFOUND: 'dns_error',
   EAI_AGAIN: 'dns_error',
+  EDNSTIMEOUT: 'dns_timeout',
   EHOSTUNREACH: 'host_unreachable',
   ENETUNREACH: 'host_unreachable',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
@@ -65,9 +67,11 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
 }
 
 /**
- * POSTs `body` to `url` with one total deadline of `timeoutMs` for connecting, the headers and the body
- * together (a receiver dripping bytes is cut off), without following redirects. Never throws for network
- * trouble: every outcome comes back as a result.
+ * POSTs `body` to `url` with one total deadline of `timeoutMs` for resolving, connecting, the headers and
+ * the body together (a receiver dripping bytes is cut off), without following redirects. With a
+ * `resolver`, the host is resolved first, within `min(resolver.timeoutMs, timeoutMs)`: a name whose DNS
+ * never answers fails as `dns_timeout`, and the connector then finds the answer in the resolver's cache.
+ * Never throws for network trouble: every outcome comes back as a result.
  */
 export async function postWebhook(
   dispatcher: Dispatcher,
@@ -75,12 +79,14 @@ export async function postWebhook(
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
+  resolver?: Pick<HostResolver, 'resolve' | 'timeoutMs'>,
 ): Promise<HttpAttemptResult> {
   const startedAt = new Date();
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   const deadline = AbortSignal.timeout(timeoutMs);
   try {
+    if (resolver) await resolver.resolve(new URL(url).hostname, Math.min(resolver.timeoutMs, timeoutMs));
     const response = await request(url, { method: 'POST', headers, body, dispatcher, signal: deadline });
     const responseBody = await readCapped(response.body);
     const retryAfter = response.headers['retry-after'];
@@ -92,7 +98,8 @@ export async function postWebhook(
       responseBody,
     };
   } catch (error) {
-    const reason = deadline.aborted ? 'timeout' : classifyNetworkError(error);
+    // A resolution that ran out of time says so, even when it used up the whole attempt.
+    const reason = error instanceof DnsTimeoutError ? 'dns_timeout' : deadline.aborted ? 'timeout' : classifyNetworkError(error);
     const message = reason === 'timeout' ? `no complete answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
     return { startedAt, durationMs: elapsed(), networkError: { reason, message } };
   }

@@ -98,7 +98,7 @@ export function createSendWebhook(deps: ActivityDeps) {
     }
     const { headers, body } = buildWebhookRequest(input, endpoint, Date.now());
     // The deadline fixed when the delivery started, so it always fits the activity's own timeout.
-    const result = await postWebhook(deps.http, endpoint.url, headers, body, input.timeoutMs);
+    const result = await postWebhook(deps.http, endpoint.url, headers, body, input.timeoutMs, deps.resolver);
     const policy: DeliveryRetryPolicy = input.retryPolicy;
     const verdict = classifyAttempt(result, policy, attemptNumber, Date.now());
     const attempt = {

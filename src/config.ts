@@ -68,6 +68,10 @@ export interface HookwayConfig {
   allowPrivateNetworks: boolean;
   /** `HOOKWAY_ALLOWED_CIDRS`: comma-separated ranges delivered to even though they are private. @default none */
   allowedCidrs: string[];
+  /** `HOOKWAY_DNS_SERVERS`: comma-separated DNS servers (`ip` or `ip:port`, `[ipv6]:port`) that resolve endpoint hosts. @default the system's (/etc/resolv.conf) */
+  dnsServers: string[] | undefined;
+  /** `HOOKWAY_DNS_TIMEOUT_MS`: deadline of one host-name resolution, within the attempt's own `timeoutMs`. @default 5000 */
+  dnsTimeoutMs: number;
   /** `HOOKWAY_ENCRYPTION_KEY`: base64 of 32 bytes encrypting endpoint secrets and headers at rest. @default generated in the data dir */
   encryptionKey: Buffer | undefined;
   /** `HOOKWAY_SECRET_ROTATION_OVERLAP`: how long the old secret keeps signing after a rotation. @default 24h */
@@ -167,6 +171,19 @@ function readCidrs(env: Env, name: string): string[] {
     }
   }
   return cidrs;
+}
+
+function readDnsServers(env: Env, name: string): string[] | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const server of servers) {
+    const match = /^\[(.+)\]:(\d+)$/.exec(server) ?? /^([^:]+):(\d+)$/.exec(server) ?? [server, server, '53'];
+    if (!isIP(match[1]) || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      throw new ConfigError(name, `has "${server}", which is not an IP address with an optional port, like 10.0.0.2 or 127.0.0.1:5353`);
+    }
+  }
+  return servers;
 }
 
 function readKey(env: Env, name: string): Buffer | undefined {
@@ -291,6 +308,8 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     // npm start is for development, where receivers on this machine are the point; servers default safe.
     allowPrivateNetworks: readBool(env, 'HOOKWAY_ALLOW_PRIVATE_NETWORKS', options.development ?? false),
     allowedCidrs: readCidrs(env, 'HOOKWAY_ALLOWED_CIDRS'),
+    dnsServers: readDnsServers(env, 'HOOKWAY_DNS_SERVERS'),
+    dnsTimeoutMs: readInt(env, 'HOOKWAY_DNS_TIMEOUT_MS', 5_000, 100, 60_000),
     encryptionKey: readKey(env, 'HOOKWAY_ENCRYPTION_KEY'),
     secretRotationOverlapMs: readDuration(env, 'HOOKWAY_SECRET_ROTATION_OVERLAP', 86_400_000, 0),
     maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),

@@ -2,24 +2,87 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { nonPublicReason } from '../src/security/ip-ranges';
 import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
+import type { EndpointView } from '../src/api/endpoints/endpoint.view';
+import { RANGES, refusedSamples, toBig } from './support/address-samples';
+import { startDnsServer, type TestDnsServer } from './support/dns-server';
+import { eventually } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
 const STRICT = { HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'false' };
+// Documentation-free public address that names resolve to before they are rebound; nothing is sent to it.
+const PUBLIC = '93.184.216.34';
+
+/** How a URL names `address`. */
+const hostOf = (address: string): string => (address.includes(':') ? `[${address}]` : address);
 
 describe('outbound requests never reach private networks (SSRF)', () => {
   let strict: TestHookway;
   let receiver: TestReceiver;
+  let dns: TestDnsServer;
 
   before(async () => {
-    strict = await startTestHookway(STRICT);
+    dns = await startDnsServer();
+    strict = await startTestHookway({ ...STRICT, HOOKWAY_DNS_SERVERS: dns.address });
     receiver = await startReceiver();
   });
   after(async () => {
     await receiver.close();
     await strict.stop();
     await strict.dropDatabase();
+    await dns.close();
+  });
+
+  test('registration refuses every special-purpose block, as a literal and as a name resolving to it', async () => {
+    let checked = 0;
+    for (const [i, range] of RANGES.entries()) {
+      const samples = refusedSamples(range);
+      for (const address of samples) {
+        const answer = await strict.api('POST', '/v1/endpoints', { url: `http://${hostOf(address)}/hook` });
+        assert.equal(answer.status, 400, `${address} (${range.block.cidr}) is refused: ${JSON.stringify(answer.body)}`);
+        assert.equal(answer.body.error?.field, 'url');
+        checked += 1;
+      }
+      const name = `block-${i}.ssrf.test`;
+      const address = samples[1];
+      dns.set(name, address.includes(':') ? { aaaa: [address] } : { a: [address] });
+      const answer = await strict.api('POST', '/v1/endpoints', { url: `https://${name}/hook` });
+      assert.equal(answer.status, 400, `${name} -> ${address} (${range.block.cidr}) is refused`);
+      assert.equal(answer.body.error?.field, 'url');
+      assert.match(answer.body.error?.message ?? '', new RegExp(`^url is not allowed: destination refused: ${name.replace(/\./g, '\\.')} resolves to `));
+    }
+    assert.ok(checked >= 3 * RANGES.length);
+  });
+
+  test('a name rebound to any special-purpose block after registration is refused at connect time', async () => {
+    // Every name resolves publicly at registration, then to an address of its block: one message fans out
+    // to one endpoint per block, and the worker must refuse every one of them on the answer it gets.
+    const names = RANGES.map((range, i) => ({ name: `rebind-${i}.ssrf.test`, address: refusedSamples(range)[1], cidr: range.block.cidr }));
+    for (const { name } of names) dns.set(name, { a: [PUBLIC], ttl: 1 });
+    const endpointIds: string[] = [];
+    for (const { name } of names) {
+      const created = await strict.api<EndpointView>('POST', '/v1/endpoints', { url: `http://${name}/hook`, eventTypes: ['ssrf.rebind.table'], retryPolicy: fastRetries(3) });
+      assert.equal(created.status, 201, `${name} resolved publicly at registration`);
+      endpointIds.push(created.body.id);
+    }
+    for (const { name, address } of names) dns.set(name, address.includes(':') ? { aaaa: [address], ttl: 1 } : { a: [address], ttl: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+
+    const message = await new Scenario(strict).send('ssrf.rebind.table');
+    assert.equal(message.deliveries.length, names.length);
+    const byEndpoint = new Map(message.deliveries.map((d) => [d.endpointId, d.id]));
+    const scenario = new Scenario(strict);
+    await Promise.all(
+      names.map(async ({ name, address, cidr }, i) => {
+        const id = byEndpoint.get(endpointIds[i]) ?? '';
+        const delivery = await eventually(() => scenario.delivery(id), (d) => d.status === 'dead_lettered', 60_000, 500);
+        assert.equal(delivery.attempts.length, 1, `${cidr}: refused at once, not retried`);
+        const error = delivery.attempts[0].error ?? '';
+        const resolved = new RegExp(`^destination_blocked: destination refused: ${name.replace(/\./g, '\\.')} resolves to (\\S+): `).exec(error)?.[1];
+        assert.ok(resolved && toBig(resolved) === toBig(address), `${cidr}: refused on ${address}, got "${error}"`);
+      }),
+    );
   });
 
   test('loopback, private, link-local, CGNAT, multicast, reserved and IPv6 forms embedding them are not public', () => {
@@ -27,7 +90,7 @@ describe('outbound requests never reach private networks (SSRF)', () => {
       '127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1',
       '255.255.255.255', '198.18.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1',
       '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1', '64:ff9b::10.0.0.1', '2002:7f00:1::1',
-      '2002:c0a8:101::', '::127.0.0.1', '2001:db8::1',
+      '2002:c0a8:101::', '::127.0.0.1', '2001:db8::1', '::ffff:0:a9fe:a9fe', '64:ff9b:1::a9fe:a9fe',
     ]) {
       assert.ok(nonPublicReason(address), `${address} is refused`);
     }
@@ -51,6 +114,9 @@ describe('outbound requests never reach private networks (SSRF)', () => {
       'http://100.100.100.200/hook',
       'http://localhost:3000/hook',
       'http://[64:ff9b::a9fe:a9fe]/hook',
+      'http://[64:ff9b:1::a9fe:a9fe]/hook',
+      'http://[::ffff:0:a9fe:a9fe]/hook',
+      'http://[::ffff:0:127.0.0.1]/hook',
     ]) {
       const answer = await strict.api('POST', '/v1/endpoints', { url });
       assert.equal(answer.status, 400, `${url} is refused`);

@@ -1,6 +1,6 @@
-import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import type { HookwayConfig } from '../config';
+import { HostResolver, type ResolvedAddress } from './host-resolver';
 import { nonPublicReason } from './ip-ranges';
 
 /** A destination the policy refuses; `code` lets the attempt classifier recognise it. */
@@ -12,6 +12,9 @@ export class DestinationBlockedError extends Error {
   }
 }
 
+/** The settings the policy and its resolver read. */
+export type DestinationSettings = Pick<HookwayConfig, 'allowPrivateNetworks' | 'allowedCidrs' | 'dnsServers' | 'dnsTimeoutMs'>;
+
 /**
  * Where Hookway may send: public addresses only, unless private networks are allowed outright or the
  * address is in an allowed CIDR. Checked at registration (the URL's literal or resolved addresses) and
@@ -19,12 +22,18 @@ export class DestinationBlockedError extends Error {
  */
 export class DestinationPolicy {
   private readonly allowed = new BlockList();
+  /** Resolves host names off the libuv thread pool, with a deadline and a TTL cache. */
+  readonly resolver: HostResolver;
 
-  constructor(private readonly options: Pick<HookwayConfig, 'allowPrivateNetworks' | 'allowedCidrs'>) {
+  constructor(
+    private readonly options: DestinationSettings,
+    resolver?: HostResolver,
+  ) {
     for (const cidr of options.allowedCidrs) {
       const [address, prefix] = cidr.split('/');
       this.allowed.addSubnet(address, Number(prefix), isIP(address) === 4 ? 'ipv4' : 'ipv6');
     }
+    this.resolver = resolver ?? new HostResolver({ servers: options.dnsServers, timeoutMs: options.dnsTimeoutMs });
   }
 
   /** Every address is allowed (development, tests). */
@@ -44,10 +53,11 @@ export class DestinationPolicy {
    * Resolves `hostname` (or takes the literal) and returns the address to connect to.
    * @throws DestinationBlockedError when any of its addresses is refused (one bad answer is enough to
    *   suspect rebinding).
+   * @throws DnsTimeoutError or DnsLookupError when it does not resolve.
    */
-  async resolve(hostname: string): Promise<{ address: string; family: number }> {
+  async resolve(hostname: string, timeoutMs?: number): Promise<ResolvedAddress> {
     const bare = hostname.replace(/^\[|\]$/g, '');
-    const addresses = isIP(bare) ? [{ address: bare, family: isIP(bare) }] : await lookup(bare, { all: true, verbatim: true });
+    const addresses = await this.resolver.resolve(bare, timeoutMs);
     for (const { address } of addresses) {
       const reason = this.refusal(address);
       if (reason) throw new DestinationBlockedError(isIP(bare) ? reason : `${bare} resolves to ${address}: ${reason}`);

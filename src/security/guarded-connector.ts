@@ -3,13 +3,13 @@ import { buildConnector } from 'undici';
 import type { DestinationPolicy } from './destination-policy';
 
 /**
- * An undici connector that resolves the host itself, checks every address against the policy, and then
- * connects to the checked address (TLS still verifies the original name through SNI). Nothing can swap
- * the address between the check and the connection.
+ * An undici connector that resolves the host itself (through the policy's resolver: off the libuv
+ * thread pool, with a deadline), checks every address against the policy, and then connects to the
+ * checked address (TLS still verifies the original name through SNI). Nothing can swap the address
+ * between the check and the connection. A policy that allows everything still resolves this way.
  */
 export function guardedConnector(policy: DestinationPolicy, timeoutMs = 10_000): buildConnector.connector {
   const connect = buildConnector({ timeout: timeoutMs });
-  if (policy.allowsAll) return connect;
   return (options, callback) => {
     const hostname = options.hostname.replace(/^\[|\]$/g, '');
     policy.resolve(hostname).then(

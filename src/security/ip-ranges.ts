@@ -1,39 +1,19 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { ADDRESS_BLOCKS, type AddressBlock } from './special-purpose-addresses';
 
-// Not reachable on the public internet, or not meant to be: where an attacker would aim a webhook
-// (cloud metadata, the database next door, the sender itself). IANA special-purpose registries.
-const BLOCKED_V4 = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const;
-const BLOCKED_V6 = [
-  ['::', 128],
-  ['::1', 128],
-  ['100::', 64],
-  ['2001::', 23],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
-] as const;
+/** An IP address as a number, with its family (one parse for every block it is compared with). */
+interface ParsedAddress {
+  family: 4 | 6;
+  value: bigint;
+}
 
-const blocked = new BlockList();
-for (const [address, prefix] of BLOCKED_V4) blocked.addSubnet(address, prefix, 'ipv4');
-for (const [address, prefix] of BLOCKED_V6) blocked.addSubnet(address, prefix, 'ipv6');
+interface CompiledBlock {
+  block: AddressBlock;
+  family: 4 | 6;
+  bits: number;
+  /** The block's first address shifted right by (width - bits): what every member shares. */
+  head: bigint;
+}
 
 /** The 16 bytes of an IPv6 address (with `::` and a dotted-quad tail expanded). */
 export function ipv6Bytes(address: string): Buffer {
@@ -53,35 +33,63 @@ export function ipv6Bytes(address: string): Buffer {
   return bytes;
 }
 
-const v4 = (b: Buffer, offset: number): string => `${b[offset]}.${b[offset + 1]}.${b[offset + 2]}.${b[offset + 3]}`;
-
-/**
- * The IPv4 address an IPv6 one carries, in the forms that route to it: IPv4-mapped (`::ffff:a.b.c.d`),
- * IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`) and 6to4 (`2002:AABB:CCDD::`).
- */
-export function embeddedIpv4(address: string): string | undefined {
-  const b = ipv6Bytes(address);
-  const zeros = (from: number, to: number): boolean => b.subarray(from, to).every((x) => x === 0);
-  if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return v4(b, 12);
-  if (zeros(0, 12) && !zeros(12, 16) && !(zeros(12, 15) && b[15] === 1)) return v4(b, 12);
-  if (b.readUInt16BE(0) === 0x64 && b.readUInt16BE(2) === 0xff9b && zeros(4, 12)) return v4(b, 12);
-  if (b.readUInt16BE(0) === 0x2002) return v4(b, 2);
+function parse(address: string): ParsedAddress | undefined {
+  const bare = address.replace(/^\[|\]$/g, '');
+  const family = isIP(bare);
+  if (family === 4) return { family: 4, value: BigInt(bare.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)) };
+  if (family === 6) return { family: 6, value: BigInt(`0x${ipv6Bytes(bare).toString('hex')}`) };
   return undefined;
+}
+
+const width = (family: 4 | 6): bigint => (family === 4 ? 32n : 128n);
+
+const COMPILED: readonly CompiledBlock[] = ADDRESS_BLOCKS.map((block) => {
+  const [address, bits] = block.cidr.split('/');
+  const parsed = parse(address);
+  if (!parsed) throw new Error(`special-purpose table: ${block.cidr} is not an address/prefix`);
+  return { block, family: parsed.family, bits: Number(bits), head: parsed.value >> (width(parsed.family) - BigInt(bits)) };
+});
+
+/** The most specific block of the table that holds `address` (an IP literal), or undefined. */
+export function addressBlockOf(address: string): AddressBlock | undefined {
+  const parsed = parse(address);
+  if (!parsed) return undefined;
+  let best: CompiledBlock | undefined;
+  for (const compiled of COMPILED) {
+    if (compiled.family !== parsed.family || (best && best.bits >= compiled.bits)) continue;
+    if (parsed.value >> (width(parsed.family) - BigInt(compiled.bits)) === compiled.head) best = compiled;
+  }
+  return best?.block;
+}
+
+const dotted = (b: Buffer, offset: number, invert = false): string =>
+  Array.from(b.subarray(offset, offset + 4), (x) => (invert ? x ^ 0xff : x)).join('.');
+
+/** The IPv4 addresses traffic to `address` really goes to, per the form its block defines. */
+function carriedIpv4(address: string, form: NonNullable<AddressBlock['carries']>): string[] {
+  const b = ipv6Bytes(address);
+  if (form === 'low32') return [dotted(b, 12)];
+  if (form === '6to4') return [dotted(b, 2)];
+  return [dotted(b, 4), dotted(b, 12, true)];
 }
 
 /**
  * Why `address` (an IP literal) must not be a webhook destination, or undefined when it is a public
- * address. IPv6 forms that embed an IPv4 address are judged by that address.
+ * address. Every block of the IANA special-purpose registries is refused, those the registry calls
+ * globally reachable too (anycast services: no webhook receiver lives there), as is everything outside
+ * global unicast; IPv6 forms that carry an IPv4 address are judged by that address.
  */
 export function nonPublicReason(address: string): string | undefined {
   const bare = address.replace(/^\[|\]$/g, '');
-  const family = isIP(bare);
-  if (family === 4) return blocked.check(bare, 'ipv4') ? `${bare} is a loopback, private, link-local, shared or reserved address` : undefined;
-  if (family !== 6) return `${address} is not an IP address`;
-  const inner = embeddedIpv4(bare);
-  if (inner !== undefined) {
-    const reason = nonPublicReason(inner);
-    return reason ? `${bare} embeds ${inner}: ${reason}` : undefined;
+  if (!isIP(bare)) return `${address} is not an IP address`;
+  const block = addressBlockOf(bare);
+  if (!block) return undefined;
+  if (block.carries) {
+    for (const inner of carriedIpv4(bare, block.carries)) {
+      const reason = nonPublicReason(inner);
+      if (reason) return `${bare} carries ${inner} (${block.name}): ${reason}`;
+    }
+    return undefined;
   }
-  return blocked.check(bare, 'ipv6') ? `${bare} is a loopback, private, link-local, multicast or reserved address` : undefined;
+  return `${bare} is in ${block.cidr}, ${block.name} (${block.rfc}), not a public address`;
 }

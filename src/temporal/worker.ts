@@ -23,6 +23,7 @@ import type { Logger } from '../logging/logger';
 import type { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { DestinationPolicy } from '../security/destination-policy';
 import { guardedConnector } from '../security/guarded-connector';
+import type { HostResolver } from '../security/host-resolver';
 import type { SecretBox } from '../security/secret-box';
 import { temporalConnectionOptions } from './connection';
 import { installTemporalRuntime } from './runtime';
@@ -33,12 +34,13 @@ function activityDeps(deps: {
   db: Database;
   client: Client;
   http: Agent;
+  resolver: HostResolver;
   alertHttp: Agent;
   metrics: DeliveryMetrics;
   secretBox: SecretBox;
   logger: Logger;
 }): ActivityDeps {
-  const { config, db, client, http, alertHttp, metrics, secretBox, logger } = deps;
+  const { config, db, client, http, resolver, alertHttp, metrics, secretBox, logger } = deps;
   const endpoints = new EndpointsRepository(db, secretBox);
   const deliveries = new DeliveriesRepository(db);
   const deadLetters = new DeadLettersRepository(db);
@@ -66,6 +68,7 @@ function activityDeps(deps: {
     circuitThreshold: config.circuitThreshold,
     alerter: new Alerter({ http: alertHttp, logger, url: config.alertUrl, secret: config.alertSecret }),
     http,
+    resolver,
     disableAfterMs: config.disableAfterMs,
     metrics,
     logger,
@@ -97,9 +100,13 @@ export async function startHookwayWorker(deps: {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
   // Every connection goes through the SSRF policy, on the address actually connected to.
-  const http = new Agent({ keepAliveTimeout: 10_000, connections: 50, connect: guardedConnector(new DestinationPolicy(config)) });
-  // Alerts go to the operator's own URL, which may well be on a private network.
-  const alertHttp = new Agent({ keepAliveTimeout: 10_000 });
+  const destinations = new DestinationPolicy(config);
+  const http = new Agent({ keepAliveTimeout: 10_000, connections: 50, connect: guardedConnector(destinations) });
+  // Alerts go to the operator's own URL, which may well be on a private network: same resolver, no policy.
+  const alertHttp = new Agent({
+    keepAliveTimeout: 10_000,
+    connect: guardedConnector(new DestinationPolicy({ ...config, allowPrivateNetworks: true }, destinations.resolver)),
+  });
   try {
     const worker = await Worker.create({
       connection,
@@ -107,7 +114,7 @@ export async function startHookwayWorker(deps: {
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../../workflows'),
       activities: createActivities(
-        activityDeps({ config, db, client, http, alertHttp, metrics, secretBox, logger: logger.child({ component: 'activities' }) }),
+        activityDeps({ config, db, client, http, resolver: destinations.resolver, alertHttp, metrics, secretBox, logger: logger.child({ component: 'activities' }) }),
       ),
       // First attempts run as local activities, retries and bookkeeping as activities: each gets the setting.
       maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
@@ -118,6 +125,7 @@ export async function startHookwayWorker(deps: {
     const done = worker.run().finally(async () => {
       await http.close();
       await alertHttp.close();
+      destinations.resolver.close();
       await connection.close();
     });
     return {
@@ -131,6 +139,7 @@ export async function startHookwayWorker(deps: {
   } catch (error) {
     await http.close();
     await alertHttp.close();
+    destinations.resolver.close();
     await connection.close();
     throw error;
   }
