@@ -86,6 +86,9 @@ describe('API contract', () => {
     { name: 'an unknown delivery', method: 'GET', path: '/v1/deliveries/dlv_missing', body: undefined, status: 404, code: 'delivery_not_found' },
     { name: 'a bad dead-letter limit', method: 'GET', path: '/v1/dead-letters?limit=0', body: undefined, status: 400, code: 'invalid_field', field: 'limit' },
     { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', body: undefined, status: 404, code: 'route_not_found' },
+    { name: 'an endpoint id with U+0000', method: 'GET', path: '/v1/endpoints/a%00b', body: undefined, status: 400, code: 'invalid_field', field: 'id' },
+    { name: 'a message id with U+0000', method: 'GET', path: '/v1/messages/%00', body: undefined, status: 400, code: 'invalid_field', field: 'id' },
+    { name: 'an endpointId query value with U+0000', method: 'GET', path: '/v1/dead-letters?endpointId=%00', body: undefined, status: 400, code: 'invalid_field', field: 'endpointId' },
   ];
 
   for (const bad of badInputs) {
