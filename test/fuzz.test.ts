@@ -227,6 +227,29 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
     assert.equal((await hookway.api('GET', '/health')).status, 200, 'the API still answers');
   });
 
+  test('the depth limit holds in every charset the API takes: UTF-16 is decoded before it is read, UTF-32 gets 415', async () => {
+    const send = async (body: string, charset: string, encode: (text: string) => Buffer) => {
+      const response = await fetch(`${hookway.apiUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': `application/json; charset=${charset}`, authorization: `Bearer ${hookway.config.apiToken ?? ''}` },
+        body: encode(body),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
+    for (const [charset, encode] of [['utf-16le', (text: string) => Buffer.from(text, 'utf16le')], ['utf-16be', utf16be]] as const) {
+      const deep = await send(deepMessage(MAX_JSON_DEPTH + 1, 'array'), charset, encode);
+      assert.equal(deep.status, 400, `${charset}: ${deep.text}`);
+      assert.match(deep.text, /invalid_json.*deeper than 64 levels/);
+      // U+5B22 is the bytes 22 5B in UTF-16LE: a byte scan would take it for a quote and a bracket.
+      const tricky = await send(JSON.stringify({ eventType: 'fuzz.utf16', payload: { s: '\u5b22\u7b5b'.repeat(100) } }), charset, encode);
+      assert.equal(tricky.status, 202, `${charset}: ${tricky.text}`);
+    }
+    const utf32 = await send(deepMessage(3, 'array'), 'utf-32', (text) => Buffer.from(text));
+    assert.equal(utf32.status, 415, utf32.text);
+    assert.match(utf32.text, /unsupported_charset/);
+  });
+
   test('a message exactly 64 levels deep is accepted and delivered; brackets inside strings never count', async () => {
     const sent: string[] = [];
     for (const shape of ['array', 'object'] as const) {
