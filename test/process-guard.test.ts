@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { MessageView } from '../src/api/messages/message.view';
+import { freePort } from '../src/dev/port';
 import { eventually } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { createTestDatabase, dropTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';
@@ -97,6 +100,35 @@ describe('an asynchronous throw does not end a Hookway process', () => {
       assert.ok(!/"stack"/.test(api.output), 'no stack trace');
     } finally {
       await api.stop();
+    }
+  });
+
+  test('npm start (API and worker in one process) refuses a 6,000-level body, survives asynchronous throws and still delivers', async () => {
+    const receiver = await startReceiver();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-guard-'));
+    const port = await freePort();
+    const stack = new EntryProcess('stack.js', { DATABASE_URL: databaseUrl, PORT: String(port), HOOKWAY_DATA_DIR: dataDir, HOOKWAY_TASK_QUEUE: 'guard-stack' });
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const headers = { authorization: `Bearer ${process.env.HOOKWAY_API_TOKEN ?? ''}`, 'content-type': 'application/json' };
+    try {
+      await eventually(async () => stack.output, (text) => text.includes('Press Ctrl-C to stop.') || stack.exitCode !== null, 120_000);
+      assert.equal(stack.exitCode, null, stack.output);
+      const deep = await fetch(`${apiUrl}/v1/messages`, { method: 'POST', headers, body: `{"eventType":"a","payload":{"v":${'['.repeat(6000)}${']'.repeat(6000)}}}` });
+      assert.equal(deep.status, 400);
+      await stack.fail('throw');
+      await stack.fail('reject');
+      assert.equal(stack.exitCode, null, `npm start exited:\n${stack.output}`);
+      assertGuardLines(stack.lines());
+      const endpoint = await fetch(`${apiUrl}/v1/endpoints`, { method: 'POST', headers, body: JSON.stringify({ url: receiver.url }) });
+      assert.equal(endpoint.status, 201);
+      const message = await fetch(`${apiUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ eventType: 'guard.stack', payload: {} }) });
+      assert.equal(message.status, 202);
+      const [request] = await receiver.waitForRequests(1, 60_000);
+      assert.equal(request.headers['webhook-id'], ((await message.json()) as MessageView).id);
+    } finally {
+      await stack.stop();
+      await receiver.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
