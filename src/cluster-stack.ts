@@ -11,6 +11,7 @@ import { loadConfig } from './config';
 import { assertPortFree } from './dev/port';
 import { createLogger } from './logging/logger';
 import { apiTokenLines } from './runtime/api-token-lines';
+import { installProcessGuard } from './runtime/process-guard';
 import { runMain, runUntilSignal } from './runtime/run-until-signal';
 import { resolveApiAuth, resolveEncryptionKey } from './security/local-secrets';
 
@@ -30,6 +31,7 @@ runMain(async () => {
   // Apart from npm start's state: another Temporal, so another Hookway database, token and key.
   const config = { ...base, dataDir: path.join(base.dataDir, 'cluster') };
   const logger = createLogger('cluster', config.logLevel);
+  installProcessGuard(logger);
   say(`Hookway cluster: data in ${config.dataDir}`);
   const apiPorts = await portRange(config.port, config.clusterApis, 'a Hookway API', 'PORT (APIs use PORT, PORT+1, ...)');
   const metricsPorts = await portRange(config.workerMetricsPort, config.clusterWorkers, "a worker's /metrics", 'HOOKWAY_WORKER_METRICS_PORT');

@@ -7,6 +7,7 @@ import { loadConfig } from './config';
 import { startDevServices } from './dev/dev-services';
 import { createLogger } from './logging/logger';
 import { apiTokenLines } from './runtime/api-token-lines';
+import { installProcessGuard } from './runtime/process-guard';
 import { runMain, runUntilSignal } from './runtime/run-until-signal';
 import { startHookway } from './runtime/start-hookway';
 
@@ -17,6 +18,7 @@ const say = (line: string): void => {
 runMain(async () => {
   const config = loadConfig(process.env, { development: true });
   const logger = createLogger('stack', config.logLevel);
+  installProcessGuard(logger);
   say(`Hookway: data in ${config.dataDir}`);
   const services = await startDevServices(config, say);
   let running;

@@ -4,12 +4,14 @@
  */
 import { loadConfig } from './config';
 import { createLogger } from './logging/logger';
+import { installProcessGuard } from './runtime/process-guard';
 import { runMain, runUntilSignal } from './runtime/run-until-signal';
 import { startHookway } from './runtime/start-hookway';
 
 runMain(async () => {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
+  installProcessGuard(logger);
   const running = await startHookway(config, logger, { api: false, worker: true });
   logger.info({ taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, metricsUrl: running.metricsUrl }, 'worker polling');
   runUntilSignal(logger, running.stop, running.workerDone);

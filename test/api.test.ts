@@ -55,7 +55,14 @@ describe('API contract', () => {
     { name: 'endpoint url with credentials', method: 'POST', path: '/v1/endpoints', body: { url: 'https://u:p@example.invalid' }, status: 400, code: 'invalid_field', field: 'url' },
     { name: 'zero attempts', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', retryPolicy: { maxAttempts: 0 } }, status: 400, code: 'invalid_field', field: 'retryPolicy.maxAttempts' },
     { name: 'max interval below initial', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', retryPolicy: { initialIntervalMs: 5000, maxIntervalMs: 10 } }, status: 400, code: 'invalid_field', field: 'retryPolicy.maxIntervalMs' },
-    { name: 'a header that would forge the signature', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { 'Webhook-Signature': 'v1,x' } }, status: 400, code: 'invalid_field', field: 'headers' },
+    { name: 'a header that would forge the signature', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { 'Webhook-Signature': 'v1,x' } }, status: 400, code: 'invalid_field', field: 'headers.Webhook-Signature' },
+    { name: 'a header value undici cannot send', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { 'x-ok': 'a', 'x-price': '10 €' } }, status: 400, code: 'invalid_field', field: 'headers.x-price' },
+    { name: 'an expect header', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { expect: '100-continue' } }, status: 400, code: 'invalid_field', field: 'headers.expect' },
+    { name: 'an upgrade header', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { Upgrade: 'websocket' } }, status: 400, code: 'invalid_field', field: 'headers.Upgrade' },
+    { name: 'a keep-alive header', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { 'keep-alive': 'timeout=5' } }, status: 400, code: 'invalid_field', field: 'headers.keep-alive' },
+    { name: 'a header value with a line break', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { 'x-a': 'b\r\nx-injected: 1' } }, status: 400, code: 'invalid_field', field: 'headers.x-a' },
+    { name: 'a header name that is not a token', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', headers: { 'x price': 'a' } }, status: 400, code: 'invalid_field', field: 'headers.x price' },
+    { name: 'a body nested 65 levels deep', method: 'POST', path: '/v1/messages', body: `{"eventType":"a","payload":{"v":${'['.repeat(63)}${']'.repeat(63)}}}`, status: 400, code: 'invalid_json' },
     { name: 'a weak secret', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', secret: 'whsec_c2hvcnQ=' }, status: 400, code: 'invalid_field', field: 'secret' },
     { name: 'an unknown field', method: 'POST', path: '/v1/endpoints', body: { url: 'https://example.invalid', colour: 'red' }, status: 400, code: 'invalid_field', field: 'colour' },
     { name: 'message without eventType', method: 'POST', path: '/v1/messages', body: { payload: {} }, status: 400, code: 'invalid_field', field: 'eventType' },
@@ -79,6 +86,9 @@ describe('API contract', () => {
     { name: 'an unknown delivery', method: 'GET', path: '/v1/deliveries/dlv_missing', body: undefined, status: 404, code: 'delivery_not_found' },
     { name: 'a bad dead-letter limit', method: 'GET', path: '/v1/dead-letters?limit=0', body: undefined, status: 400, code: 'invalid_field', field: 'limit' },
     { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', body: undefined, status: 404, code: 'route_not_found' },
+    { name: 'an endpoint id with U+0000', method: 'GET', path: '/v1/endpoints/a%00b', body: undefined, status: 400, code: 'invalid_field', field: 'id' },
+    { name: 'a message id with U+0000', method: 'GET', path: '/v1/messages/%00', body: undefined, status: 400, code: 'invalid_field', field: 'id' },
+    { name: 'an endpointId query value with U+0000', method: 'GET', path: '/v1/dead-letters?endpointId=%00', body: undefined, status: 400, code: 'invalid_field', field: 'endpointId' },
   ];
 
   for (const bad of badInputs) {
@@ -90,6 +100,26 @@ describe('API contract', () => {
       if (bad.field) assert.equal(response.body.error?.field, bad.field, response.body.error?.message);
     });
   }
+
+  test('PATCH refuses headers no attempt could send, naming the header, and keeps the ones it had', async () => {
+    const created = await hookway.api<EndpointView>('POST', '/v1/endpoints', { url: 'https://example.invalid/hook', headers: { 'x-tenant': 'acme' } });
+    assert.equal(created.status, 201);
+    for (const [headers, field] of [
+      [{ 'x-price': '10 €' }, 'headers.x-price'],
+      [{ expect: '100-continue' }, 'headers.expect'],
+      [{ upgrade: 'h2c' }, 'headers.upgrade'],
+      [{ 'Keep-Alive': 'timeout=5' }, 'headers.Keep-Alive'],
+      [{ 'x-a': '1', 'X-A': '2' }, 'headers.X-A'],
+    ] as const) {
+      const answer = await hookway.api('PATCH', `/v1/endpoints/${created.body.id}`, { headers });
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.equal(answer.body.error?.code, 'invalid_field');
+      assert.equal(answer.body.error?.field, field);
+      assert.ok(answer.body.error?.message.startsWith(`${field}: `), answer.body.error?.message);
+    }
+    const kept = await hookway.api<EndpointView>('GET', `/v1/endpoints/${created.body.id}`);
+    assert.deepEqual(kept.body.headers, { 'x-tenant': 'acme' });
+  });
 
   test('rejected messages leave nothing behind', async () => {
     const count = async () => Number((await hookway.db.query<{ n: string }>('SELECT count(*) AS n FROM messages')).rows[0].n);

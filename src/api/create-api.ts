@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { apiTokenMiddleware } from './common/api-token.middleware';
 import { jsonBody } from './common/json-body';
+import { StorableParamsPipe } from './common/storable-params.pipe';
 import { createValidationPipe } from './common/validation';
 import type { ApiDeps } from './core/core.module';
 
@@ -23,7 +24,7 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
   });
   if (deps.auth.mode === 'token') app.use(apiTokenMiddleware(deps.auth.token));
   app.use(jsonBody(deps.config.maxPayloadBytes));
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StorableParamsPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(deps.logger.child({ component: 'api' })));
   const document = SwaggerModule.createDocument(
     app,

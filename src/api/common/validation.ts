@@ -1,15 +1,17 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { InvalidFieldError } from '../../domain/errors';
+import { innerFieldPath } from './validators';
 
 function firstProblem(errors: ValidationError[], prefix = ''): InvalidFieldError | undefined {
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const messages = Object.values(error.constraints ?? {});
-    if (messages.length > 0) {
+    const [failed] = Object.entries(error.constraints ?? {});
+    if (failed) {
+      const [constraint, text] = failed;
+      const inner = innerFieldPath(constraint, error.value);
+      if (inner !== undefined) return new InvalidFieldError(`${field}.${inner}`, `${field}.${inner}: ${text}`);
       // class-validator words messages after the bare property; name the whole path instead.
-      const message = messages[0].startsWith(`${error.property} `)
-        ? `${field}${messages[0].slice(error.property.length)}`
-        : `${field}: ${messages[0]}`;
+      const message = text.startsWith(`${error.property} `) ? `${field}${text.slice(error.property.length)}` : `${field}: ${text}`;
       return new InvalidFieldError(field, message);
     }
     const nested = firstProblem(error.children ?? [], field);

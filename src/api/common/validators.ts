@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { customHeadersProblem } from './header-rules';
 
 /**
  * The field may be left out, but when present it is validated, `null` included. (`@IsOptional` would let
@@ -37,20 +38,6 @@ export const MESSAGE_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.:-]{1,200}$/;
 export const ORDERING_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** `Idempotency-Key` header values. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
-
-// Hookway sets these itself; letting an endpoint override them would break signing or framing.
-const RESERVED_HEADERS = new Set([
-  'content-type',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'host',
-  'user-agent',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-]);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 
 function decorator(name: string, message: string, check: (value: unknown) => boolean) {
   return (options?: ValidationOptions) =>
@@ -94,22 +81,28 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Custom request headers: at most 50, valid names, string values without line breaks, none reserved. */
-export const IsHeaderMap = decorator(
-  'isHeaderMap',
-  `must map header names to strings; names may not be ${[...RESERVED_HEADERS].join(', ')}`,
-  (value) =>
-    isPlainObject(value) &&
-    Object.keys(value).length <= 50 &&
-    Object.entries(value).every(
-      ([name, v]) =>
-        HEADER_NAME.test(name) &&
-        !RESERVED_HEADERS.has(name.toLowerCase()) &&
-        typeof v === 'string' &&
-        v.length <= 4096 &&
-        !/[\r\n\0]/.test(v),
-    ),
-);
+// Checks that can name the part of a value at fault (`x-price` inside `headers`), by constraint name.
+const INNER_PATHS = new Map<string, (value: unknown) => string | undefined>();
+
+/** The path inside a property that failed `constraint`, e.g. `x-price` for `headers`, when the check names one. */
+export function innerFieldPath(constraint: string, value: unknown): string | undefined {
+  return INNER_PATHS.get(constraint)?.(value);
+}
+
+/**
+ * Custom request headers: only what every attempt can send and receivers get as written (see
+ * header-rules.ts). The failure names the header, as `headers.<name>`.
+ */
+export const IsHeaderMap = (options?: ValidationOptions) =>
+  (target: object, propertyName: string): void =>
+    registerDecorator({
+      name: 'isHeaderMap',
+      target: target.constructor,
+      propertyName,
+      options: { message: (args) => customHeadersProblem(args.value)?.message ?? 'is invalid', ...options },
+      validator: { validate: (value: unknown) => customHeadersProblem(value) === undefined },
+    });
+INNER_PATHS.set('isHeaderMap', (value) => customHeadersProblem(value)?.path);
 
 // PostgreSQL's json types cannot hold U+0000, and a lone surrogate is not valid Unicode for any receiver.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

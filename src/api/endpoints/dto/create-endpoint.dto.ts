@@ -27,7 +27,15 @@ export class CreateEndpointDto {
   @IsSigningSecret()
   secret?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'x-tenant': 'acme' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'x-tenant': 'acme' },
+    description:
+      'Sent on every attempt as written: at most 50, names HTTP tokens (stored lower-case), values visible ASCII with spaces or tabs between, ' +
+      '8192 bytes in all. Headers Hookway sets and connection-level ones (connection, keep-alive, transfer-encoding, upgrade, expect, host, ' +
+      'te, trailer, proxy-*) are refused with 400 invalid_field naming the header, e.g. `headers.x-price`.',
+  })
   @Optional()
   @IsHeaderMap()
   @KeepAsSent()
