@@ -14,6 +14,10 @@ export interface DeliveryMemo {
   eventType: string;
 }
 
+// How often restart() looks whether a run in progress has closed, and how many runs it follows at most.
+const CLOSE_POLL_MS = 100;
+const MAX_RESTART_TRIES = 5;
+
 /** What asking for another run of a delivery did. */
 export type RestartOutcome = 'started' | 'running' | 'completed';
 
@@ -22,9 +26,14 @@ export type RestartOutcome = 'started' | 'running' | 'completed';
  * ran or runs is a no-op, and a restart only ever follows a run that did not succeed.
  */
 export class DeliveryStarter {
+  /**
+   * @param closeGraceMs how long {@link restart} waits for a run in progress to close before answering
+   *   `running`. @default 5000
+   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    private readonly closeGraceMs = 5_000,
   ) {}
 
   private options(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): WorkflowStartOptions<typeof deliveryWorkflow> {
@@ -79,17 +88,39 @@ export class DeliveryStarter {
   /**
    * Runs a delivery again under the same workflow ID, which Temporal allows only after a run that failed,
    * was terminated or timed out: a delivery that succeeded can never be delivered twice this way.
+   *
+   * Only a run that COMPLETED means delivered. A run still open may be one that has just dead-lettered (the
+   * dead letter is in PostgreSQL before its workflow closes), so a run in progress is given up to
+   * `closeGraceMs` to close: if it fails, the delivery starts again; if it is still open then, it is left
+   * to deliver (`running`).
    */
   async restart(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): Promise<RestartOutcome> {
-    try {
-      await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
-        ...this.options(workflowId, input, memo),
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      });
-      return 'started';
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      return (await this.running(workflowId)) ? 'running' : 'completed';
+    const deadline = Date.now() + this.closeGraceMs;
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+          ...this.options(workflowId, input, memo),
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        });
+        return 'started';
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      const status = await this.statusOnceClosed(workflowId, deadline);
+      if (status === 'COMPLETED') return 'completed';
+      if (status === 'RUNNING') return 'running';
+      // It closed without delivering (or a concurrent restart's run did): start again. Each round follows a
+      // run that closed, so only a burst of concurrent restarts, each failing at once, keeps this going.
+      if (tries >= MAX_RESTART_TRIES) throw new Error(`workflow ${workflowId} could not be started again after ${tries} tries`);
+    }
+  }
+
+  // The latest run's status once it is no longer RUNNING, or RUNNING when it still is at `deadline`.
+  private async statusOnceClosed(workflowId: string, deadline: number): Promise<string | undefined> {
+    for (;;) {
+      const status = await this.status(workflowId);
+      if (status !== 'RUNNING' || Date.now() >= deadline) return status;
+      await new Promise((resolve) => setTimeout(resolve, CLOSE_POLL_MS));
     }
   }
 }
