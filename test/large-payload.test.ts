@@ -40,7 +40,7 @@ describe('a message of the largest accepted size', () => {
     await hookway.dropDatabase();
   });
 
-  test('is delivered byte-exact and signed, and its workflow history stays small', async () => {
+  test('is delivered byte-exact and signed, and its workflow history stays small', async (t) => {
     const endpoint: EndpointView = await scenario.endpoint({ url: receiver.url, eventTypes: ['big.payload'], timeoutMs: 120_000 });
     const request = nearlyFullRequest('big.payload', MAX_BYTES);
     const requestBytes = Buffer.byteLength(JSON.stringify(request));
@@ -62,6 +62,7 @@ describe('a message of the largest accepted size', () => {
     const handle = hookway.client.workflow.getHandle(message.deliveries[0].workflowId);
     await handle.result();
     const historyBytes = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish().length;
+    t.diagnostic(`request of ${requestBytes} bytes; workflow history of ${historyBytes} bytes`);
     assert.ok(historyBytes < 64 * 1024, `the workflow history holds ${historyBytes} bytes`);
   });
 });

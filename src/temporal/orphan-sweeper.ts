@@ -49,8 +49,9 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => P
  * Each sweep pages through every unchecked candidate, so nothing can stay ahead of a real orphan, and
  * deals with each one once: once it has started the workflow, found it existing (running, waiting for a
  * rate-limit slot, or terminated by an operator, which the sweep leaves be) or found the endpoint deleted,
- * the delivery is marked checked and no sweep asks Temporal about it again. A row that fails is logged,
- * left unchecked for the next sweep, and the sweep goes on.
+ * the delivery is marked checked and no sweep asks Temporal about it again. Existing workflows are found
+ * by one visibility query per page; only the others cost a start call. A row that fails is logged, left
+ * unchecked for the next sweep, and the sweep goes on.
  */
 export class OrphanSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -93,9 +94,17 @@ export class OrphanSweeper {
       if (page.length === 0) break;
       cursor = page[page.length - 1].cursor;
       const checked: string[] = [];
+      // Most candidates that linger have a workflow (waiting for a rate-limit slot, terminated): one
+      // visibility query finds those, and only the rest cost a start call each.
+      let exists = new Set<string>();
+      try {
+        exists = await this.starter.existing(page.filter((c) => !c.endpointDeleted).map((c) => c.delivery.workflowId));
+      } catch (error) {
+        this.logger.warn({ err: error }, 'orphan sweep: the visibility query failed; starting each delivery instead');
+      }
       await forEachLimited(page, START_CONCURRENCY, async ({ delivery, message, endpointDeleted }) => {
         try {
-          const live = endpointDeleted ? undefined : await endpoint(delivery.endpointId);
+          const live = endpointDeleted || exists.has(delivery.workflowId) ? undefined : await endpoint(delivery.endpointId);
           // A deleted endpoint gets nothing more; its delivery stays pending, as its streams' do.
           if (live) {
             const { input, memo } = deliveryInputFor(message, delivery, live);
