@@ -3,6 +3,7 @@ import type { DeliveryRetryPolicy } from '../workflows/definitions';
 import {
   CIRCUIT_OPEN_FAILURE_TYPE,
   ENDPOINT_GONE_FAILURE_TYPE,
+  MESSAGE_GONE_FAILURE_TYPE,
   RATE_LIMITED_FAILURE_TYPE,
   type AttemptFailureDetails,
   type AttemptSuccess,
@@ -71,10 +72,16 @@ export function createSendWebhook(deps: ActivityDeps) {
       workflowId: info.workflowExecution?.workflowId,
       attempt: attemptNumber,
     });
-    const endpoint = await deps.endpoints.findById(input.endpointId);
-    if (!endpoint) {
+    // The payload comes with the endpoint, in the one read every attempt makes anyway.
+    const found = await deps.endpoints.findForAttempt(input.endpointId, input.messageId);
+    if (!found) {
       const details: AttemptFailureDetails = { attempt: attemptNumber, reason: ENDPOINT_GONE_FAILURE_TYPE };
       throw ApplicationFailure.nonRetryable(`endpoint ${input.endpointId} was deleted`, ENDPOINT_GONE_FAILURE_TYPE, details);
+    }
+    const { endpoint, payload } = found;
+    if (payload === null) {
+      const details: AttemptFailureDetails = { attempt: attemptNumber, reason: MESSAGE_GONE_FAILURE_TYPE };
+      throw ApplicationFailure.nonRetryable(`message ${input.messageId} is no longer stored`, MESSAGE_GONE_FAILURE_TYPE, details);
     }
     const circuits = deps.circuitThreshold > 0;
     if (circuits && endpoint.circuitOpenedAt !== null && input.circuitBypass === undefined && (await deps.circuits.park(input.deliveryId, endpoint.id))) {
@@ -96,7 +103,7 @@ export function createSendWebhook(deps: ActivityDeps) {
       }
       if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
-    const { headers, body } = buildWebhookRequest(input, endpoint, Date.now());
+    const { headers, body } = buildWebhookRequest(input, payload, endpoint, Date.now());
     // The deadline fixed when the delivery started, so it always fits the activity's own timeout.
     const result = await postWebhook(deps.http, endpoint.url, headers, body, input.timeoutMs, deps.resolver);
     const policy: DeliveryRetryPolicy = input.retryPolicy;

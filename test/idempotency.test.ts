@@ -99,7 +99,6 @@ describe('idempotency', () => {
         endpointId: endpoint.id,
         eventType: 'user.deleted',
         messageTimestamp: sent.body.createdAt,
-        payload: {},
         retryPolicy: stored.retryPolicy,
         timeoutMs: stored.timeoutMs,
       },

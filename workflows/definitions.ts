@@ -22,7 +22,11 @@ export function scheduledDelayMs(policy: DeliveryRetryPolicy, attempt: number): 
   return Math.min(policy.maxIntervalMs, policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1));
 }
 
-/** Everything a delivery needs that must not change between attempts. Secrets stay in PostgreSQL. */
+/**
+ * Everything a delivery needs that must not change between attempts. Secrets and the payload stay in
+ * PostgreSQL: each attempt reads the payload by `messageId`, so a workflow's history stays a few KiB
+ * whatever the payload's size (Temporal refuses inputs over 2 MiB; the API accepts up to 16 MiB).
+ */
 export interface DeliveryInput {
   deliveryId: string;
   messageId: string;
@@ -30,7 +34,6 @@ export interface DeliveryInput {
   eventType: string;
   /** ISO-8601 time the message was accepted; the body's `timestamp`. */
   messageTimestamp: string;
-  payload: Record<string, unknown>;
   retryPolicy: DeliveryRetryPolicy;
   timeoutMs: number;
   /** Attempts made by earlier activity executions of this run (a rate-limit pause starts a new one). */
@@ -206,6 +209,8 @@ export const RATE_LIMITED_FAILURE_TYPE = 'rate_limited';
 export const CIRCUIT_OPEN_FAILURE_TYPE = 'circuit_open';
 /** ApplicationFailure type of an attempt whose endpoint was deleted meanwhile. */
 export const ENDPOINT_GONE_FAILURE_TYPE = 'endpoint_deleted';
+/** ApplicationFailure type of an attempt whose message is no longer stored (nothing to send). */
+export const MESSAGE_GONE_FAILURE_TYPE = 'message_deleted';
 
 /**
  * The delivery's workflow ID, and so its idempotency key: one per (endpoint, message). Endpoint IDs never

@@ -1,3 +1,4 @@
+import type { MessageEnvelope } from './messages.repository';
 import type { Database } from './database';
 
 /** Where a delivery stands. */
@@ -100,6 +101,32 @@ export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Where a sweep is in the (created_at, id) order; `at` is PostgreSQL's own text, exact to the microsecond. */
+export interface SweepCursor {
+  at: string;
+  id: string;
+}
+
+/** Before the first unattempted delivery. */
+export const SWEEP_START: SweepCursor = { at: '-infinity', id: '' };
+
+/** A delivery the orphan sweep may have to start, with what starting it takes. */
+export interface UnattemptedDelivery {
+  delivery: DeliveryRecord;
+  message: MessageEnvelope;
+  endpointDeleted: boolean;
+  /** Pass as `after` for the next page. */
+  cursor: SweepCursor;
+}
+
+interface UnattemptedRow {
+  cursor_at: string;
+  event_type: string;
+  message_ordering_key: string | null;
+  message_created_at: Date;
+  endpoint_deleted: boolean;
 }
 
 // Parameters $1..$9 of every statement that stores an attempt.
@@ -207,19 +234,37 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Pending deliveries older than `olderThanMs` that never made an attempt: those whose workflow may never
-   * have started (the API stopped between storing a message and starting its workflows), oldest first.
-   * Ordered deliveries are left out: their stream starts them, in order (see OrderedStreamsRepository).
+   * One page of pending deliveries older than `olderThanMs` that never made an attempt and that the orphan
+   * sweep has not checked yet: those whose workflow may never have started (the API stopped between
+   * storing a message and starting its workflows), in (created_at, id) order after `after`. Each comes
+   * with what starting it needs from its message, and whether its endpoint was deleted. Ordered deliveries
+   * are left out: their stream starts them, in order (see OrderedStreamsRepository).
    */
-  async findUnattempted(olderThanMs: number, limit: number): Promise<DeliveryRecord[]> {
-    const { rows } = await this.db.query<DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
-       WHERE d.status = 'pending' AND d.ordering_key IS NULL AND d.parked_at IS NULL AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
+  async findUnattempted(olderThanMs: number, limit: number, after: SweepCursor = SWEEP_START): Promise<UnattemptedDelivery[]> {
+    const { rows } = await this.db.query<DeliveryRow & UnattemptedRow>(
+      `SELECT ${DELIVERY_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, d.created_at::text AS cursor_at,
+              m.event_type, m.ordering_key AS message_ordering_key, m.created_at AS message_created_at,
+              e.deleted_at IS NOT NULL AS endpoint_deleted
+       FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
+       WHERE d.status = 'pending' AND d.ordering_key IS NULL AND d.sweep_checked_at IS NULL AND d.parked_at IS NULL
+         AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
+         AND (d.created_at, d.id) > ($3::timestamptz, $4::text)
          AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
-       ORDER BY d.created_at LIMIT $2`,
-      [olderThanMs, limit],
+       ORDER BY d.created_at, d.id LIMIT $2`,
+      [olderThanMs, limit, after.at, after.id],
     );
-    return rows.map(toDeliveryRecord);
+    return rows.map((row) => ({
+      delivery: toDeliveryRecord(row),
+      message: { id: row.message_id, eventType: row.event_type, orderingKey: row.message_ordering_key, createdAt: row.message_created_at },
+      endpointDeleted: row.endpoint_deleted,
+      cursor: { at: row.cursor_at, id: row.id },
+    }));
+  }
+
+  /** Notes that the orphan sweep has dealt with these deliveries, so that it never looks at them again. */
+  async markSweepChecked(deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.db.query('UPDATE deliveries SET sweep_checked_at = now() WHERE id = ANY ($1::text[])', [deliveryIds]);
   }
 
   /**

@@ -157,6 +157,19 @@ export class EndpointsRepository {
     return rows[0] ? this.toRecord(rows[0]) : undefined;
   }
 
+  /**
+   * What one attempt needs, in one round trip: the live endpoint and the message's payload as stored (JSON
+   * text, not parsed). Undefined when the endpoint was deleted; `payload` null when the message is gone.
+   */
+  async findForAttempt(id: string, messageId: string): Promise<{ endpoint: EndpointRecord; payload: string | null } | undefined> {
+    const { rows } = await this.db.query<EndpointRow & { payload: string | null }>(
+      `SELECT ${COLUMNS}, (SELECT m.payload::text FROM messages m WHERE m.id = $2) AS payload
+       FROM ${FROM} WHERE e.id = $1 AND e.deleted_at IS NULL`,
+      [id, messageId],
+    );
+    return rows[0] ? { endpoint: this.toRecord(rows[0]), payload: rows[0].payload } : undefined;
+  }
+
   /** Live endpoints, oldest first, `limit` at a time after the `after` id. */
   async list(limit: number, after?: string): Promise<EndpointRecord[]> {
     const { rows } = await this.db.query<EndpointRow>(

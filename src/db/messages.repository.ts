@@ -14,6 +14,9 @@ export interface MessageRecord {
   createdAt: Date;
 }
 
+/** A message without its payload: what starting its deliveries needs. */
+export type MessageEnvelope = Pick<MessageRecord, 'id' | 'eventType' | 'orderingKey' | 'createdAt'>;
+
 /** A message about to be accepted. */
 export type CandidateMessage = Pick<MessageRecord, 'id' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;
 

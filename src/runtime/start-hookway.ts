@@ -4,7 +4,6 @@ import { createApi, DOCS_PATH } from '../api/create-api';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
-import { MessagesRepository } from '../db/messages.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../temporal/delivery-starter';
@@ -110,7 +109,6 @@ export async function startHookway(
       const sweeper = new OrphanSweeper(
         {
           deliveries: new DeliveriesRepository(db),
-          messages: new MessagesRepository(db),
           endpoints: new EndpointsRepository(db, secretBox),
           streams: new OrderedStreamsRepository(db),
           circuits: new CircuitsRepository(db),

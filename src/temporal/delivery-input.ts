@@ -1,16 +1,16 @@
 import type { DeliveryInput } from '../../workflows/definitions';
 import type { DeliveryRecord } from '../db/deliveries.repository';
 import type { EndpointRecord } from '../db/endpoints.repository';
-import type { MessageRecord } from '../db/messages.repository';
+import type { MessageEnvelope } from '../db/messages.repository';
 import type { DeliveryMemo } from './delivery-starter';
 
 /**
  * The input and memo of a delivery's workflow, from the stored message, delivery and endpoint. The retry
- * policy and timeout are the endpoint's at the time the workflow starts; the secret is not included (the
- * activity reads it, so it never enters workflow history).
+ * policy and timeout are the endpoint's at the time the workflow starts; the secret and the payload are
+ * not included (each attempt reads them, so they never enter workflow history).
  */
 export function deliveryInputFor(
-  message: MessageRecord,
+  message: MessageEnvelope,
   delivery: Pick<DeliveryRecord, 'id'>,
   endpoint: EndpointRecord,
 ): { input: DeliveryInput; memo: DeliveryMemo } {
@@ -21,7 +21,6 @@ export function deliveryInputFor(
       endpointId: endpoint.id,
       eventType: message.eventType,
       messageTimestamp: message.createdAt.toISOString(),
-      payload: message.payload,
       retryPolicy: endpoint.retryPolicy,
       timeoutMs: endpoint.timeoutMs,
       firstAttemptAlone: true,

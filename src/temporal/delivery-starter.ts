@@ -14,6 +14,12 @@ export interface DeliveryMemo {
   eventType: string;
 }
 
+// How often restart() looks whether a run in progress has closed, and how many runs it follows at most.
+const CLOSE_POLL_MS = 100;
+const MAX_RESTART_TRIES = 5;
+const LISTABLE_ID = /^[A-Za-z0-9_.:-]+$/;
+const IDS_PER_QUERY = 100;
+
 /** What asking for another run of a delivery did. */
 export type RestartOutcome = 'started' | 'running' | 'completed';
 
@@ -22,9 +28,14 @@ export type RestartOutcome = 'started' | 'running' | 'completed';
  * ran or runs is a no-op, and a restart only ever follows a run that did not succeed.
  */
 export class DeliveryStarter {
+  /**
+   * @param closeGraceMs how long {@link restart} waits for a run in progress to close before answering
+   *   `running`. @default 5000
+   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    private readonly closeGraceMs = 5_000,
   ) {}
 
   private options(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): WorkflowStartOptions<typeof deliveryWorkflow> {
@@ -61,6 +72,24 @@ export class DeliveryStarter {
     }
   }
 
+  /**
+   * Which of these workflow IDs have a run, running or closed, by one visibility query per 100 IDs rather
+   * than a call per ID. Visibility may lag a start by a moment, so an ID missing here may still exist:
+   * {@link start} stays the authority, this only saves asking about the many that surely do.
+   */
+  async existing(workflowIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    // Only IDs that need no quoting go into the query (message IDs are [A-Za-z0-9_.:-] anyway).
+    const listable = workflowIds.filter((id) => LISTABLE_ID.test(id));
+    for (let i = 0; i < listable.length; i += IDS_PER_QUERY) {
+      const ids = listable.slice(i, i + IDS_PER_QUERY);
+      for await (const execution of this.client.workflow.list({ query: `WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})` })) {
+        found.add(execution.workflowId);
+      }
+    }
+    return found;
+  }
+
   /** The status of the workflow's latest run (`RUNNING`, `COMPLETED`, `FAILED`, ...), or undefined when there is none. */
   async status(workflowId: string): Promise<string | undefined> {
     try {
@@ -79,17 +108,39 @@ export class DeliveryStarter {
   /**
    * Runs a delivery again under the same workflow ID, which Temporal allows only after a run that failed,
    * was terminated or timed out: a delivery that succeeded can never be delivered twice this way.
+   *
+   * Only a run that COMPLETED means delivered. A run still open may be one that has just dead-lettered (the
+   * dead letter is in PostgreSQL before its workflow closes), so a run in progress is given up to
+   * `closeGraceMs` to close: if it fails, the delivery starts again; if it is still open then, it is left
+   * to deliver (`running`).
    */
   async restart(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): Promise<RestartOutcome> {
-    try {
-      await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
-        ...this.options(workflowId, input, memo),
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      });
-      return 'started';
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      return (await this.running(workflowId)) ? 'running' : 'completed';
+    const deadline = Date.now() + this.closeGraceMs;
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+          ...this.options(workflowId, input, memo),
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        });
+        return 'started';
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      const status = await this.statusOnceClosed(workflowId, deadline);
+      if (status === 'COMPLETED') return 'completed';
+      if (status === 'RUNNING') return 'running';
+      // It closed without delivering (or a concurrent restart's run did): start again. Each round follows a
+      // run that closed, so only a burst of concurrent restarts, each failing at once, keeps this going.
+      if (tries >= MAX_RESTART_TRIES) throw new Error(`workflow ${workflowId} could not be started again after ${tries} tries`);
+    }
+  }
+
+  // The latest run's status once it is no longer RUNNING, or RUNNING when it still is at `deadline`.
+  private async statusOnceClosed(workflowId: string, deadline: number): Promise<string | undefined> {
+    for (;;) {
+      const status = await this.status(workflowId);
+      if (status !== 'RUNNING' || Date.now() >= deadline) return status;
+      await new Promise((resolve) => setTimeout(resolve, CLOSE_POLL_MS));
     }
   }
 }
