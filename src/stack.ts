@@ -18,7 +18,7 @@ runMain(async () => {
   const config = loadConfig(process.env, { development: true });
   const logger = createLogger('stack', config.logLevel);
   say(`Hookway: data in ${config.dataDir}`);
-  const services = await startDevServices(config, say);
+  const services = await startDevServices(config, say, { ownProcessGroup: true });
   let running;
   try {
     running = await startHookway(services.config, logger, { api: true, worker: true }, { mayGenerateApiToken: true });
