@@ -35,8 +35,10 @@ export interface BurstOptions {
   /** Message id of request `i`. */
   id: (i: number) => string;
   eventType: string;
-  /** Called once, without pausing the senders, when request `stopAt` is about to be sent. */
+  /** Called once, without pausing the other senders, when request `stopAt` is about to be sent. */
   stopAt: number;
+  /** Awaited by the sender of request `stopAt` before `stop` (the moment the faults should hit). */
+  beforeStop?: () => Promise<void>;
   stop: () => void;
   /** The API `stop` stops, whose requests across the stop are counted. */
   stopping: string;
@@ -66,6 +68,7 @@ export async function sendBurst(options: BurstOptions): Promise<BurstOutcome> {
     while (next < options.count) {
       const i = next++;
       if (i === options.stopAt) {
+        await options.beforeStop?.();
         options.stop();
         stopped = true;
       }
