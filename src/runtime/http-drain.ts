@@ -28,6 +28,7 @@ export interface DrainOutcome {
  */
 export class HttpDrain implements ShutdownState {
   private draining = false;
+  private server: Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   /** Responses not yet finished. */
   private readonly open = new Set<ServerResponse>();
@@ -50,8 +51,6 @@ export class HttpDrain implements ShutdownState {
     });
     this.server = server;
   }
-
-  private server: Server | undefined;
 
   /** Drains as described on the class; resolves once every connection is closed. */
   async drain(graceMs: number): Promise<DrainOutcome> {
