@@ -112,6 +112,11 @@ export interface HookwayConfig {
   redriveIntervalMs: number;
   /** `HOOKWAY_ORPHAN_SWEEP_INTERVAL`: how often workers look for stored deliveries whose workflow never started. @default 30s */
   orphanSweepIntervalMs: number;
+  /**
+   * `HOOKWAY_SHUTDOWN_GRACE`: on SIGTERM, how long an API keeps answering the requests it already
+   * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
+   */
+  shutdownGraceMs: number;
   /** `HOOKWAY_WORKER_METRICS_PORT`: where a worker running without the API serves `/metrics`. @default 9464 */
   workerMetricsPort: number;
   /** `HOOKWAY_WORKERS`: worker processes `npm run start:cluster` starts. @default 3 */
@@ -325,6 +330,7 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     circuitReleasePerSecond: readInt(env, 'HOOKWAY_CIRCUIT_RELEASE_PER_SECOND', 100, 1, 100_000),
     redriveIntervalMs: readInt(env, 'HOOKWAY_REDRIVE_INTERVAL_MS', 1000, 0, 3_600_000),
     orphanSweepIntervalMs: readDuration(env, 'HOOKWAY_ORPHAN_SWEEP_INTERVAL', 30_000, 100),
+    shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
     workerMetricsPort: readInt(env, 'HOOKWAY_WORKER_METRICS_PORT', 9464, 0, 65535),
     clusterWorkers: readInt(env, 'HOOKWAY_WORKERS', 3, 1, 64),
     clusterApis: readInt(env, 'HOOKWAY_APIS', 2, 1, 64),

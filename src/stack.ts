@@ -20,7 +20,7 @@ runMain(async () => {
   const logger = createLogger('stack', config.logLevel);
   installProcessGuard(logger);
   say(`Hookway: data in ${config.dataDir}`);
-  const services = await startDevServices(config, say);
+  const services = await startDevServices(config, say, { ownProcessGroup: true });
   let running;
   try {
     running = await startHookway(services.config, logger, { api: true, worker: true }, { mayGenerateApiToken: true });

@@ -6,12 +6,14 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
+import { EMBEDDED_POSTGRES } from '../src/config';
 import type { MessageView } from '../src/api/messages/message.view';
 import { assertPortFree, freePort } from '../src/dev/port';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
 const run = promisify(execFile);
 const dist = path.join(__dirname, '..');
+const projectRoot = path.join(dist, '..');
 
 /** What `npm start` prints once everything is up. */
 function bannerUrls(output: string): Record<string, string> {
@@ -21,6 +23,14 @@ function bannerUrls(output: string): Record<string, string> {
     return match[1];
   };
   return { api: pick('API'), docs: pick('API docs'), ui: pick('Temporal UI'), token: pick('API token') };
+}
+
+/** The JSON log lines in `text` (the banner lines are plain text). */
+function logLines(text: string): { level: number; msg: string }[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
 }
 
 describe('npm start (the whole stack from an empty data dir)', () => {
@@ -50,7 +60,9 @@ describe('npm start (the whole stack from an empty data dir)', () => {
     delete env.HOOKWAY_ENCRYPTION_KEY;
     delete env.HOOKWAY_ALLOW_PRIVATE_NETWORKS;
     receiver = await startReceiver();
-    stack = spawn(process.execPath, [path.join(dist, 'src', 'stack.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `npm start` itself, leading a process group of its own as a shell's foreground job does, so the
+    // Ctrl-C below reaches npm, the stack and anything else left in that group, as a terminal's would.
+    stack = spawn('npm', ['start'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 120_000;
@@ -62,7 +74,7 @@ describe('npm start (the whole stack from an empty data dir)', () => {
   });
 
   after(async () => {
-    if (stack.exitCode === null) stack.kill('SIGKILL');
+    if (stack.exitCode === null && stack.pid) process.kill(-stack.pid, 'SIGKILL');
     await receiver.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -103,11 +115,26 @@ describe('npm start (the whole stack from an empty data dir)', () => {
     assert.match(listed.stdout, new RegExp(message.deliveries[0].workflowId));
   });
 
-  test('Ctrl-C stops the API, the worker, Temporal and PostgreSQL, and frees their ports', async () => {
+  test('Ctrl-C stops the API, the worker, Temporal and PostgreSQL cleanly, and frees their ports', async () => {
     const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
-    stack.kill('SIGINT');
+    const before = output.length;
+    assert.ok(stack.pid);
+    process.kill(-stack.pid, 'SIGINT');
     assert.equal(await exited, 0, output);
     assert.match(output, /Stopped\./);
+    const stopping = output.slice(before);
+    assert.doesNotMatch(stopping, /idle PostgreSQL connection lost/, 'every pool is closed before PostgreSQL stops');
+    assert.deepEqual(
+      logLines(stopping).filter((line) => line.level >= 40),
+      [],
+      `stopping logs no warning or error:\n${stopping}`,
+    );
+    const { user, password } = EMBEDDED_POSTGRES;
+    const key = fs.readFileSync(path.join(dataDir, 'encryption-key'), 'utf8').trim();
+    for (const secret of [`${user}:${password}@`, 'connectionParameters', '"password"', key]) {
+      assert.ok(!output.includes(secret), `the output never contains ${secret}:\n${output}`);
+    }
+    assert.equal(output.split(bannerUrls(output).token).length - 1, 1, 'the generated API token is shown once, in the banner, and nowhere else');
     await assertPortFree(ports.api, 'API', 'PORT');
     await assertPortFree(ports.temporal, 'Temporal', 'HOOKWAY_TEMPORAL_PORT');
     await assertPortFree(ports.pg, 'PostgreSQL', 'HOOKWAY_EMBEDDED_PG_PORT');

@@ -23,6 +23,8 @@ export interface ClusterServices {
  * Temporal's databases go on the same PostgreSQL server as Hookway's, as databases of their own.
  */
 export async function startClusterServices(config: HookwayConfig, report: (line: string) => void): Promise<ClusterServices> {
+  // The Temporal processes run in groups of their own already (SupervisedProcess); PostgreSQL joins them
+  // so Ctrl-C reaches only this process, which stops the fleet before the database under it.
   let postgres: DevPostgres | undefined;
   let temporal: RunningTemporalCluster | undefined;
   const stop = async (): Promise<void> => {
@@ -40,7 +42,7 @@ export async function startClusterServices(config: HookwayConfig, report: (line:
     if (!config.databaseUrlFromEnv) {
       await assertPortFree(config.embeddedPostgresPort, 'the embedded PostgreSQL', 'HOOKWAY_EMBEDDED_PG_PORT (or DATABASE_URL)');
       report('Starting the embedded PostgreSQL...');
-      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, report });
+      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, report, ownProcessGroup: true });
     }
     const databaseUrl = postgres?.url ?? config.databaseUrl;
     if (!config.temporalAddressFromEnv) {

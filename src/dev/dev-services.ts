@@ -16,8 +16,14 @@ export interface DevServices {
 /**
  * Starts whatever the configuration leaves to Hookway: the embedded PostgreSQL when `DATABASE_URL` is
  * unset, the Temporal dev server when `TEMPORAL_ADDRESS` is unset. Given addresses are used as they are.
+ * `ownProcessGroup` (for `npm start`) keeps both out of the terminal's Ctrl-C, so the caller can close
+ * its pools and stop its worker before it stops them; without it they share the caller's process group.
  */
-export async function startDevServices(config: HookwayConfig, report: (line: string) => void): Promise<DevServices> {
+export async function startDevServices(
+  config: HookwayConfig,
+  report: (line: string) => void,
+  options: { ownProcessGroup?: boolean } = {},
+): Promise<DevServices> {
   let postgres: DevPostgres | undefined;
   let temporal: DevTemporal | undefined;
   const stop = async (): Promise<void> => {
@@ -32,7 +38,7 @@ export async function startDevServices(config: HookwayConfig, report: (line: str
     if (!config.databaseUrlFromEnv) {
       await assertPortFree(config.embeddedPostgresPort, 'the embedded PostgreSQL', 'HOOKWAY_EMBEDDED_PG_PORT (or DATABASE_URL)');
       report('Starting the embedded PostgreSQL...');
-      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, report });
+      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, report, ownProcessGroup: options.ownProcessGroup });
     }
     if (!config.temporalAddressFromEnv) {
       report('Starting the Temporal dev server...');
@@ -42,6 +48,7 @@ export async function startDevServices(config: HookwayConfig, report: (line: str
         uiPort: config.temporalUiPort,
         namespace: config.temporalNamespace,
         report,
+        ownProcessGroup: options.ownProcessGroup,
       });
     }
   } catch (error) {

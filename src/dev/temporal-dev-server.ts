@@ -20,6 +20,11 @@ export interface DevTemporalOptions {
   uiPort: number;
   namespace: string;
   report: (line: string) => void;
+  /**
+   * Run the server in a process group of its own, so Ctrl-C in the terminal reaches only Hookway, which
+   * stops its worker before the server. @default false
+   */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -60,8 +65,12 @@ async function startFromBinary(binary: string, options: DevTemporalOptions): Pro
     ...(options.namespace === 'default' ? [] : ['--namespace', options.namespace]),
     ...HOOKWAY_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', log, log] });
+  const child = spawn(binary, args, { stdio: ['ignore', log, log], detached: options.ownProcessGroup ?? false });
   fs.closeSync(log);
+  // Out of the terminal's reach, it must still not outlive this process.
+  const onExit = (): void => void child.kill('SIGTERM');
+  process.on('exit', onExit);
+  child.once('exit', () => process.off('exit', onExit));
   const address = `127.0.0.1:${options.port}`;
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) =>

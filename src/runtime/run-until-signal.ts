@@ -1,16 +1,24 @@
 import type { Logger } from '../logging/logger';
 
 /**
- * Calls `stop` on the first SIGINT or SIGTERM and exits 0 when it completes; a second signal exits at
- * once. A fatal error in `failure` (the worker dying on its own) stops everything and exits 1.
+ * One Ctrl-C under `npm start` arrives twice: from the terminal and again forwarded by npm. A repeat
+ * within this window is that same keypress, not a user insisting.
+ */
+const REPEAT_WINDOW_MS = 1_000;
+
+/**
+ * Calls `stop` on the first SIGINT or SIGTERM and exits 0 when it completes; another signal more than a
+ * second later exits at once. A fatal error in `failure` (the worker dying on its own) stops everything
+ * and exits 1.
  */
 export function runUntilSignal(logger: Logger, stop: () => Promise<void>, failure?: Promise<unknown>): void {
-  let stopping = false;
-  const shutdown = (code: number) => {
-    if (stopping) {
+  let stoppingSince: number | undefined;
+  const shutdown = (code: number, signal?: NodeJS.Signals) => {
+    if (stoppingSince !== undefined) {
+      if (signal && Date.now() - stoppingSince < REPEAT_WINDOW_MS) return;
       process.exit(code || 130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     stop().then(
       () => process.exit(code),
       (error: unknown) => {
@@ -19,8 +27,8 @@ export function runUntilSignal(logger: Logger, stop: () => Promise<void>, failur
       },
     );
   };
-  process.on('SIGINT', () => shutdown(0));
-  process.on('SIGTERM', () => shutdown(0));
+  process.on('SIGINT', () => shutdown(0, 'SIGINT'));
+  process.on('SIGTERM', () => shutdown(0, 'SIGTERM'));
   failure?.catch((error: unknown) => {
     logger.fatal({ err: error }, 'worker stopped unexpectedly');
     shutdown(1);

@@ -22,6 +22,7 @@ import { SecretBox } from '../security/secret-box';
 import { connectTemporalClient } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { startHookwayWorker, type HookwayWorker } from '../temporal/worker';
+import { HttpDrain } from './http-drain';
 
 /** Which parts of Hookway this process runs. */
 export interface Roles {
@@ -139,8 +140,25 @@ export async function startHookway(
       metrics.exposeDeadLetterQueue(() => deadLetters.countOpenByEndpoint());
       const circuits = new CircuitsRepository(db);
       metrics.exposeCircuits(() => circuits.summary());
-      const app = await createApi({ config, db, client: temporal.client, logger, renderMetrics: renderAll, auth: auth ?? { mode: 'open' }, secretBox });
-      cleanups.push(() => app.close());
+      const drain = new HttpDrain();
+      const app = await createApi({
+        config,
+        db,
+        client: temporal.client,
+        logger,
+        renderMetrics: renderAll,
+        auth: auth ?? { mode: 'open' },
+        secretBox,
+        shutdown: drain,
+      });
+      drain.attach(app.getHttpServer());
+      cleanups.push(async () => {
+        // Every request already received is answered before the pool and the Temporal client close.
+        const { abandonedRequests, elapsedMs } = await drain.drain(config.shutdownGraceMs);
+        if (abandonedRequests > 0) logger.warn({ abandonedRequests, graceMs: config.shutdownGraceMs }, 'API stopped with requests still unanswered');
+        else logger.info({ elapsedMs }, 'API drained: every request received was answered');
+        await app.close();
+      });
       await app.listen(config.port, config.host);
       const address = app.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : config.port;

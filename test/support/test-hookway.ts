@@ -75,6 +75,9 @@ export async function startTestHookway(env: Record<string, string> = {}, roles: 
     DATABASE_URL: databaseUrl,
     PORT: '0',
     HOOKWAY_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+    // A stop waits for idle keep-alive connections to time out (5 s) unless cut sooner; tests stop
+    // after their requests are answered, so they need not wait. test/api-drain tests the full drain.
+    HOOKWAY_SHUTDOWN_GRACE: '1s',
     ...env,
   });
   const running = await startHookway(config, createLogger('test', config.logLevel), roles);

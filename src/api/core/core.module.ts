@@ -17,7 +17,8 @@ import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
-import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, TEMPORAL_CLIENT } from './tokens';
+import type { ShutdownState } from '../../runtime/http-drain';
+import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, SHUTDOWN_STATE, TEMPORAL_CLIENT } from './tokens';
 
 /** What the API borrows from its entry point, which creates these and closes them on shutdown. */
 export interface ApiDeps {
@@ -31,6 +32,8 @@ export interface ApiDeps {
   auth: ApiAuth;
   /** Encrypts endpoint secrets and headers at rest. */
   secretBox: SecretBox;
+  /** Set once the process stops (SIGTERM): `/health` then answers 503. @default never stopping */
+  shutdown?: ShutdownState;
 }
 
 /** Shares configuration, the pool, the Temporal client and the repositories with every feature module. */
@@ -53,6 +56,7 @@ export class CoreModule {
       { provide: TEMPORAL_CLIENT, useValue: deps.client },
       { provide: LOGGER, useValue: deps.logger },
       { provide: RENDER_METRICS, useValue: deps.renderMetrics },
+      { provide: SHUTDOWN_STATE, useValue: deps.shutdown ?? { stopping: false } },
       { provide: EndpointsRepository, useValue: repositories.endpoints },
       { provide: MessagesRepository, useValue: repositories.messages },
       { provide: DeliveriesRepository, useValue: repositories.deliveries },

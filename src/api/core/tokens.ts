@@ -4,3 +4,4 @@ export const DATABASE = Symbol('Database');
 export const TEMPORAL_CLIENT = Symbol('TemporalClient');
 export const LOGGER = Symbol('Logger');
 export const RENDER_METRICS = Symbol('RenderMetrics');
+export const SHUTDOWN_STATE = Symbol('ShutdownState');

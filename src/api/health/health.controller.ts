@@ -3,7 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import type { Database } from '../../db/database';
-import { DATABASE, TEMPORAL_CLIENT } from '../core/tokens';
+import type { ShutdownState } from '../../runtime/http-drain';
+import { DATABASE, SHUTDOWN_STATE, TEMPORAL_CLIENT } from '../core/tokens';
 
 type Check = 'ok' | 'unavailable';
 
@@ -19,18 +20,24 @@ async function withDeadline(check: Promise<unknown>, ms: number): Promise<Check>
   }
 }
 
-/** `/health`: whether this API can keep what it accepts. */
+/** `/health`: whether this API can keep what it accepts, and whether a load balancer should still send it requests. */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(SHUTDOWN_STATE) private readonly shutdown: ShutdownState,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '200 when PostgreSQL and Temporal answer; 503 naming the one that does not.' })
+  @ApiOperation({ summary: '200 when PostgreSQL and Temporal answer; 503 naming the one that does not, or saying the API is stopping.' })
   async check(@Res() res: Response): Promise<void> {
+    if (this.shutdown.stopping) {
+      // Still answering what it received, but a load balancer should send new requests elsewhere.
+      res.status(503).json({ status: 'stopping', error: { code: 'shutting_down', message: 'this API is stopping; send requests to another one' } });
+      return;
+    }
     const [postgres, temporal] = await Promise.all([
       withDeadline(this.db.ping(), 2_000),
       withDeadline(this.client.workflowService.getSystemInfo({}), 2_000),
