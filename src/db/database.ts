@@ -27,6 +27,14 @@ export class Database implements Queryable {
   /** Runs `work` inside BEGIN/COMMIT on a dedicated client; any throw rolls back and rethrows. */
   async withTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
+    // The pool listens for errors only on idle clients: a server that ends this session mid-transaction
+    // (restart, failover, pg_terminate_backend) would otherwise emit an 'error' nobody hears, which ends
+    // the process. The failing query rejects on its own; the broken client is destroyed, not pooled.
+    let lost: Error | undefined;
+    const onError = (error: Error): void => {
+      lost = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work({
@@ -38,10 +46,13 @@ export class Database implements Queryable {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        lost ??= rollbackError;
+      });
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 
