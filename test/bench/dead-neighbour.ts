@@ -49,6 +49,7 @@ export interface DeadNeighbourSide {
 /** `npm run bench -- dead-neighbour`: what a dead endpoint does to a healthy one, and what it costs. */
 export interface DeadNeighbourResult {
   messagesPerMeasurement: number;
+  /** The fixed offered rate: `BENCH_DEAD_RATE`, at most half the healthy endpoint's sustained rate alone. */
   rate: number;
   concurrency: number;
   schedule: typeof FAST_SCHEDULE;
@@ -124,14 +125,15 @@ async function sustained(ctx: BenchContext, idPrefix: string, count: number): Pr
   };
 }
 
-async function measure(ctx: BenchContext, side: 'alone' | 'dead', afterwards?: () => Promise<void>): Promise<DeadNeighbourSide> {
-  const { deadNeighbourMessages: count, deadNeighbourRate: rate } = ctx.settings;
+async function measure(ctx: BenchContext, side: 'alone' | 'dead', rateFor: (sustainedPerSec: number) => number, afterwards?: () => Promise<void>): Promise<DeadNeighbourSide> {
+  const count = ctx.settings.deadNeighbourMessages;
   const [[paced, run], cpu] = await withCpu(ctx, async () => {
-    ctx.say(`  ${side}: ${count} messages at ${rate}/s...`);
-    const p = await runPaced(ctx, { label: HEALTHY_ROUTE, eventType: EVENT_TYPE, rate, seconds: count / rate, idPrefix: `dn-${side}-paced`, waitMs: WAIT_MS });
-    ctx.say(`  ${side}: p50 ${p.latencyMs.p50} / p99 ${p.latencyMs.p99} ms; now ${count} messages in a closed loop of ${ctx.settings.concurrency}...`);
+    ctx.say(`  ${side}: ${count} messages in a closed loop of ${ctx.settings.concurrency}...`);
     const s = await sustained(ctx, `dn-${side}-max`, count);
-    ctx.say(`  ${side}: ${s.deliveredPerSec} healthy deliveries/s`);
+    const rate = rateFor(s.deliveredPerSec);
+    ctx.say(`  ${side}: ${s.deliveredPerSec} healthy deliveries/s; now ${count} messages at ${rate}/s...`);
+    const p = await runPaced(ctx, { label: HEALTHY_ROUTE, eventType: EVENT_TYPE, rate, seconds: count / rate, idPrefix: `dn-${side}-paced`, waitMs: WAIT_MS });
+    ctx.say(`  ${side}: p50 ${p.latencyMs.p50} / p99 ${p.latencyMs.p99} ms`);
     await afterwards?.();
     return [p, s] as const;
   });
@@ -186,13 +188,16 @@ function sample<T>(items: T[], count = 5): T[] {
  * cost Temporal: history events per delivery, the dead-letter and circuit workflows' runs and events.
  */
 export async function runDeadNeighbour(ctx: BenchContext): Promise<DeadNeighbourResult> {
-  const { deadNeighbourMessages: count, deadNeighbourRate: rate } = ctx.settings;
+  const count = ctx.settings.deadNeighbourMessages;
   const client = ctx.stack.temporalClient.client;
   const healthyId = await ctx.api.createEndpoint(HEALTHY_ROUTE, { url: ctx.receiver.url(HEALTHY_ROUTE), eventType: EVENT_TYPE });
   // Unmeasured: fresh workers and pools would otherwise make "alone" look slower than it is.
-  await runPaced(ctx, { label: HEALTHY_ROUTE, eventType: EVENT_TYPE, rate, seconds: Math.min(10, count / rate), idPrefix: 'dn-warm', waitMs: WAIT_MS });
+  await runPaced(ctx, { label: HEALTHY_ROUTE, eventType: EVENT_TYPE, rate: 10, seconds: 10, idPrefix: 'dn-warm', waitMs: WAIT_MS });
   ctx.say('dead neighbour: the healthy endpoint alone...');
-  const alone = await measure(ctx, 'alone');
+  // The fixed rate is capped at half of what the endpoint sustains alone: above that, latency alone would
+  // measure a queue, not Hookway. Both sides then run at the same rate.
+  let rate = ctx.settings.deadNeighbourRate;
+  const alone = await measure(ctx, 'alone', (perSec) => (rate = Math.max(1, Math.min(rate, Math.round(perSec * 5) / 10))));
 
   // Nothing listens on a port just found free: every attempt is refused at once.
   const deadId = await ctx.api.createEndpoint(DEAD_ROUTE, {
@@ -202,7 +207,7 @@ export async function runDeadNeighbour(ctx: BenchContext): Promise<DeadNeighbour
   ctx.rss.mark();
   let settleSeconds: number | null = null;
   ctx.say('dead neighbour: again, beside an endpoint nobody listens for, subscribed to every event type...');
-  const withDead = await measure(ctx, 'dead', async () => {
+  const withDead = await measure(ctx, 'dead', () => rate, async () => {
     ctx.say('  waiting until every dead delivery is dead-lettered...');
     settleSeconds = await untilAllDeadLettered(ctx, deadId, ctx.ledger.acceptedFor(DEAD_ROUTE).size);
   });

@@ -45,7 +45,7 @@ export interface BenchSettings {
    * then in a closed loop; alone, then beside the dead endpoint). @default 5000
    */
   deadNeighbourMessages: number;
-  /** `BENCH_DEAD_RATE`: the dead-neighbour scenario's fixed offered rate, messages per second. @default 30 */
+  /** `BENCH_DEAD_RATE`: the dead-neighbour scenario's fixed offered rate (at most half the healthy endpoint's rate alone), messages/s. @default 30 */
   deadNeighbourRate: number;
   /** `BENCH_OUT_DIR`: where `latest.json` (and the chart) go. @default "bench-results" */
   outDir: string;

@@ -63,6 +63,14 @@ export interface ExecutionsCost {
   truncated: boolean;
 }
 
+async function describedLength(client: Client, workflowId: string, runId: string): Promise<number> {
+  try {
+    return (await client.workflow.getHandle(workflowId, runId).describe()).historyLength;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Lists the executions `query` matches (every run, continued-as-new ones too) and sums their history
  * lengths: what they cost in stored events. Stops after `limit` executions so a huge run stays bounded.
@@ -71,7 +79,9 @@ export async function executionsCost(client: Client, query: string, limit = 50_0
   const cost: ExecutionsCost = { query, executions: 0, historyEvents: 0, byStatus: {}, truncated: false };
   for await (const execution of client.workflow.list({ query })) {
     cost.executions += 1;
-    cost.historyEvents += execution.historyLength;
+    // Visibility records a run's history length when it closes; a running one is asked directly.
+    const running = execution.status.name === 'RUNNING' && execution.historyLength === 0;
+    cost.historyEvents += running ? await describedLength(client, execution.workflowId, execution.runId) : execution.historyLength;
     cost.byStatus[execution.status.name] = (cost.byStatus[execution.status.name] ?? 0) + 1;
     if (cost.executions >= limit) {
       cost.truncated = true;
