@@ -31,6 +31,8 @@ export interface DeadLetterFigures {
   openAtEnd: number;
   /** Seconds from the redrive request until the last of them arrived (or the wait ended). */
   redriveSeconds: number;
+  /** Redriven messages arriving per second. */
+  redrivePerSec: number;
 }
 
 /**
@@ -171,6 +173,7 @@ export class DownEndpoint {
       undelivered: ids.length - delivered,
       openAtEnd: await this.openDeadLetters().catch(() => -1),
       redriveSeconds: Math.round(waited / 1000),
+      redrivePerSec: waited > 0 ? Math.round((delivered * 10_000) / waited) / 10 : 0,
     };
   }
 

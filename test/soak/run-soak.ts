@@ -66,7 +66,7 @@ export function parseSoakOptions(argv: string[]): SoakOptions {
     round: positiveInt('round', values.round, Math.min(2_000, Math.max(200, Math.ceil(roundShare / FAULTS.length)))),
     deadLetters,
     retention: values.retention,
-    maxMinutes: positiveInt('max-minutes', values['max-minutes'], Math.ceil(30 + (messages / 1000) * 2.5)),
+    maxMinutes: positiveInt('max-minutes', values['max-minutes'], Math.ceil(30 + (messages / 1000) * 5)),
   };
 }
 
@@ -191,7 +191,10 @@ async function soak(options: SoakOptions): Promise<void> {
   }
   roundsMs = Date.now() - roundsStarted;
   database.afterLoad = await measureDatabase();
-  const redriveWaitMs = Math.max(10 * 60_000, down.accepted * 150);
+  // The dead-letter workflow redrives one at a time (an activity and a timer each): about 1/s on a busy
+  // two-core machine, so the wait allows 0.3 s each, bounded by what is left of --max-minutes.
+  const left = started + options.maxMinutes * 60_000 - Date.now() - 5 * 60_000;
+  const redriveWaitMs = Math.max(60_000, Math.min(left, Math.max(10 * 60_000, down.accepted * 300)));
   deadLetters = await down.comeBackAndRedrive(DEAD_LETTER_WAIT_MS, redriveWaitMs, say);
   say(`redrive: ${deadLetters.deliveredAfterRedrive} of ${deadLetters.accepted} arrived in ${deadLetters.redriveSeconds} s`);
   say('retention: looking for its Temporal Schedule...');
