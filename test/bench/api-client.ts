@@ -59,7 +59,8 @@ export class Ledger {
 /** Parameters of `POST /v1/endpoints` the bench uses. */
 export interface EndpointSpec {
   url: string;
-  eventType: string;
+  /** The one event type it subscribes to; omitted, every event type. */
+  eventType?: string;
   retryPolicy?: Partial<RetryPolicySettings>;
 }
 
@@ -95,7 +96,7 @@ export class HookwayApi {
   async createEndpoint(label: string, spec: EndpointSpec): Promise<string> {
     const { status, text } = await this.call('POST', '/v1/endpoints', {
       url: spec.url,
-      eventTypes: [spec.eventType],
+      eventTypes: spec.eventType === undefined ? undefined : [spec.eventType],
       description: `bench ${label}`,
       retryPolicy: spec.retryPolicy ?? QUICK_RETRIES,
     });

@@ -10,6 +10,8 @@ import { HookwayApi, Ledger } from './api-client';
 import { runBacklog } from './backlog';
 import type { BenchContext } from './context';
 import { runClusterRow, type ClusterRowResult } from './cluster-throughput';
+import { runDeadNeighbour } from './dead-neighbour';
+import { renderDeadNeighbourTable, writeDeadNeighbourResults, type DeadNeighbourReport } from './dead-neighbour-report';
 import { checkDeliveries } from './delivery-check';
 import { BenchStack } from './harness';
 import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
@@ -81,15 +83,16 @@ function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage]
   return notes;
 }
 
+/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour. */
+const SCENARIOS = ['all', 'dead-neighbour'];
+
 /** Where a run registers what must be stopped if the process is interrupted. */
 export interface Interruptible {
   onInterrupt?: () => Promise<void>;
 }
 
-/** Runs every phase against one stack and returns the report (also written to `settings.outDir`). */
-export async function runBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<BenchReport> {
-  const startedAt = Date.now();
-  const machine = machineInfo();
+/** A started stack and the context every phase works with, and how to stop it all. */
+async function openBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible): Promise<{ ctx: BenchContext; stopAll: () => Promise<void> }> {
   say(`starting the stack (PostgreSQL, Temporal, Hookway API and worker, floor worker)...`);
   const stack = await BenchStack.start({ activitySlots: settings.activitySlots, say });
   const receiver = await BenchReceiver.start();
@@ -107,11 +110,52 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
   interrupt.onInterrupt = stopAll;
   try {
     await pg.connect();
-    const ctx: BenchContext = {
-      settings, stack, receiver, api, ledger, pg, rss, say,
-      cpu: new CpuMeter(() => stack.processRoots()),
-      runId: randomBytes(3).toString('hex'),
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const ctx: BenchContext = {
+    settings, stack, receiver, api, ledger, pg, rss, say,
+    cpu: new CpuMeter(() => stack.processRoots()),
+    runId: randomBytes(3).toString('hex'),
+  };
+  return { ctx, stopAll };
+}
+
+/**
+ * `npm run bench -- dead-neighbour`: a healthy endpoint alone, then beside a dead one, on its own stack
+ * (about 10 minutes at the defaults, so not part of the default run).
+ */
+export async function runDeadNeighbourBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<DeadNeighbourReport> {
+  const startedAt = Date.now();
+  const machine = machineInfo();
+  const { ctx, stopAll } = await openBench(settings, say, interrupt);
+  try {
+    const deadNeighbour = await runDeadNeighbour(ctx);
+    const notes: string[] = [];
+    const cpu = deadNeighbour.withDead.cpu;
+    if (cpu.seconds > 0 && cpu.other / cpu.seconds > 0.1) {
+      notes.push(`other programs used ${cpu.other} CPU-s (${cpu.topOther.join(', ')}) during the dead-neighbour measurement: compare the ratios, not the absolute figures`);
+    }
+    const report: DeadNeighbourReport = {
+      scenario: 'dead-neighbour', deadNeighbour, machine, services: { ...ctx.stack.origin }, settings,
+      durationSeconds: Math.round((Date.now() - startedAt) / 1000), notes,
     };
+    writeDeadNeighbourResults(report);
+    return report;
+  } finally {
+    interrupt.onInterrupt = undefined;
+    await stopAll();
+  }
+}
+
+/** Runs every phase against one stack and returns the report (also written to `settings.outDir`). */
+export async function runBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<BenchReport> {
+  const startedAt = Date.now();
+  const machine = machineInfo();
+  const { ctx, stopAll } = await openBench(settings, say, interrupt);
+  const { stack, ledger } = ctx;
+  try {
     say(`raw ceiling (${settings.rawSeconds} s)...`);
     const rawCeiling = await runRawCeiling(ctx);
     say('warming up the floor and Hookway (unmeasured)...');
@@ -197,11 +241,21 @@ if (require.main === module) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  runBench(loadBenchSettings(), say, interrupt).then(
-    (report) => {
-      process.stdout.write(`${renderTable(report)}\n`);
-      say(`wrote ${report.settings.outDir}/latest.json and latency.svg`);
-      process.exit(report.lost === 0 ? 0 : 1);
+  const [scenario = 'all', ...rest] = process.argv.slice(2);
+  if (!SCENARIOS.includes(scenario) || rest.length > 0) {
+    say(`usage: npm run bench [-- ${SCENARIOS.join(' | ')}]`);
+    process.exit(2);
+  }
+  const settings = loadBenchSettings();
+  const run: Promise<{ table: string; ok: boolean }> =
+    scenario === 'dead-neighbour'
+      ? runDeadNeighbourBench(settings, say, interrupt).then((report) => ({ table: renderDeadNeighbourTable(report), ok: true }))
+      : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
+  run.then(
+    ({ table, ok }) => {
+      process.stdout.write(`${table}\n`);
+      say(`wrote ${settings.outDir}/latest.json`);
+      process.exit(ok ? 0 : 1);
     },
     (error: unknown) => {
       say(`failed: ${error instanceof Error ? error.stack : String(error)}`);

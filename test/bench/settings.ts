@@ -40,6 +40,13 @@ export interface BenchSettings {
    * and three workers); `0` skips it. @default true
    */
   cluster: boolean;
+  /**
+   * `BENCH_DEAD_MESSAGES`: messages in each measurement of the dead-neighbour scenario (at the fixed rate,
+   * then in a closed loop; alone, then beside the dead endpoint). @default 5000
+   */
+  deadNeighbourMessages: number;
+  /** `BENCH_DEAD_RATE`: the dead-neighbour scenario's fixed offered rate (at most half the healthy endpoint's rate alone), messages/s. @default 30 */
+  deadNeighbourRate: number;
   /** `BENCH_OUT_DIR`: where `latest.json` (and the chart) go. @default "bench-results" */
   outDir: string;
 }
@@ -73,6 +80,8 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     // The same number Hookway's worker gets, so the floor's worker runs with the same slots.
     activitySlots: loadConfig(env).maxConcurrentActivities,
     cluster: !['0', 'false'].includes(env.BENCH_CLUSTER?.trim().toLowerCase() ?? ''),
+    deadNeighbourMessages: Math.round(positive(env, 'BENCH_DEAD_MESSAGES', 5000)),
+    deadNeighbourRate: positive(env, 'BENCH_DEAD_RATE', 30),
     outDir: path.resolve(projectRoot(), env.BENCH_OUT_DIR?.trim() || 'bench-results'),
   };
 }
