@@ -41,6 +41,7 @@ export async function startDevServices(config: HookwayConfig, report: (line: str
         port: config.temporalDevPort,
         uiPort: config.temporalUiPort,
         namespace: config.temporalNamespace,
+        retentionMs: config.retentionMs,
         report,
       });
     }
