@@ -73,11 +73,9 @@ describe('/v1/stats on a large deliveries table', () => {
     assert.ok(plan);
     const all = nodes(plan);
     const onDeliveries = all.filter((n) => n['Relation Name'] === 'deliveries');
-    assert.deepEqual(onDeliveries.filter((n) => n['Node Type'] === 'Seq Scan'), [], JSON.stringify(plan));
-    assert.ok(
-      all.some((n) => n['Index Name'] === 'deliveries_ended_created_idx'),
-      `the plan uses deliveries_ended_created_idx: ${JSON.stringify(onDeliveries.map((n) => [n['Node Type'], n['Index Name']]))}`,
-    );
+    const scans = onDeliveries.map((n) => `${n['Node Type']} ${n['Index Name'] ?? ''}`.trim());
+    assert.ok(!scans.includes('Seq Scan'), `deliveries read by: ${scans.join(', ')}`);
+    assert.ok(all.some((n) => n['Index Name'] === 'deliveries_ended_created_idx'), `deliveries read by: ${scans.join(', ')}`);
 
     const figures = await new StatsRepository(db).headlineFigures(3_600_000);
     const { rows } = await db.query<{ n: number }>(

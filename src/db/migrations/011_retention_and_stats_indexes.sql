@@ -6,3 +6,5 @@ CREATE INDEX messages_created_idx ON messages (created_at, id);
 CREATE INDEX dead_letters_delivery_idx ON dead_letters (delivery_id);
 -- Resolved dead letters expire on their own, whatever else their message still waits for.
 CREATE INDEX dead_letters_resolved_idx ON dead_letters (resolved_at) WHERE resolved_at IS NOT NULL;
+-- Deleting a message checks the dead letters that reference it; without this, a scan per message.
+CREATE INDEX dead_letters_message_idx ON dead_letters (message_id);
