@@ -123,32 +123,6 @@ describe('Prometheus metrics and /v1/stats', () => {
     assert.ok(ours.length < 2_000, `${ours.length} hookway_ series after ${total} event types`);
   });
 
-  test('HOOKWAY_METRICS_PER_ENDPOINT=false: no series carries endpoint_id, and the totals still add up', async () => {
-    const lean = await startTestHookway({ HOOKWAY_METRICS_PER_ENDPOINT: 'false' });
-    try {
-      const leanScenario = new Scenario(lean);
-      const receiver = await startReceiver(() => ({ status: 200 }));
-      receivers.push(receiver);
-      await leanScenario.endpoint({ url: receiver.url });
-      await leanScenario.endpoint({ url: receiver.url });
-      const message = await leanScenario.send('lean.one');
-      for (const delivery of message.deliveries) {
-        await eventually(() => leanScenario.delivery(delivery.id), (d) => d.status === 'succeeded');
-      }
-      const samples = await eventually(
-        () => scrape(`${lean.apiUrl}/metrics`),
-        (s) => sampleValue(s, 'hookway_deliveries_total', { outcome: 'succeeded' }) === 2,
-      );
-      const ours = samples.filter((s) => s.name.startsWith('hookway_'));
-      assert.ok(ours.length > 0);
-      assert.deepEqual(ours.filter((s) => 'endpoint_id' in s.labels), []);
-      assert.equal(sampleValue(samples, 'hookway_delivery_attempts_total', { result: 'success' }), 2);
-    } finally {
-      await lean.stop();
-      await lean.dropDatabase();
-    }
-  });
-
   test('a worker running alone serves its own /metrics', async () => {
     const worker = await startTestHookway(
       { DATABASE_URL: hookway.config.databaseUrl, HOOKWAY_TASK_QUEUE: hookway.config.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' },
