@@ -3,6 +3,7 @@ import type { CircuitsRepository } from '../src/db/circuits.repository';
 import type { DeadLettersRepository } from '../src/db/dead-letters.repository';
 import type { DeliveriesRepository } from '../src/db/deliveries.repository';
 import type { EndpointsRepository } from '../src/db/endpoints.repository';
+import type { RetentionRepository } from '../src/db/retention.repository';
 import type { ThrottlesRepository } from '../src/db/throttles.repository';
 import type { Logger } from '../src/logging/logger';
 import type { HostResolver } from '../src/security/host-resolver';
@@ -21,6 +22,7 @@ export interface ActivityDeps {
   deliveries: DeliveriesRepository;
   deadLetters: DeadLettersRepository;
   throttles: ThrottlesRepository;
+  retention: RetentionRepository;
   deadLetterSignals: DeadLetterSignals;
   deadLetterRetrier: DeadLetterRetrier;
   streamAdvancer: OrderedStreamAdvancer;

@@ -10,6 +10,7 @@ import type {
   StreamStep,
 } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
+import { createRetentionActivities } from './retention';
 import { createSendWebhook } from './send-webhook';
 
 export type { ActivityDeps } from './deps';
@@ -21,6 +22,7 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     sendWebhook: createSendWebhook(deps),
+    ...createRetentionActivities(deps.retention),
 
     /** Records a success the HTTP activity could not record itself (PostgreSQL was away). */
     async recordSuccess(input: Pick<DeliveryInput, 'deliveryId' | 'endpointId'>, runId: string, success: AttemptSuccess): Promise<void> {

@@ -117,6 +117,22 @@ export interface HookwayConfig {
    * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
    */
   shutdownGraceMs: number;
+  /**
+   * `HOOKWAY_RETENTION`: how long a message is kept once every delivery of it is done (succeeded, or
+   * dead-lettered and that dead letter resolved); then it goes with its deliveries and attempts. Resolved
+   * dead letters, idle ordering streams and the Temporal namespace's closed workflows follow the same
+   * period. Pending deliveries and open dead letters are never deleted. @default 30d
+   */
+  retentionMs: number;
+  /** `HOOKWAY_RETENTION_BATCH_SIZE`: messages (or dead letters, or streams) deleted per statement. @default 1000 */
+  retentionBatchSize: number;
+  /**
+   * `HOOKWAY_METRICS_EVENT_TYPES`: distinct `event_type` label values one process reports, the first seen;
+   * later ones are reported as `other`, so caller-chosen strings cannot grow the series. 0 reports all as `other`. @default 50
+   */
+  metricsEventTypes: number;
+  /** `HOOKWAY_METRICS_PER_ENDPOINT`: `false` drops the `endpoint_id` label, for deployments with many endpoints. @default true */
+  metricsPerEndpoint: boolean;
   /** `HOOKWAY_WORKER_METRICS_PORT`: where a worker running without the API serves `/metrics`. @default 9464 */
   workerMetricsPort: number;
   /** `HOOKWAY_WORKERS`: worker processes `npm run start:cluster` starts. @default 3 */
@@ -331,6 +347,10 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     redriveIntervalMs: readInt(env, 'HOOKWAY_REDRIVE_INTERVAL_MS', 1000, 0, 3_600_000),
     orphanSweepIntervalMs: readDuration(env, 'HOOKWAY_ORPHAN_SWEEP_INTERVAL', 30_000, 100),
     shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
+    retentionMs: readDuration(env, 'HOOKWAY_RETENTION', 30 * 86_400_000, 1_000),
+    retentionBatchSize: readInt(env, 'HOOKWAY_RETENTION_BATCH_SIZE', 1000, 1, 100_000),
+    metricsEventTypes: readInt(env, 'HOOKWAY_METRICS_EVENT_TYPES', 50, 0, 10_000),
+    metricsPerEndpoint: readBool(env, 'HOOKWAY_METRICS_PER_ENDPOINT', true),
     workerMetricsPort: readInt(env, 'HOOKWAY_WORKER_METRICS_PORT', 9464, 0, 65535),
     clusterWorkers: readInt(env, 'HOOKWAY_WORKERS', 3, 1, 64),
     clusterApis: readInt(env, 'HOOKWAY_APIS', 2, 1, 64),

@@ -3,3 +3,4 @@ export { deliveryWorkflow } from './delivery.workflow';
 export { deadLetterWorkflow } from './dead-letter.workflow';
 export { orderedStreamWorkflow } from './ordered-stream.workflow';
 export { endpointCircuitWorkflow } from './endpoint-circuit.workflow';
+export { retentionWorkflow } from './retention.workflow';

@@ -54,6 +54,7 @@ export async function startClusterServices(config: HookwayConfig, report: (line:
         ports,
         uiPort: config.temporalUiPort,
         namespace: config.temporalNamespace,
+        retentionMs: config.retentionMs,
         historyShards: config.temporalHistoryShards,
         report,
       });

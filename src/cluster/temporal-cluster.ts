@@ -17,6 +17,8 @@ export interface TemporalClusterOptions {
   ports: ClusterPorts;
   uiPort: number;
   namespace: string;
+  /** How long the namespace keeps closed workflows: Hookway's retention (`HOOKWAY_RETENTION`). @default 30 days */
+  retentionMs?: number;
   historyShards: number;
   report: (line: string) => void;
 }
@@ -93,7 +95,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     report(`Starting the Temporal server (PostgreSQL ${options.postgres.host}:${options.postgres.port}, ${options.historyShards} history shards)...`);
     await server.start();
     report(`Registering namespace ${options.namespace} and Hookway's search attributes...`);
-    await prepareNamespace(address, options.namespace);
+    await prepareNamespace(address, options.namespace, options.retentionMs);
     report('Starting the Temporal Web UI...');
     await ui.start();
   } catch (error) {

@@ -1,12 +1,14 @@
 import { Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { matchNamespaceRetention, namespaceRetentionMs } from '../temporal/namespace-retention';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 
 /** gRPC status ALREADY_EXISTS: the namespace was registered by an earlier start. */
 const ALREADY_EXISTS = 6;
 
-/** How long closed workflows stay visible (and their histories kept) on the local cluster. */
-const RETENTION = '3 days';
+
+/** `HOOKWAY_RETENTION`'s default, for callers without a configuration. */
+const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
 /** The namespace never became usable with Hookway's search attributes. */
 export class NamespaceNotReadyError extends Error {
@@ -24,13 +26,16 @@ export class NamespaceNotReadyError extends Error {
  * search attributes, then waits until a visibility query on them succeeds: the frontend learns of both
  * through caches that refresh every few seconds, and Hookway's first workflow start must not race them.
  */
-export async function prepareNamespace(address: string, namespace: string, waitMs = 60_000): Promise<void> {
+export async function prepareNamespace(address: string, namespace: string, retentionMs = DEFAULT_RETENTION_MS, waitMs = 60_000): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     try {
-      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(RETENTION) });
+      // Closed workflows stay visible, and their histories kept, as long as Hookway keeps their rows.
+      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(namespaceRetentionMs(retentionMs)) });
     } catch (error) {
       if (!(isGrpcServiceError(error) && error.code === ALREADY_EXISTS)) throw error;
+      // Registered by an earlier start, perhaps with another HOOKWAY_RETENTION.
+      await matchNamespaceRetention(connection, namespace, retentionMs);
     }
     const deadline = Date.now() + waitMs;
     let lastError: unknown;

@@ -46,6 +46,8 @@ export class StatsRepository {
   /** Figures for deliveries created in the last `windowMs`, overall and per endpoint. */
   async headlineFigures(windowMs: number): Promise<{ overall: HeadlineFigures; endpoints: (HeadlineFigures & { endpointId: string })[] }> {
     const { rows } = await this.db.query<FiguresRow>(
+      // The window's conditions are those of deliveries_ended_created_idx (migration 011): an index range,
+      // however many deliveries the table holds.
       `WITH recent AS (
          SELECT d.id, d.endpoint_id, d.status, d.updated_at, m.created_at AS accepted_at
          FROM deliveries d JOIN messages m ON m.id = d.message_id

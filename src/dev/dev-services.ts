@@ -47,6 +47,7 @@ export async function startDevServices(
         port: config.temporalDevPort,
         uiPort: config.temporalUiPort,
         namespace: config.temporalNamespace,
+        retentionMs: config.retentionMs,
         report,
         ownProcessGroup: options.ownProcessGroup,
       });

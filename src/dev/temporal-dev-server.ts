@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 import { connectTemporalClient } from '../temporal/connection';
+import { matchNamespaceRetention } from '../temporal/namespace-retention';
 import { HOOKWAY_SERVER_DYNAMIC_CONFIG } from '../temporal/server-dynamic-config';
 import { resolveTemporalBinary, TemporalBinaryUnavailableError } from './temporal-binary';
 
@@ -19,6 +20,8 @@ export interface DevTemporalOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /** How long the namespace keeps closed workflows: Hookway's retention (`HOOKWAY_RETENTION`). @default the server's (1 day) */
+  retentionMs?: number;
   report: (line: string) => void;
   /**
    * Run the server in a process group of its own, so Ctrl-C in the terminal reaches only Hookway, which
@@ -111,6 +114,24 @@ async function startFromSdkDownload(options: DevTemporalOptions): Promise<DevTem
  * SDK's own download of the dev server; when that fails too it throws a message that says what to do.
  */
 export async function startDevTemporal(options: DevTemporalOptions): Promise<DevTemporal> {
+  const server = await startEitherWay(options);
+  if (options.retentionMs === undefined) return server;
+  try {
+    // start-dev has no flag for it: the namespace is created with a day's retention, then updated.
+    const { connection } = await connectTemporalClient({ temporalAddress: server.address, temporalNamespace: options.namespace }, 10_000);
+    try {
+      await matchNamespaceRetention(connection, options.namespace, options.retentionMs);
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+async function startEitherWay(options: DevTemporalOptions): Promise<DevTemporal> {
   const binary = await resolveTemporalBinary(options.report);
   if (binary) return startFromBinary(binary, options);
   options.report('No temporal binary and no Go toolchain: trying the Temporal SDK download of the dev server...');

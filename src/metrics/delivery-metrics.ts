@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BoundedLabelValues } from './bounded-labels';
 
 /** One attempt's outcome, as the activity classified it. */
 export type AttemptResult = 'success' | 'retryable' | 'permanent';
@@ -7,61 +8,92 @@ export type AttemptResult = 'success' | 'retryable' | 'permanent';
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400, 86400];
 const ATTEMPT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** Which labels the delivery metrics carry, so their series stay bounded. */
+export interface DeliveryMetricsOptions {
+  /** Distinct `event_type` values reported; later ones become `other`. @default 50 */
+  eventTypes?: number;
+  /** False drops the `endpoint_id` label everywhere (one series instead of one per endpoint). @default true */
+  perEndpoint?: boolean;
+}
+
+type Labels = Record<string, string>;
+
 /**
- * The delivery metrics of one process, in its own registry. Labels are `endpoint_id` and `event_type`
- * where they make sense (one series per endpoint: fine for thousands, not millions, of endpoints).
+ * The delivery metrics of one process, in its own registry. Labels are `endpoint_id` (unless turned off)
+ * and `event_type` (a bounded set, see {@link BoundedLabelValues}) where they make sense; every other label
+ * takes values from a fixed set of codes.
  */
 export class DeliveryMetrics {
   readonly registry = new Registry();
-  private readonly deliveries = new Counter({
-    name: 'hookway_deliveries_total',
-    help: 'Deliveries that ended: succeeded, or dead_lettered once their attempts ran out or failed permanently.',
-    labelNames: ['outcome', 'endpoint_id', 'event_type'] as const,
-    registers: [this.registry],
-  });
-  private readonly attempts = new Counter({
-    name: 'hookway_delivery_attempts_total',
-    help: 'HTTP attempts by result (success, retryable, permanent) and reason code (http_503, timeout, ...).',
-    labelNames: ['result', 'reason', 'endpoint_id'] as const,
-    registers: [this.registry],
-  });
-  private readonly firstAttemptSuccesses = new Counter({
-    name: 'hookway_deliveries_first_attempt_success_total',
-    help: 'Deliveries that succeeded at their first attempt.',
-    labelNames: ['endpoint_id', 'event_type'] as const,
-    registers: [this.registry],
-  });
-  private readonly latency = new Histogram({
-    name: 'hookway_delivery_latency_seconds',
-    help: 'From the message being accepted to the 2xx that delivered it, retries included.',
-    labelNames: ['endpoint_id', 'event_type'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly attemptDuration = new Histogram({
-    name: 'hookway_attempt_duration_seconds',
-    help: 'Duration of one HTTP attempt, whatever its outcome.',
-    labelNames: ['endpoint_id'] as const,
-    buckets: ATTEMPT_BUCKETS,
-    registers: [this.registry],
-  });
+  private readonly perEndpoint: boolean;
+  private readonly eventTypes: BoundedLabelValues;
+  private readonly deliveries: Counter;
+  private readonly attempts: Counter;
+  private readonly firstAttemptSuccesses: Counter;
+  private readonly latency: Histogram;
+  private readonly attemptDuration: Histogram;
+
+  constructor(options: DeliveryMetricsOptions = {}) {
+    this.perEndpoint = options.perEndpoint ?? true;
+    this.eventTypes = new BoundedLabelValues(options.eventTypes ?? 50);
+    const withEndpoint = (...names: string[]): string[] => (this.perEndpoint ? [...names, 'endpoint_id'] : names);
+    const registers = [this.registry];
+    this.deliveries = new Counter({
+      name: 'hookway_deliveries_total',
+      help: 'Deliveries that ended: succeeded, or dead_lettered once their attempts ran out or failed permanently.',
+      labelNames: withEndpoint('outcome', 'event_type'),
+      registers,
+    });
+    this.attempts = new Counter({
+      name: 'hookway_delivery_attempts_total',
+      help: 'HTTP attempts by result (success, retryable, permanent) and reason code (http_503, timeout, ...).',
+      labelNames: withEndpoint('result', 'reason'),
+      registers,
+    });
+    this.firstAttemptSuccesses = new Counter({
+      name: 'hookway_deliveries_first_attempt_success_total',
+      help: 'Deliveries that succeeded at their first attempt.',
+      labelNames: withEndpoint('event_type'),
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'hookway_delivery_latency_seconds',
+      help: 'From the message being accepted to the 2xx that delivered it, retries included.',
+      labelNames: withEndpoint('event_type'),
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.attemptDuration = new Histogram({
+      name: 'hookway_attempt_duration_seconds',
+      help: 'Duration of one HTTP attempt, whatever its outcome.',
+      labelNames: withEndpoint(),
+      buckets: ATTEMPT_BUCKETS,
+      registers,
+    });
+  }
+
+  // The per-endpoint part of a label set: empty when per-endpoint series are turned off.
+  private endpoint(endpointId: string): Labels {
+    return this.perEndpoint ? { endpoint_id: endpointId } : {};
+  }
 
   /** Counts one HTTP attempt. */
   attempt(endpointId: string, result: AttemptResult, reason: string, durationMs: number): void {
-    this.attempts.inc({ result, reason, endpoint_id: endpointId });
-    this.attemptDuration.observe({ endpoint_id: endpointId }, durationMs / 1000);
+    this.attempts.inc({ result, reason, ...this.endpoint(endpointId) });
+    this.attemptDuration.observe(this.endpoint(endpointId), durationMs / 1000);
   }
 
   /** Counts a delivery that succeeded, at attempt `attempt`, `latencyMs` after its message was accepted. */
   delivered(endpointId: string, eventType: string, attempt: number, latencyMs: number): void {
-    this.deliveries.inc({ outcome: 'succeeded', endpoint_id: endpointId, event_type: eventType });
-    if (attempt === 1) this.firstAttemptSuccesses.inc({ endpoint_id: endpointId, event_type: eventType });
-    this.latency.observe({ endpoint_id: endpointId, event_type: eventType }, Math.max(0, latencyMs) / 1000);
+    const labels = { event_type: this.eventTypes.value(eventType), ...this.endpoint(endpointId) };
+    this.deliveries.inc({ outcome: 'succeeded', ...labels });
+    if (attempt === 1) this.firstAttemptSuccesses.inc(labels);
+    this.latency.observe(labels, Math.max(0, latencyMs) / 1000);
   }
 
   /** Counts a delivery that ended in the dead-letter queue. */
   deadLettered(endpointId: string, eventType: string): void {
-    this.deliveries.inc({ outcome: 'dead_lettered', endpoint_id: endpointId, event_type: eventType });
+    this.deliveries.inc({ outcome: 'dead_lettered', event_type: this.eventTypes.value(eventType), ...this.endpoint(endpointId) });
   }
 
   /**
@@ -85,7 +117,7 @@ export class DeliveryMetrics {
       (inFlight ??= read().finally(() => {
         inFlight = undefined;
       }));
-    this.perEndpointGauge('hookway_circuit_open', 'Endpoints whose circuit is open (1), right now.', async () =>
+    this.perEndpointGauge('hookway_circuit_open', 'Endpoints whose circuit is open (1 each; their count without per-endpoint series), right now.', async () =>
       (await readOnce()).filter((c) => c.open).map(({ endpointId }) => ({ endpointId, value: 1 })),
     );
     this.perEndpointGauge('hookway_parked_deliveries', 'Deliveries parked behind an open circuit, per endpoint, right now.', async () =>
@@ -93,17 +125,20 @@ export class DeliveryMetrics {
     );
   }
 
-  // A gauge per endpoint whose series are replaced by a fresh read at each scrape.
+  // A gauge per endpoint whose series are replaced by a fresh read at each scrape; one total without
+  // per-endpoint series.
   private perEndpointGauge(name: string, help: string, read: () => Promise<{ endpointId: string; value: number }[]>): void {
+    const perEndpoint = this.perEndpoint;
     new Gauge({
       name,
       help,
-      labelNames: ['endpoint_id'] as const,
+      labelNames: perEndpoint ? ['endpoint_id'] : [],
       registers: [this.registry],
       async collect() {
         const values = await read();
         this.reset();
-        for (const { endpointId, value } of values) this.set({ endpoint_id: endpointId }, value);
+        if (!perEndpoint) this.set(values.reduce((sum, { value }) => sum + value, 0));
+        else for (const { endpointId, value } of values) this.set({ endpoint_id: endpointId }, value);
       },
     });
   }

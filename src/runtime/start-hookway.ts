@@ -100,7 +100,7 @@ export async function startHookway(
     const added = await ensureSearchAttributes(temporal.connection, config.temporalNamespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
 
-    const metrics = new DeliveryMetrics();
+    const metrics = new DeliveryMetrics({ eventTypes: config.metricsEventTypes, perEndpoint: config.metricsPerEndpoint });
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     let worker: HookwayWorker | undefined;
     if (roles.worker) {

@@ -19,6 +19,7 @@ import type { Database } from '../db/database';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
+import { RetentionRepository } from '../db/retention.repository';
 import type { Logger } from '../logging/logger';
 import type { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { DestinationPolicy } from '../security/destination-policy';
@@ -26,6 +27,7 @@ import { guardedConnector } from '../security/guarded-connector';
 import type { HostResolver } from '../security/host-resolver';
 import type { SecretBox } from '../security/secret-box';
 import { temporalConnectionOptions } from './connection';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { installTemporalRuntime } from './runtime';
 
 /** Builds the activities' dependencies over one database, client and HTTP agent. */
@@ -54,6 +56,7 @@ function activityDeps(deps: {
     deliveries,
     deadLetters,
     throttles: new ThrottlesRepository(db),
+    retention: new RetentionRepository(db),
     deadLetterSignals,
     deadLetterRetrier: new DeadLetterRetrier(
       { deadLetters, deliveries, endpoints, messages },
@@ -122,6 +125,11 @@ export async function startHookwayWorker(deps: {
       // The SDK's default scales with the heap (thousands here), so memory grew with every waiting delivery.
       maxCachedWorkflows: config.maxCachedWorkflows,
     });
+    // Deletion is housekeeping: a worker whose Temporal credentials may not manage schedules still delivers.
+    await ensureRetentionSchedule(client, config).then(
+      (outcome) => logger.info({ outcome, taskQueue: config.taskQueue }, 'retention schedule ensured'),
+      (error: unknown) => logger.warn({ err: error }, 'retention schedule could not be ensured; old rows are not deleted'),
+    );
     const done = worker.run().finally(async () => {
       await http.close();
       await alertHttp.close();
