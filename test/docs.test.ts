@@ -137,6 +137,20 @@ describe('docs', () => {
     assert.deepEqual(pages.flatMap(brokenLinks), []);
   });
 
+  test('the README stays a newcomer\'s page whose architecture sketch names every workflow the worker registers', () => {
+    const readme = read('README.md');
+    const lines = readme.split('\n').length;
+    assert.ok(lines <= 300, `README.md has ${lines} lines; move reference material into docs/`);
+    const workflows = [...read('workflows/index.ts').matchAll(/export\s*\{\s*(\w+)\s*\}/g)].map((match) => match[1]);
+    assert.ok(workflows.length >= 4, `expected workflows/index.ts to export the workflows, found ${workflows.join(', ')}`);
+    const sketch = /## Architecture\n+```\n([\s\S]*?)\n```/.exec(readme)?.[1] ?? '';
+    assert.deepEqual(
+      workflows.filter((name) => !sketch.includes(name)),
+      [],
+      'workflows missing from the README architecture sketch',
+    );
+  });
+
   test('a link to a missing file or heading is reported', () => {
     assert.deepEqual(relativeLinks('see [a](docs/a.md#x), [b](https://example.com), `[c](d.md)`, [e](#f)'), ['docs/a.md#x', '#f']);
     assert.ok(!headingAnchors(read('README.md')).has('no-such-heading'));
