@@ -30,6 +30,8 @@ export interface ActivityDeps {
   /** Failed attempts in a row that open an endpoint's circuit (0: never). */
   circuitThreshold: number;
   alerter: Alerter;
+  /** Open dead letters of one endpoint at which a `dead_letter_threshold` alert is raised. */
+  deadLetterAlertThreshold: number;
   /** undici dispatcher with keep-alive pools per origin. */
   http: Dispatcher;
   /** An endpoint whose deliveries all failed for this long is disabled. */

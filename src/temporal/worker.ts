@@ -65,6 +65,7 @@ function activityDeps(deps: {
     circuitStepper: new CircuitStepper(circuits, circuitSignals),
     circuitThreshold: config.circuitThreshold,
     alerter: new Alerter({ http: alertHttp, logger, url: config.alertUrl, secret: config.alertSecret }),
+    deadLetterAlertThreshold: config.deadLetterAlertThreshold,
     http,
     disableAfterMs: config.disableAfterMs,
     metrics,

@@ -1,0 +1,84 @@
+import { Context } from '@temporalio/activity';
+import type { NewDeadLetter } from '../src/db/dead-letters.repository';
+import { ConflictError, NotFoundError } from '../src/domain/errors';
+import type { DeadLetterCursor, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
+import { queueAlert } from './alerts';
+import type { ActivityDeps } from './deps';
+
+// Attempts at sending a queue alert before it is given up (logged), so a dead alert receiver cannot hold
+// a delivery workflow open.
+const ALERT_ATTEMPTS = 5;
+
+/**
+ * The activities of the dead-letter queue: opening a dead letter (in PostgreSQL, with its alerts) and
+ * redriving the queue a page at a time. The queue lives in PostgreSQL only.
+ */
+export function createDeadLetterActivities(deps: ActivityDeps) {
+  // One step of a redrive: runs the dead letter's delivery again, or reports it needs nothing.
+  const retryOne = async (deadLetterId: string): Promise<DeadLetterRetryOutcome> => {
+    try {
+      return await deps.deadLetterRetrier.retry(deadLetterId);
+    } catch (error) {
+      // Resolved, discarded or gone meanwhile: nothing left to retry.
+      if (error instanceof NotFoundError) return 'resolved';
+      if (error instanceof ConflictError) return error.code === 'dead_letter_resolved' ? 'resolved' : 'skipped';
+      throw error;
+    }
+  };
+
+  return {
+    /**
+     * Records the dead letter in PostgreSQL; the first of an endpoint's queue also starts its dead-letter
+     * workflow, and the alerts its opening raised are sent. Every step is idempotent, so Temporal may
+     * retry this freely: a dead letter already open sends only the alerts not sent yet.
+     */
+    async deadLetter(entry: NewDeadLetter & { eventType: string }): Promise<void> {
+      const threshold = deps.deadLetterAlertThreshold;
+      const { deadLetter, opened, pendingAlerts } = await deps.deadLetters.record(entry, threshold);
+      // Counted once per dead-lettering, not again when Temporal retries this activity.
+      if (opened) deps.metrics.deadLettered(entry.endpointId, entry.eventType);
+      if (pendingAlerts.includes('first_dead_letter')) await deps.deadLetterSignals.opened(entry.endpointId);
+      if (pendingAlerts.length > 0) {
+        try {
+          for (const kind of pendingAlerts) await deps.alerter.send(queueAlert(kind, deadLetter, threshold));
+        } catch (error) {
+          if (Context.current().info.attempt < ALERT_ATTEMPTS) throw error;
+          deps.logger.warn({ err: error, endpointId: entry.endpointId, alerts: pendingAlerts }, 'queue alert not delivered');
+        }
+        await deps.deadLetters.clearPendingAlerts(deadLetter.id);
+      }
+      deps.logger.warn(
+        { messageId: entry.messageId, endpointId: entry.endpointId, workflowId: entry.workflowId, attempts: entry.attempts },
+        'delivery dead-lettered',
+      );
+    },
+
+    /**
+     * One page of a redrive: the next open dead letters after the cursor, oldest first, each retried,
+     * `intervalMs` apart. Heartbeats its cursor after each, so a retried page resumes after the last one.
+     */
+    async redrivePage(request: RedrivePageRequest): Promise<RedrivePageResult> {
+      const context = Context.current();
+      const resumed = context.info.heartbeatDetails as DeadLetterCursor | undefined;
+      let cursor = resumed ?? request.after;
+      const page = await deps.deadLetters.nextInQueue(request.endpointId, { after: cursor, limit: request.limit, notAutoRetried: request.automatic });
+      let retried = 0;
+      for (const item of page) {
+        if (retried > 0 && request.intervalMs > 0) await context.sleep(request.intervalMs);
+        const outcome = await retryOne(item.id);
+        // Marked after the retry: a worker lost in between retries it once more, never not at all.
+        if (request.automatic) await deps.deadLetters.markAutoRetried(item.id);
+        if (outcome === 'skipped') deps.logger.info({ endpointId: request.endpointId, deadLetterId: item.id }, 'redrive skipped a dead letter it cannot retry');
+        retried += 1;
+        cursor = item.cursor;
+        context.heartbeat(cursor);
+      }
+      return { retried, cursor, more: page.length === request.limit };
+    },
+
+    /** Whether the endpoint has any open dead letter (its dead-letter workflow is done when not). */
+    async deadLetterQueueOpen(endpointId: string): Promise<boolean> {
+      return deps.deadLetters.hasOpen(endpointId);
+    },
+  };
+}

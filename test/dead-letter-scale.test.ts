@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import type { EndpointView } from '../src/api/endpoints/endpoint.view';
+import { deadLetterWorkflowId } from '../workflows/definitions';
+import type { DeadLetterList } from './support/api-types';
+import { eventually, settle } from './support/eventually';
+import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
+import { fastRetries, Scenario } from './support/scenario';
+import { startTestHookway, type TestHookway } from './support/test-hookway';
+
+// Past Temporal's 2 MiB payload limit for a workflow that would hold the queue (about 2,300-6,000 entries).
+const COUNT = 10_000;
+const THRESHOLD = 1_000;
+const ALERT_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+const LONG = 20 * 60_000;
+
+/** A receiver that answers 503 until `recover()`, then 200, counting what it accepted per `webhook-id`. */
+async function outage(): Promise<TestReceiver & { recover(): void; accepted: Map<string, ReceivedRequest[]> }> {
+  let healthy = false;
+  const accepted = new Map<string, ReceivedRequest[]>();
+  const receiver = await startReceiver((_n, request) => {
+    if (!healthy) return { status: 503 };
+    const id = request.headers['webhook-id'];
+    accepted.set(id, [...(accepted.get(id) ?? []), request]);
+    return { status: 200 };
+  });
+  return Object.assign(receiver, { accepted, recover: () => void (healthy = true) });
+}
+
+/** Runs `task` for 0..count-1, `width` at a time. */
+async function inParallel(count: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
+  let hookway: TestHookway;
+  let scenario: Scenario;
+  let alerts: TestReceiver;
+
+  before(async () => {
+    alerts = await startReceiver();
+    hookway = await startTestHookway({
+      HOOKWAY_REDRIVE_INTERVAL_MS: '1',
+      HOOKWAY_ALERT_URL: alerts.url,
+      HOOKWAY_ALERT_SECRET: ALERT_SECRET,
+      HOOKWAY_DLQ_ALERT_THRESHOLD: String(THRESHOLD),
+      // The queue is under test, not the circuit: with it, the redriven deliveries would wait for a probe.
+      HOOKWAY_CIRCUIT_THRESHOLD: '0',
+    });
+    scenario = new Scenario(hookway);
+  });
+  after(async () => {
+    await alerts.close();
+    await hookway.stop();
+    await hookway.dropDatabase();
+  });
+
+  const openDeadLetters = async (endpointId: string, query = 'limit=1'): Promise<DeadLetterList> =>
+    (await hookway.api<DeadLetterList>('GET', `/v1/dead-letters?endpointId=${endpointId}&${query}`)).body;
+
+  const alertsOf = (endpointId: string): string[] =>
+    alerts.requests
+      .map((r) => new Webhook(ALERT_SECRET).verify(r.rawBody, r.headers) as { type: string; data: { endpointId: string } })
+      .filter((a) => a.data.endpointId === endpointId)
+      .map((a) => a.type)
+      .sort();
+
+  /** Every message delivered to the receiver exactly once, with a valid signature. */
+  function assertEachDeliveredOnce(receiver: { accepted: Map<string, ReceivedRequest[]> }, endpoint: EndpointView, ids: string[]): void {
+    const webhook = new Webhook(endpoint.secret ?? '');
+    for (const id of ids) {
+      const got = receiver.accepted.get(id) ?? [];
+      assert.equal(got.length, 1, `message ${id} accepted ${got.length} times`);
+      webhook.verify(got[0].rawBody, got[0].headers);
+    }
+  }
+
+  test('the operator redrive and automatic recovery each deliver all of them once; each queue alert fires once', { timeout: 3 * LONG }, async () => {
+    const [manualTarget, autoTarget] = await Promise.all([outage(), outage()]);
+    const manual = await scenario.endpoint({ url: manualTarget.url, eventTypes: ['scale.event'], retryPolicy: fastRetries(1), autoRecover: false });
+    const auto = await scenario.endpoint({ url: autoTarget.url, eventTypes: ['scale.event', 'scale.fresh'], retryPolicy: fastRetries(1) });
+
+    // Through the real delivery path: each message goes to both endpoints, fails its one attempt, dead-letters.
+    const started = Date.now();
+    const ids: string[] = [];
+    await inParallel(COUNT, 32, async (i) => {
+      ids.push((await scenario.send('scale.event', { n: i })).id);
+    });
+    for (const endpoint of [manual, auto]) {
+      await eventually(() => openDeadLetters(endpoint.id), (list) => list.total === COUNT, LONG, 1000);
+    }
+    process.stderr.write(`[dlq-scale] ${2 * COUNT} dead letters in ${Date.now() - started} ms\n`);
+    // Every delivery run has closed, so each redrive starts a new one rather than meeting the failing one.
+    await eventually(
+      async () => (await hookway.client.workflow.count(`WorkflowType="deliveryWorkflow" AND ExecutionStatus="Running" AND EndpointId IN ("${manual.id}", "${auto.id}")`)).count,
+      (running) => running === 0,
+      LONG,
+      1000,
+    );
+
+    // The queue is PostgreSQL's: listed whole by the API, and its workflow was told only of the first entry.
+    const tail = await openDeadLetters(manual.id, `limit=250&offset=${COUNT - 100}`);
+    assert.equal(tail.total, COUNT);
+    assert.equal(tail.items.length, 100);
+    for (const endpoint of [manual, auto]) {
+      const queue = await hookway.client.workflow.getHandle(deadLetterWorkflowId(endpoint.id)).describe();
+      assert.equal(queue.status.name, 'RUNNING');
+      assert.ok((queue.historyLength ?? Infinity) < 100, `dead-letter workflow history is ${queue.historyLength} events after ${COUNT} dead letters`);
+      await eventually(async () => alertsOf(endpoint.id), (kinds) => kinds.length >= 2, 60_000);
+    }
+
+    manualTarget.recover();
+    autoTarget.recover();
+    const redriveStarted = Date.now();
+    const redrive = await hookway.api<{ count: number }>('POST', `/v1/endpoints/${manual.id}/dead-letters/retry`);
+    assert.equal(redrive.status, 202);
+    assert.deepEqual(redrive.body, { count: COUNT });
+    // Automatic recovery: the first success on the other endpoint redrives its backlog by itself.
+    const fresh = await scenario.send('scale.fresh', { fresh: true });
+    ids.sort();
+
+    await eventually(async () => manualTarget.accepted.size, (n) => n === COUNT, LONG, 1000);
+    await eventually(async () => autoTarget.accepted.size, (n) => n === COUNT + 1, LONG, 1000);
+    process.stderr.write(`[dlq-scale] ${2 * COUNT} redriven and delivered in ${Date.now() - redriveStarted} ms\n`);
+    for (const endpoint of [manual, auto]) {
+      await eventually(() => openDeadLetters(endpoint.id), (list) => list.total === 0, 60_000);
+      const handle = hookway.client.workflow.getHandle(deadLetterWorkflowId(endpoint.id));
+      await eventually(async () => (await handle.describe()).status.name, (status) => status === 'COMPLETED', 60_000);
+      // Every run of the queue's workflow kept a short history, however long the queue was.
+      for await (const run of hookway.client.workflow.list({ query: `WorkflowId="${deadLetterWorkflowId(endpoint.id)}"` })) {
+        assert.ok((run.historyLength ?? 0) < 5_000, `a dead-letter workflow run has ${run.historyLength} events`);
+      }
+    }
+
+    // Late duplicates would show up now.
+    await settle(3000);
+    assertEachDeliveredOnce(manualTarget, manual, ids);
+    assertEachDeliveredOnce(autoTarget, auto, [...ids, fresh.id]);
+    assert.equal(manualTarget.accepted.size, COUNT);
+    assert.equal(autoTarget.accepted.size, COUNT + 1);
+    for (const endpoint of [manual, auto]) {
+      assert.deepEqual(alertsOf(endpoint.id), ['hookway.alert.dead_letter_threshold', 'hookway.alert.first_dead_letter']);
+    }
+    await Promise.all([manualTarget.close(), autoTarget.close()]);
+  });
+});
