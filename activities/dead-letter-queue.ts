@@ -8,6 +8,9 @@ import type { ActivityDeps } from './deps';
 // Attempts at sending a queue alert before it is given up (logged), so a dead alert receiver cannot hold
 // a delivery workflow open.
 const ALERT_ATTEMPTS = 5;
+// Retries of one redrive page under way at once. The pace sets when each starts; this only keeps a fast
+// pace from waiting on each retry's round trips (PostgreSQL, then Temporal) in turn.
+const REDRIVE_IN_FLIGHT = 8;
 
 /**
  * The activities of the dead-letter queue: opening a dead letter (in PostgreSQL, with its alerts) and
@@ -54,26 +57,47 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
     },
 
     /**
-     * One page of a redrive: the next open dead letters after the cursor, oldest first, each retried,
-     * `intervalMs` apart. Heartbeats its cursor after each, so a retried page resumes after the last one.
+     * One page of a redrive: the next open dead letters after the cursor, oldest first, one retry started
+     * every `intervalMs` (a few at once when a retry takes longer than that). Heartbeats the cursor up to
+     * which every retry is done, so a retried page resumes there.
      */
     async redrivePage(request: RedrivePageRequest): Promise<RedrivePageResult> {
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as DeadLetterCursor | undefined;
-      let cursor = resumed ?? request.after;
-      const page = await deps.deadLetters.nextInQueue(request.endpointId, { after: cursor, limit: request.limit, notAutoRetried: request.automatic });
-      let retried = 0;
-      for (const item of page) {
-        if (retried > 0 && request.intervalMs > 0) await context.sleep(request.intervalMs);
-        const outcome = await retryOne(item.id);
-        // Marked after the retry: a worker lost in between retries it once more, never not at all.
-        if (request.automatic) await deps.deadLetters.markAutoRetried(item.id);
-        if (outcome === 'skipped') deps.logger.info({ endpointId: request.endpointId, deadLetterId: item.id }, 'redrive skipped a dead letter it cannot retry');
-        retried += 1;
-        cursor = item.cursor;
-        context.heartbeat(cursor);
+      const page = await deps.deadLetters.nextInQueue(request.endpointId, {
+        after: resumed ?? request.after,
+        limit: request.limit,
+        notAutoRetried: request.automatic,
+      });
+      const done = page.map(() => false);
+      let settled = 0;
+      let failure: { error: unknown } | undefined;
+      const retryAt = async (index: number): Promise<void> => {
+        const item = page[index];
+        try {
+          const outcome = await retryOne(item.id);
+          // Marked after the retry: a worker lost in between retries it once more, never not at all.
+          if (request.automatic) await deps.deadLetters.markAutoRetried(item.id);
+          if (outcome === 'skipped') deps.logger.info({ endpointId: request.endpointId, deadLetterId: item.id }, 'redrive skipped a dead letter it cannot retry');
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        done[index] = true;
+        const before = settled;
+        while (settled < page.length && done[settled]) settled += 1;
+        if (settled > before) context.heartbeat(page[settled - 1].cursor);
+      };
+      const inFlight = new Set<Promise<void>>();
+      for (let index = 0; index < page.length && !failure; index += 1) {
+        if (index > 0 && request.intervalMs > 0) await context.sleep(request.intervalMs);
+        while (inFlight.size >= REDRIVE_IN_FLIGHT) await Promise.race(inFlight);
+        const retry: Promise<void> = retryAt(index).finally(() => inFlight.delete(retry));
+        inFlight.add(retry);
       }
-      return { retried, cursor, more: page.length === request.limit };
+      await Promise.all(inFlight);
+      if (failure) throw failure.error;
+      return { retried: page.length, cursor: page.at(-1)?.cursor ?? resumed ?? request.after, more: page.length === request.limit };
     },
 
     /** Whether the endpoint has any open dead letter (its dead-letter workflow is done when not). */

@@ -28,7 +28,7 @@ import { temporalConnectionOptions } from './connection';
 import { installTemporalRuntime } from './runtime';
 
 /** Builds the activities' dependencies over one database, client and HTTP agent. */
-function activityDeps(deps: {
+export function activityDeps(deps: {
   config: HookwayConfig;
   db: Database;
   client: Client;
