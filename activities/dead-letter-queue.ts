@@ -8,8 +8,8 @@ import type { ActivityDeps } from './deps';
 // Attempts at sending a queue alert before it is given up (logged), so a dead alert receiver cannot hold
 // a delivery workflow open.
 const ALERT_ATTEMPTS = 5;
-// Retries of one redrive page under way at once. The pace sets when each starts; this only keeps a fast
-// pace from waiting on each retry's round trips (PostgreSQL, then Temporal) in turn.
+// Retries of one redrive page under way at once, when each takes longer than the pace (its PostgreSQL and
+// Temporal round trips): the pace, not those, then sets the rate.
 const REDRIVE_IN_FLIGHT = 8;
 
 /**
@@ -57,9 +57,10 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
     },
 
     /**
-     * One page of a redrive: the next open dead letters after the cursor, oldest first, one retry started
-     * every `intervalMs` (a few at once when a retry takes longer than that). Heartbeats the cursor up to
-     * which every retry is done, so a retried page resumes there.
+     * One page of a redrive: the next open dead letters after the cursor, oldest first, retried with a
+     * pause of `intervalMs` after each. A retry slower than the pause holds the next one back no longer
+     * than the pause, so a fast pace overlaps a few rather than waiting on each one's round trips.
+     * Heartbeats the cursor up to which every retry is done, so a retried page resumes there.
      */
     async redrivePage(request: RedrivePageRequest): Promise<RedrivePageResult> {
       const context = Context.current();
@@ -89,11 +90,17 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
         if (settled > before) context.heartbeat(page[settled - 1].cursor);
       };
       const inFlight = new Set<Promise<void>>();
+      let previous: Promise<void> | undefined;
       for (let index = 0; index < page.length && !failure; index += 1) {
-        if (index > 0 && request.intervalMs > 0) await context.sleep(request.intervalMs);
+        if (previous && request.intervalMs > 0) {
+          // The pause follows the previous retry, which is waited for no longer than the pause itself.
+          await Promise.race([previous, new Promise((resolve) => setTimeout(resolve, request.intervalMs))]);
+          await context.sleep(request.intervalMs);
+        }
         while (inFlight.size >= REDRIVE_IN_FLIGHT) await Promise.race(inFlight);
         const retry: Promise<void> = retryAt(index).finally(() => inFlight.delete(retry));
         inFlight.add(retry);
+        previous = retry;
       }
       await Promise.all(inFlight);
       if (failure) throw failure.error;
