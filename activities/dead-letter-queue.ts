@@ -13,6 +13,15 @@ const ALERT_ATTEMPTS = 5;
 const REDRIVE_IN_FLIGHT = 8;
 
 /**
+ * After a success resolved a dead letter: tells the endpoint's dead-letter workflow when its queue is now
+ * empty, so it can end. Asked after the resolution committed, so of two last dead letters delivered at
+ * once, the one that commits second sees the queue empty (the statement's own view would see the other).
+ */
+export async function deadLetterResolved(deps: Pick<ActivityDeps, 'deadLetters' | 'deadLetterSignals'>, endpointId: string): Promise<void> {
+  if (!(await deps.deadLetters.hasOpen(endpointId))) await deps.deadLetterSignals.drained(endpointId);
+}
+
+/**
  * The activities of the dead-letter queue: opening a dead letter (in PostgreSQL, with its alerts) and
  * redriving the queue a page at a time. The queue lives in PostgreSQL only.
  */

@@ -1,5 +1,5 @@
 import type { AttemptSuccess, CircuitStep, DeliveryInput, OrderedStreamInput, StreamStep } from '../workflows/definitions';
-import { createDeadLetterActivities } from './dead-letter-queue';
+import { createDeadLetterActivities, deadLetterResolved } from './dead-letter-queue';
 import type { ActivityDeps } from './deps';
 import { createSendWebhook } from './send-webhook';
 
@@ -24,7 +24,7 @@ export function createActivities(deps: ActivityDeps) {
         durationMs: success.durationMs,
         statusCode: success.statusCode,
       });
-      if (effects.resolvedDeadLetter && !effects.endpointBacklog) await deps.deadLetterSignals.drained(input.endpointId);
+      if (effects.resolvedDeadLetter) await deadLetterResolved(deps, input.endpointId);
       if (effects.circuitClosed) await deps.circuitSignals.changed(input.endpointId, (await deps.endpoints.findById(input.endpointId))?.retryPolicy);
     },
 

@@ -10,6 +10,7 @@ import {
 } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import { classifyAttempt, type AttemptVerdict } from './classify-attempt';
+import { deadLetterResolved } from './dead-letter-queue';
 import { postWebhook } from './http-attempt';
 import { buildWebhookRequest } from './webhook-request';
 
@@ -46,7 +47,7 @@ export function createSendWebhook(deps: ActivityDeps) {
   const lastRedrive = new Map<string, number>();
 
   const afterSuccess = async (endpointId: string, autoRecover: boolean, effects: { resolvedDeadLetter: boolean; endpointBacklog: boolean }) => {
-    if (effects.resolvedDeadLetter && !effects.endpointBacklog) await deps.deadLetterSignals.drained(endpointId);
+    if (effects.resolvedDeadLetter) await deadLetterResolved(deps, endpointId);
     const now = Date.now();
     if (effects.endpointBacklog && autoRecover && now - (lastRedrive.get(endpointId) ?? 0) > AUTO_REDRIVE_EVERY_MS) {
       lastRedrive.set(endpointId, now);

@@ -14,8 +14,8 @@ type Activities = ReturnType<typeof createActivities>;
 
 // Each step (a page, a look at the queue) adds about ten events; this many keeps a run's history short.
 const STEPS_BEFORE_CONTINUE_AS_NEW = 200;
-// A queue can empty without a signal (two last dead letters delivered at once each see the other still
-// open); while idle with a non-empty queue, look again this often.
+// Whatever empties a queue signals it; should a signal be lost all the same, an idle workflow with a
+// non-empty queue looks again this often.
 const IDLE_RECHECK = '10 minutes';
 
 // A page paces its retries inside the activity and heartbeats after each, so a lost worker is noticed
