@@ -38,3 +38,24 @@ export class Alerter {
     if (!ok) throw new Error(`alert receiver answered ${result.statusCode ?? result.networkError?.reason}`);
   }
 }
+
+/**
+ * The alert a dead letter raised about its endpoint's queue. Its id derives from the dead letter, so an
+ * alert sent again (a retried activity) keeps its `webhook-id` and the receiver can drop the repeat.
+ */
+export function queueAlert(
+  kind: 'first_dead_letter' | 'dead_letter_threshold',
+  deadLetter: { id: string; endpointId: string; error: string },
+  threshold: number,
+): OperationalAlert {
+  const { id, endpointId, error } = deadLetter;
+  return kind === 'first_dead_letter'
+    ? { id: `alert_first_${id}`, kind, endpointId, openDeadLetters: 1, message: `endpoint ${endpointId} has its first dead letter: ${error}` }
+    : {
+        id: `alert_threshold_${id}`,
+        kind,
+        endpointId,
+        openDeadLetters: threshold,
+        message: `endpoint ${endpointId} has ${threshold} dead letters (threshold ${threshold})`,
+      };
+}

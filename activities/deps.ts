@@ -33,6 +33,8 @@ export interface ActivityDeps {
   /** Failed attempts in a row that open an endpoint's circuit (0: never). */
   circuitThreshold: number;
   alerter: Alerter;
+  /** Open dead letters of one endpoint at which a `dead_letter_threshold` alert is raised. */
+  deadLetterAlertThreshold: number;
   /** undici dispatcher with keep-alive pools per origin. */
   http: Dispatcher;
   /** The resolver `http`'s connector uses: each attempt resolves its host first, within its deadline. */

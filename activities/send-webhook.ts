@@ -11,6 +11,7 @@ import {
 } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import { classifyAttempt, type AttemptVerdict } from './classify-attempt';
+import { deadLetterResolved } from './dead-letter-queue';
 import { postWebhook } from './http-attempt';
 import { buildWebhookRequest } from './webhook-request';
 
@@ -46,8 +47,8 @@ function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attem
 export function createSendWebhook(deps: ActivityDeps) {
   const lastRedrive = new Map<string, number>();
 
-  const afterSuccess = async (endpointId: string, deliveryId: string, autoRecover: boolean, effects: { resolvedDeadLetter: boolean; endpointBacklog: boolean }) => {
-    if (effects.resolvedDeadLetter) await deps.deadLetterSignals.resolved(endpointId, deliveryId);
+  const afterSuccess = async (endpointId: string, autoRecover: boolean, effects: { resolvedDeadLetter: boolean; endpointBacklog: boolean }) => {
+    if (effects.resolvedDeadLetter) await deadLetterResolved(deps, endpointId);
     const now = Date.now();
     if (effects.endpointBacklog && autoRecover && now - (lastRedrive.get(endpointId) ?? 0) > AUTO_REDRIVE_EVERY_MS) {
       lastRedrive.set(endpointId, now);
@@ -129,7 +130,7 @@ export function createSendWebhook(deps: ActivityDeps) {
         }
         const effects = await deps.deliveries.recordSuccess(attempt);
         if (effects.circuitClosed) await deps.circuitSignals.changed(endpoint.id, endpoint.retryPolicy);
-        await afterSuccess(endpoint.id, input.deliveryId, endpoint.autoRecover, effects);
+        await afterSuccess(endpoint.id, endpoint.autoRecover, effects);
       } catch (error) {
         recorded = false;
         log.warn({ err: error }, 'delivered, but the record did not complete; the workflow will retry it');

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import { deadLettersQuery, deadLetterWorkflowId } from '../workflows/definitions';
+import { deadLetterWorkflowId } from '../workflows/definitions';
 import type { DeadLetterList } from './support/api-types';
-import { eventually } from './support/eventually';
+import { eventually, settle } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
@@ -46,6 +46,12 @@ describe('dead letters are recovered three ways', () => {
 
   async function openDeadLetters(endpointId: string): Promise<DeadLetterList> {
     return (await hookway.api<DeadLetterList>('GET', `/v1/dead-letters?endpointId=${endpointId}`)).body;
+  }
+
+  /** Waits until the endpoint's dead-letter workflow is done: its queue is empty. */
+  async function queueWorkflowEnds(endpointId: string): Promise<void> {
+    const handle = hookway.client.workflow.getHandle(deadLetterWorkflowId(endpointId));
+    await eventually(async () => (await handle.describe()).status.name, (status) => status === 'COMPLETED');
   }
 
   async function deadLetterMessages(eventType: string, count: number, endpointId: string) {
@@ -97,7 +103,7 @@ describe('dead letters are recovered three ways', () => {
       assert.ok(redriven[i].receivedAt - redriven[i - 1].receivedAt >= 250, 'one every HOOKWAY_REDRIVE_INTERVAL_MS');
     }
     await eventually(() => openDeadLetters(endpoint.id), (list) => list.total === 0);
-    await eventually(() => hookway.client.workflow.getHandle(deadLetterWorkflowId(endpoint.id)).query(deadLettersQuery), (e) => e.length === 0);
+    await queueWorkflowEnds(endpoint.id);
   });
 
   test('a discarded dead letter leaves the queue and can no longer be retried', async () => {
@@ -108,9 +114,25 @@ describe('dead letters are recovered three ways', () => {
 
     assert.equal((await hookway.api('DELETE', `/v1/dead-letters/${deadLetter.id}`)).status, 204);
     assert.equal((await openDeadLetters(endpoint.id)).total, 0);
-    await eventually(() => hookway.client.workflow.getHandle(deadLetterWorkflowId(endpoint.id)).query(deadLettersQuery), (e) => e.length === 0);
+    await queueWorkflowEnds(endpoint.id);
     assert.equal((await hookway.api('DELETE', `/v1/dead-letters/${deadLetter.id}`)).status, 409);
     assert.equal((await hookway.api('POST', `/v1/dead-letters/${deadLetter.id}/retry`)).status, 409);
+  });
+
+  test("an endpoint's dead-letter workflow ends once the endpoint is deleted and its queue is empty", async () => {
+    const target = await outage();
+    const endpoint = await scenario.endpoint({ url: target.url, eventTypes: ['op.delete'], retryPolicy: fastRetries(1), autoRecover: false });
+    await deadLetterMessages('op.delete', 2, endpoint.id);
+    const handle = hookway.client.workflow.getHandle(deadLetterWorkflowId(endpoint.id));
+    assert.equal((await handle.describe()).status.name, 'RUNNING');
+
+    assert.equal((await hookway.api('DELETE', `/v1/endpoints/${endpoint.id}`)).status, 204);
+    const { items } = await openDeadLetters(endpoint.id);
+    assert.equal((await hookway.api('DELETE', `/v1/dead-letters/${items[0].id}`)).status, 204);
+    await settle(1000);
+    assert.equal((await handle.describe()).status.name, 'RUNNING', 'one dead letter is still open');
+    assert.equal((await hookway.api('DELETE', `/v1/dead-letters/${items[1].id}`)).status, 204);
+    await queueWorkflowEnds(endpoint.id);
   });
 
   test('the first success after an outage redrives the backlog by itself', async () => {

@@ -1,117 +1,97 @@
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  proxyActivities,
-  setHandler,
-  sleep,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { queueRedrive, redrivePageSize } from './dead-letter-redrive';
 import {
-  deadLetteredSignal,
-  deadLetterResolvedSignal,
-  deadLettersQuery,
+  deadLetterQueueChangedSignal,
   redriveSignal,
-  type AlertKind,
-  type DeadLetterEntry,
+  redriveStateQuery,
   type DeadLetterWorkflowInput,
+  type RedrivePass,
   type RedriveRequest,
 } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
-// Each signal adds history events; starting afresh after this many keeps the history short to replay.
-const SIGNALS_BEFORE_CONTINUE_AS_NEW = 500;
+// Each step (a page, a look at the queue) adds about ten events; this many keeps a run's history short.
+const STEPS_BEFORE_CONTINUE_AS_NEW = 200;
+// Whatever empties a queue signals it; should a signal be lost all the same, an idle workflow with a
+// non-empty queue looks again this often.
+const IDLE_RECHECK = '10 minutes';
 
-const { retryDeadLetter } = proxyActivities<Activities>({
+// A page paces its retries inside the activity and heartbeats after each, so a lost worker is noticed
+// quickly and the retry resumes after the last dead letter it retried.
+const { redrivePage } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { deadLetterQueueOpen } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-// An alert receiver that is down must not hold the queue up for long.
-const { sendAlert } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 5 },
-});
 
 /**
- * One per endpoint, started by signal-with-start from the first delivery that dead-letters. Holds the
- * endpoint's open dead letters (query `deadLetters`), raises alerts when the first one arrives and when
- * their number reaches the threshold, and redrives them on request: oldest first, one per
- * `redriveIntervalMs`. Continues as new to keep its history bounded.
+ * One per endpoint while it has open dead letters: started by signal-with-start when the first one opens
+ * or a redrive is asked, done once it is idle and the queue is empty. The queue lives in PostgreSQL only;
+ * this workflow holds a cursor into it. A redrive pages through it oldest first, one dead letter per
+ * `redriveIntervalMs` (each retried once per pass: a retry that fails again keeps its place, behind the
+ * cursor). Alerts are decided where dead letters open (see DeadLettersRepository.record), not here.
  */
 export async function deadLetterWorkflow(input: DeadLetterWorkflowInput): Promise<void> {
   const { endpointId, settings } = input;
-  const entries = new Map<string, DeadLetterEntry>(input.entries.map((e) => [e.deliveryId, e]));
-  let redrive: RedriveRequest | undefined = input.redrivePending;
-  let redriving = false;
-  let signalsThisRun = 0;
-  const alerts: Promise<void>[] = [];
+  let pass: RedrivePass | undefined = input.pass;
+  let queued: RedriveRequest | undefined = input.queued;
+  // Look at the queue first thing: a run may start on a queue that emptied meanwhile.
+  let changed = true;
+  let steps = 0;
 
-  const raise = (kind: AlertKind, message: string): void => {
-    alerts.push(
-      sendAlert({ id: `alert_${uuid4()}`, kind, endpointId, message, openDeadLetters: entries.size }).catch((error: unknown) => {
-        log.warn('alert could not be delivered', { kind, endpointId, error: String(error) });
-      }),
-    );
-  };
+  setHandler(redriveSignal, (request) => {
+    queued = queueRedrive(queued, pass, request);
+  });
+  setHandler(deadLetterQueueChangedSignal, () => {
+    changed = true;
+  });
+  setHandler(redriveStateQuery, () => ({ pass: pass ?? null, queued: queued ?? null }));
 
-  setHandler(deadLetteredSignal, (entry) => {
-    signalsThisRun += 1;
-    // A retried bookkeeping activity, or a retry that failed again, signals an entry we hold already.
-    if (entries.has(entry.deliveryId)) return;
-    const before = entries.size;
-    entries.set(entry.deliveryId, entry);
-    if (before === 0) raise('first_dead_letter', `endpoint ${endpointId} has its first dead letter: ${entry.error}`);
-    if (before < settings.alertThreshold && entries.size >= settings.alertThreshold) {
-      raise('dead_letter_threshold', `endpoint ${endpointId} has ${entries.size} dead letters (threshold ${settings.alertThreshold})`);
+  for (;;) {
+    if (steps >= STEPS_BEFORE_CONTINUE_AS_NEW || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof deadLetterWorkflow>({ endpointId, settings, pass, queued });
     }
-  });
-  setHandler(deadLetterResolvedSignal, ({ deliveryId }) => {
-    signalsThisRun += 1;
-    entries.delete(deliveryId);
-  });
-  setHandler(redriveSignal, ({ automatic }) => {
-    signalsThisRun += 1;
-    // Automatic requests while a pass runs add nothing; an operator's request always gets a full pass.
-    if (automatic && (redriving || redrive)) return;
-    redrive = { automatic };
-  });
-  setHandler(deadLettersQuery, () => [...entries.values()].sort((a, b) => a.deadLetteredAt.localeCompare(b.deadLetteredAt)));
-
-  const continueAsNewDue = (): boolean =>
-    signalsThisRun >= SIGNALS_BEFORE_CONTINUE_AS_NEW || workflowInfo().continueAsNewSuggested;
-
-  while (!continueAsNewDue()) {
-    await condition(() => redrive !== undefined || continueAsNewDue());
-    const pass = redrive;
-    if (!pass) break;
-    redrive = undefined;
-    redriving = true;
-    const batch = [...entries.values()].sort((a, b) => a.deadLetteredAt.localeCompare(b.deadLetteredAt));
-    for (const entry of batch) {
-      if (continueAsNewDue()) {
-        redrive = pass;
-        break;
+    if (!pass && queued) {
+      pass = { automatic: queued.automatic };
+      queued = undefined;
+    }
+    if (pass) {
+      steps += 1;
+      const page = await redrivePage({
+        endpointId,
+        automatic: pass.automatic,
+        after: pass.cursor,
+        limit: redrivePageSize(settings.redriveIntervalMs),
+        intervalMs: settings.redriveIntervalMs,
+      });
+      if (page.more) {
+        pass = { ...pass, cursor: page.cursor ?? pass.cursor };
+      } else {
+        pass = undefined;
+        changed = true;
       }
-      const current = entries.get(entry.deliveryId);
-      if (!current || (pass.automatic && current.autoRetried)) continue;
-      if (pass.automatic) current.autoRetried = true;
-      const outcome = await retryDeadLetter(current.deadLetterId);
-      if (outcome === 'resolved') entries.delete(entry.deliveryId);
-      await sleep(settings.redriveIntervalMs);
+      // The pace holds across pages too, and before the first retry of a pass queued behind this one.
+      if (page.retried > 0 && (pass || queued) && settings.redriveIntervalMs > 0) await sleep(settings.redriveIntervalMs);
+      continue;
     }
-    redriving = false;
+    if (changed) {
+      steps += 1;
+      changed = false;
+      const open = await deadLetterQueueOpen(endpointId);
+      // A signal that arrived meanwhile (a first dead letter, a redrive) keeps the workflow going; one that
+      // arrives as it completes fails the completion, and the workflow sees it on the retried task.
+      if (!open && !changed && !queued) break;
+      continue;
+    }
+    const woken = await condition(() => queued !== undefined || changed, IDLE_RECHECK);
+    if (!woken) changed = true;
   }
-
-  await Promise.all(alerts);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof deadLetterWorkflow>({
-    endpointId,
-    settings,
-    entries: [...entries.values()],
-    redrivePending: redrive,
-  });
 }

@@ -87,40 +87,61 @@ export interface DeliveryResult {
   statusCode: number;
 }
 
-/** One dead-lettered delivery, as held by its endpoint's dead-letter workflow. */
-export interface DeadLetterEntry {
-  deadLetterId: string;
-  deliveryId: string;
-  messageId: string;
-  workflowId: string;
-  error: string;
-  attempts: number;
-  deadLetteredAt: string;
-  /** Set once an automatic redrive retried it, so auto-recovery never loops on it. */
-  autoRetried?: boolean;
-}
-
 /** Settings of a dead-letter workflow, from the configuration of whoever started it. */
 export interface DeadLetterSettings {
   /** Pause between two redriven dead letters, so a recovering receiver is not flooded. */
   redriveIntervalMs: number;
-  /** Open dead letters at which an alert is raised. */
-  alertThreshold: number;
 }
 
-/** State a dead-letter workflow carries across continue-as-new. */
+/** A place in an endpoint's dead-letter queue (PostgreSQL's order): after this dead letter. */
+export interface DeadLetterCursor {
+  /** ISO-8601 with microseconds. */
+  deadLetteredAt: string;
+  id: string;
+}
+
+/** Asks the dead-letter workflow to retry the endpoint's open dead letters, oldest first, paced. */
+export interface RedriveRequest {
+  /** True when a successful delivery asked (auto-recovery): each dead letter is then retried once only, ever. */
+  automatic: boolean;
+}
+
+/** A redrive under way: what it retries, and how far through the queue it is. */
+export interface RedrivePass extends RedriveRequest {
+  /** The last dead letter it retried; absent before the first. */
+  cursor?: DeadLetterCursor;
+}
+
+/**
+ * State a dead-letter workflow carries across continue-as-new: never the queue itself, which lives in
+ * PostgreSQL, only a cursor into it, so the input stays this small whatever the queue's size.
+ */
 export interface DeadLetterWorkflowInput {
   endpointId: string;
-  entries: DeadLetterEntry[];
   settings: DeadLetterSettings;
-  /** A redrive that was under way or asked for when the previous run continued as new. */
-  redrivePending?: RedriveRequest;
+  /** The redrive under way when the previous run continued as new. */
+  pass?: RedrivePass;
+  /** The redrive asked for while that one ran. */
+  queued?: RedriveRequest;
 }
 
-/** Asks the dead-letter workflow to retry its entries, oldest first, paced. */
-export interface RedriveRequest {
-  /** True when a successful delivery asked (auto-recovery): each entry is then retried once only. */
+/** One page of a redrive: retry up to `limit` dead letters after `after`, `intervalMs` apart. */
+export interface RedrivePageRequest {
+  endpointId: string;
   automatic: boolean;
+  after?: DeadLetterCursor;
+  limit: number;
+  intervalMs: number;
+}
+
+/** What one page of a redrive did. */
+export interface RedrivePageResult {
+  /** Dead letters it retried (or found resolved, or could not retry). */
+  retried: number;
+  /** The last of them; absent when there were none. */
+  cursor?: DeadLetterCursor;
+  /** Whether the queue may hold more after the cursor. */
+  more: boolean;
 }
 
 /** What retrying one dead letter did. */
@@ -139,14 +160,15 @@ export interface OperationalAlert {
   openDeadLetters?: number;
 }
 
-/** Sent by a delivery whose attempts ran out. */
-export const deadLetteredSignal = defineSignal<[DeadLetterEntry]>('deadLettered');
-/** Sent when a dead letter no longer needs attention (retried successfully or discarded). */
-export const deadLetterResolvedSignal = defineSignal<[{ deliveryId: string }]>('deadLetterResolved');
+/**
+ * The endpoint's queue changed in a way its dead-letter workflow should look at: its first dead letter
+ * opened (signal-with-start), or it may have emptied.
+ */
+export const deadLetterQueueChangedSignal = defineSignal('queueChanged');
 /** Retry the open dead letters. */
 export const redriveSignal = defineSignal<[RedriveRequest]>('redrive');
-/** The endpoint's open dead letters, oldest first. */
-export const deadLettersQuery = defineQuery<DeadLetterEntry[]>('deadLetters');
+/** The redrive under way and the one asked for after it, if any (the queue itself: `GET /v1/dead-letters`). */
+export const redriveStateQuery = defineQuery<{ pass: RedrivePass | null; queued: RedriveRequest | null }>('redriveState');
 
 /** An ordered stream: one endpoint's deliveries of messages with one ordering key. */
 export interface OrderedStreamInput {

@@ -15,6 +15,16 @@ export interface DeadLetterRecord {
   resolution: 'delivered' | 'discarded' | null;
 }
 
+/** An alert about an endpoint's queue, raised by the dead letter that made it due. */
+export type QueueAlertKind = 'first_dead_letter' | 'dead_letter_threshold';
+
+/** A place in an endpoint's queue: after this dead letter, in `(deadLetteredAt, id)` order. */
+export interface QueueCursor {
+  /** ISO-8601 with microseconds, as PostgreSQL stores it (a JS Date would round it to milliseconds). */
+  deadLetteredAt: string;
+  id: string;
+}
+
 /** What a delivery workflow reports when it gives up. */
 export interface NewDeadLetter {
   deliveryId: string;
@@ -36,9 +46,14 @@ interface DeadLetterRow {
   dead_lettered_at: Date;
   resolved_at: Date | null;
   resolution: 'delivered' | 'discarded' | null;
+  pending_alerts: QueueAlertKind[];
 }
 
-const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution';
+// Serialises the openings of one endpoint's dead letters, so each sees the count the previous one left.
+// The two-key form keeps these locks apart from every single-key advisory lock.
+const QUEUE_LOCK_CLASS = 9;
+
+const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution, pending_alerts';
 
 function toRecord(row: DeadLetterRow): DeadLetterRecord {
   return {
@@ -63,9 +78,15 @@ export class DeadLettersRepository {
    * Marks the delivery dead-lettered and opens its dead letter, together. A delivery that is dead-lettered
    * again while its dead letter is open (a retry that failed too, or a retried activity) keeps the one entry
    * and its place in the queue, with the latest run's error and attempt count.
-   * @returns the open dead letter and whether this call opened it.
+   *
+   * Opening one also decides the queue's alerts, from PostgreSQL alone: `first_dead_letter` when the queue
+   * had none open, `dead_letter_threshold` when it reaches `alertThreshold` from below. Openings of one
+   * endpoint take turns (an advisory lock held to commit), so every count is the one before it plus one,
+   * less what was resolved meanwhile: each crossing is seen by exactly one opening. The count stops at
+   * `alertThreshold + 1`, so it costs the same whatever the queue's size.
+   * @returns the open dead letter, whether this call opened it, and the alerts it raised that are not sent yet.
    */
-  async record(entry: NewDeadLetter): Promise<{ deadLetter: DeadLetterRecord; opened: boolean }> {
+  async record(entry: NewDeadLetter, alertThreshold: number): Promise<{ deadLetter: DeadLetterRecord; opened: boolean; pendingAlerts: QueueAlertKind[] }> {
     return this.db.withTransaction(async (tx) => {
       // On a `skip` endpoint the dead letter stops holding its ordered stream, now and after any retry.
       await tx.query(
@@ -82,8 +103,61 @@ export class DeadLettersRepository {
          RETURNING ${COLUMNS}, (xmax = 0) AS opened`,
         [newId('dlq'), entry.deliveryId, entry.messageId, entry.endpointId, entry.workflowId, entry.error, entry.attempts],
       );
-      return { deadLetter: toRecord(rows[0]), opened: rows[0].opened };
+      const row = rows[0];
+      if (!row.opened) return { deadLetter: toRecord(row), opened: false, pendingAlerts: row.pending_alerts };
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUEUE_LOCK_CLASS, entry.endpointId]);
+      const { rows: counted } = await tx.query<{ open: number }>(
+        `SELECT count(*)::int AS open FROM
+           (SELECT 1 FROM dead_letters WHERE endpoint_id = $1 AND resolved_at IS NULL LIMIT $2) AS queue`,
+        [entry.endpointId, alertThreshold + 1],
+      );
+      const open = counted[0].open;
+      const alerts: QueueAlertKind[] = [];
+      if (open === 1) alerts.push('first_dead_letter');
+      if (open === alertThreshold) alerts.push('dead_letter_threshold');
+      if (alerts.length > 0) await tx.query('UPDATE dead_letters SET pending_alerts = $2 WHERE id = $1', [row.id, alerts]);
+      return { deadLetter: toRecord(row), opened: true, pendingAlerts: alerts };
     });
+  }
+
+  /** Forgets the alerts a dead letter raised, once they were sent (or given up on). */
+  async clearPendingAlerts(id: string): Promise<void> {
+    await this.db.query("UPDATE dead_letters SET pending_alerts = '{}' WHERE id = $1", [id]);
+  }
+
+  /**
+   * The endpoint's next open dead letters after `after` (from the oldest without it), oldest first, for a
+   * redrive. With `notAutoRetried`, those automatic recovery has not retried yet.
+   */
+  async nextInQueue(
+    endpointId: string,
+    page: { after?: QueueCursor; limit: number; notAutoRetried: boolean },
+  ): Promise<{ id: string; cursor: QueueCursor }[]> {
+    const { rows } = await this.db.query<{ id: string; at: string }>(
+      `SELECT id, to_char(dead_lettered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+       FROM dead_letters
+       WHERE endpoint_id = $1 AND resolved_at IS NULL
+         AND (dead_lettered_at, id) > ($2::timestamptz, $3::text)
+         AND (NOT $4::boolean OR auto_retried_at IS NULL)
+       ORDER BY dead_lettered_at, id LIMIT $5`,
+      // Without a cursor, from before the first: a range the index can seek to in both cases.
+      [endpointId, page.after?.deadLetteredAt ?? '-infinity', page.after?.id ?? '', page.notAutoRetried, page.limit],
+    );
+    return rows.map((r) => ({ id: r.id, cursor: { deadLetteredAt: r.at, id: r.id } }));
+  }
+
+  /** Notes that automatic recovery retried the dead letter, so it never does again. */
+  async markAutoRetried(id: string): Promise<void> {
+    await this.db.query('UPDATE dead_letters SET auto_retried_at = now() WHERE id = $1 AND auto_retried_at IS NULL', [id]);
+  }
+
+  /** Whether the endpoint has any open dead letter. */
+  async hasOpen(endpointId: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ open: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM dead_letters WHERE endpoint_id = $1 AND resolved_at IS NULL) AS open',
+      [endpointId],
+    );
+    return rows[0].open;
   }
 
   /** The dead letter with this id, open or resolved, or undefined. */

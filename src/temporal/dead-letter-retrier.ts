@@ -10,8 +10,8 @@ import type { DeliveryStarter } from './delivery-starter';
 
 /**
  * Runs a dead-lettered delivery again: a new run of the same workflow ID (so the same `webhook-id`), with
- * the endpoint's current URL, policy and secret. Shared by the API (one, or a redrive) and the dead-letter
- * workflow's paced redrive.
+ * the endpoint's current URL, policy and secret. Shared by the API (one) and the dead-letter workflow's
+ * paced redrive.
  */
 export class DeadLetterRetrier {
   constructor(
@@ -58,7 +58,7 @@ export class DeadLetterRetrier {
       await deliveries.setStatus(deadLetter.deliveryId, 'succeeded');
       // Its last run delivered it (say, after a CLI reset) and the record lagged: settle it now.
       await deadLetters.resolve(deadLetterId, 'delivered');
-      await this.signals.resolved(deadLetter.endpointId, deadLetter.deliveryId);
+      if (!(await deadLetters.hasOpen(deadLetter.endpointId))) await this.signals.drained(deadLetter.endpointId);
       throw new ConflictError('dead_letter_resolved', `dead letter ${deadLetterId} was delivered already`);
     }
     return outcome;

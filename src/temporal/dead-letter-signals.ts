@@ -2,44 +2,40 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
 import type { deadLetterWorkflow } from '../../workflows/dead-letter.workflow';
 import {
-  deadLetteredSignal,
-  deadLetterResolvedSignal,
+  deadLetterQueueChangedSignal,
   deadLetterWorkflowId,
   redriveSignal,
-  type DeadLetterEntry,
   type DeadLetterWorkflowInput,
   type RedriveRequest,
 } from '../../workflows/definitions';
 
-/** Talks to the per-endpoint dead-letter workflows, starting one where a signal needs it. */
+/**
+ * Talks to the per-endpoint dead-letter workflows. They hold no entries, so a dead letter costs them
+ * nothing: they hear only of a queue's first dead letter, of a redrive asked, and of a queue that may have
+ * emptied.
+ */
 export class DeadLetterSignals {
   constructor(
     private readonly client: Client,
-    private readonly config: Pick<HookwayConfig, 'taskQueue' | 'redriveIntervalMs' | 'deadLetterAlertThreshold'>,
+    private readonly config: Pick<HookwayConfig, 'taskQueue' | 'redriveIntervalMs'>,
   ) {}
 
   private startArgs(endpointId: string): [DeadLetterWorkflowInput] {
-    return [
-      {
-        endpointId,
-        entries: [],
-        settings: { redriveIntervalMs: this.config.redriveIntervalMs, alertThreshold: this.config.deadLetterAlertThreshold },
-      },
-    ];
+    return [{ endpointId, settings: { redriveIntervalMs: this.config.redriveIntervalMs } }];
   }
 
-  /** Adds a dead letter to its endpoint's queue. */
-  async deadLettered(endpointId: string, entry: DeadLetterEntry): Promise<void> {
-    await this.client.workflow.signalWithStart<typeof deadLetterWorkflow, [DeadLetterEntry]>('deadLetterWorkflow', {
+  /** The endpoint's queue has its first open dead letter: its workflow starts (or hears of it). */
+  async opened(endpointId: string): Promise<void> {
+    await this.client.workflow.signalWithStart<typeof deadLetterWorkflow, []>('deadLetterWorkflow', {
       workflowId: deadLetterWorkflowId(endpointId),
       taskQueue: this.config.taskQueue,
       args: this.startArgs(endpointId),
-      signal: deadLetteredSignal,
-      signalArgs: [entry],
+      signal: deadLetterQueueChangedSignal,
+      signalArgs: [],
     });
   }
 
-  /** Asks the endpoint's dead-letter workflow to retry its entries. */
+  /** Asks the endpoint's dead-letter workflow to retry its open dead letters. */
   async redrive(endpointId: string, request: RedriveRequest): Promise<void> {
     await this.client.workflow.signalWithStart<typeof deadLetterWorkflow, [RedriveRequest]>('deadLetterWorkflow', {
       workflowId: deadLetterWorkflowId(endpointId),
@@ -50,10 +46,10 @@ export class DeadLetterSignals {
     });
   }
 
-  /** Removes a resolved dead letter from its endpoint's queue; no queue means nothing to remove. */
-  async resolved(endpointId: string, deliveryId: string): Promise<void> {
+  /** The endpoint's queue may be empty now: its workflow, if any, looks and is done when it is. */
+  async drained(endpointId: string): Promise<void> {
     try {
-      await this.client.workflow.getHandle(deadLetterWorkflowId(endpointId)).signal(deadLetterResolvedSignal, { deliveryId });
+      await this.client.workflow.getHandle(deadLetterWorkflowId(endpointId)).signal(deadLetterQueueChangedSignal);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }

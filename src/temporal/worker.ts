@@ -31,7 +31,7 @@ import { ensureRetentionSchedule } from './retention-schedule';
 import { installTemporalRuntime } from './runtime';
 
 /** Builds the activities' dependencies over one database, client and HTTP agent. */
-function activityDeps(deps: {
+export function activityDeps(deps: {
   config: HookwayConfig;
   db: Database;
   client: Client;
@@ -70,6 +70,7 @@ function activityDeps(deps: {
     circuitStepper: new CircuitStepper(circuits, circuitSignals),
     circuitThreshold: config.circuitThreshold,
     alerter: new Alerter({ http: alertHttp, logger, url: config.alertUrl, secret: config.alertSecret }),
+    deadLetterAlertThreshold: config.deadLetterAlertThreshold,
     http,
     resolver,
     disableAfterMs: config.disableAfterMs,

@@ -19,7 +19,7 @@ export class DeadLettersService {
     private readonly streams: OrderedStreamSignals,
   ) {}
 
-  /** Open dead letters, oldest first. */
+  /** Open dead letters, oldest first, read from PostgreSQL (the one home of the queue) at any size. */
   list(filter: { endpointId?: string; limit: number; offset: number }): Promise<{ items: DeadLetterRecord[]; total: number }> {
     return this.deadLetters.listOpen(filter);
   }
@@ -35,8 +35,8 @@ export class DeadLettersService {
   }
 
   /**
-   * Redrives every open dead letter of the endpoint through its dead-letter workflow, oldest first and
-   * paced. @returns how many were open when asked.
+   * Redrives every open dead letter of the endpoint through its dead-letter workflow, which pages through
+   * them in PostgreSQL oldest first, paced. @returns how many were open when asked.
    */
   async redrive(endpointId: string): Promise<{ count: number }> {
     if (!(await this.endpoints.findById(endpointId))) throw new NotFoundError('endpoint', endpointId);
@@ -59,7 +59,7 @@ export class DeadLettersService {
       if (!existing) throw new NotFoundError('dead_letter', id);
       throw new ConflictError('dead_letter_resolved', `dead letter ${id} was ${existing.resolution} already`);
     }
-    await this.signals.resolved(resolved.endpointId, resolved.deliveryId);
+    if (!(await this.deadLetters.hasOpen(resolved.endpointId))) await this.signals.drained(resolved.endpointId);
     const delivery = await this.deliveries.findById(resolved.deliveryId);
     if (delivery?.orderingKey) await this.streams.changed({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
   }

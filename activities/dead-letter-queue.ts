@@ -1,0 +1,124 @@
+import { Context } from '@temporalio/activity';
+import type { NewDeadLetter } from '../src/db/dead-letters.repository';
+import { ConflictError, NotFoundError } from '../src/domain/errors';
+import type { DeadLetterCursor, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
+import { queueAlert } from './alerts';
+import type { ActivityDeps } from './deps';
+
+// Attempts at sending a queue alert before it is given up (logged), so a dead alert receiver cannot hold
+// a delivery workflow open.
+const ALERT_ATTEMPTS = 5;
+// Retries of one redrive page under way at once, when each takes longer than the pace (its PostgreSQL and
+// Temporal round trips): the pace, not those, then sets the rate.
+const REDRIVE_IN_FLIGHT = 8;
+
+/**
+ * After a success resolved a dead letter: tells the endpoint's dead-letter workflow when its queue is now
+ * empty, so it can end. Asked after the resolution committed, so of two last dead letters delivered at
+ * once, the one that commits second sees the queue empty (the statement's own view would see the other).
+ */
+export async function deadLetterResolved(deps: Pick<ActivityDeps, 'deadLetters' | 'deadLetterSignals'>, endpointId: string): Promise<void> {
+  if (!(await deps.deadLetters.hasOpen(endpointId))) await deps.deadLetterSignals.drained(endpointId);
+}
+
+/**
+ * The activities of the dead-letter queue: opening a dead letter (in PostgreSQL, with its alerts) and
+ * redriving the queue a page at a time. The queue lives in PostgreSQL only.
+ */
+export function createDeadLetterActivities(deps: ActivityDeps) {
+  // One step of a redrive: runs the dead letter's delivery again, or reports it needs nothing.
+  const retryOne = async (deadLetterId: string): Promise<DeadLetterRetryOutcome> => {
+    try {
+      return await deps.deadLetterRetrier.retry(deadLetterId);
+    } catch (error) {
+      // Resolved, discarded or gone meanwhile: nothing left to retry.
+      if (error instanceof NotFoundError) return 'resolved';
+      if (error instanceof ConflictError) return error.code === 'dead_letter_resolved' ? 'resolved' : 'skipped';
+      throw error;
+    }
+  };
+
+  return {
+    /**
+     * Records the dead letter in PostgreSQL; the first of an endpoint's queue also starts its dead-letter
+     * workflow, and the alerts its opening raised are sent. Every step is idempotent, so Temporal may
+     * retry this freely: a dead letter already open sends only the alerts not sent yet.
+     */
+    async deadLetter(entry: NewDeadLetter & { eventType: string }): Promise<void> {
+      const threshold = deps.deadLetterAlertThreshold;
+      const { deadLetter, opened, pendingAlerts } = await deps.deadLetters.record(entry, threshold);
+      // Counted once per dead-lettering, not again when Temporal retries this activity.
+      if (opened) deps.metrics.deadLettered(entry.endpointId, entry.eventType);
+      if (pendingAlerts.includes('first_dead_letter')) await deps.deadLetterSignals.opened(entry.endpointId);
+      if (pendingAlerts.length > 0) {
+        try {
+          for (const kind of pendingAlerts) await deps.alerter.send(queueAlert(kind, deadLetter, threshold));
+        } catch (error) {
+          if (Context.current().info.attempt < ALERT_ATTEMPTS) throw error;
+          deps.logger.warn({ err: error, endpointId: entry.endpointId, alerts: pendingAlerts }, 'queue alert not delivered');
+        }
+        await deps.deadLetters.clearPendingAlerts(deadLetter.id);
+      }
+      deps.logger.warn(
+        { messageId: entry.messageId, endpointId: entry.endpointId, workflowId: entry.workflowId, attempts: entry.attempts },
+        'delivery dead-lettered',
+      );
+    },
+
+    /**
+     * One page of a redrive: the next open dead letters after the cursor, oldest first, retried with a
+     * pause of `intervalMs` after each. A retry slower than the pause holds the next one back no longer
+     * than the pause, so a fast pace overlaps a few rather than waiting on each one's round trips.
+     * Heartbeats the cursor up to which every retry is done, so a retried page resumes there.
+     */
+    async redrivePage(request: RedrivePageRequest): Promise<RedrivePageResult> {
+      const context = Context.current();
+      const resumed = context.info.heartbeatDetails as DeadLetterCursor | undefined;
+      const page = await deps.deadLetters.nextInQueue(request.endpointId, {
+        after: resumed ?? request.after,
+        limit: request.limit,
+        notAutoRetried: request.automatic,
+      });
+      const done = page.map(() => false);
+      let settled = 0;
+      let failure: { error: unknown } | undefined;
+      const retryAt = async (index: number): Promise<void> => {
+        const item = page[index];
+        try {
+          const outcome = await retryOne(item.id);
+          // Marked after the retry: a worker lost in between retries it once more, never not at all.
+          if (request.automatic) await deps.deadLetters.markAutoRetried(item.id);
+          if (outcome === 'skipped') deps.logger.info({ endpointId: request.endpointId, deadLetterId: item.id }, 'redrive skipped a dead letter it cannot retry');
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        done[index] = true;
+        const before = settled;
+        while (settled < page.length && done[settled]) settled += 1;
+        if (settled > before) context.heartbeat(page[settled - 1].cursor);
+      };
+      const inFlight = new Set<Promise<void>>();
+      let previous: Promise<void> | undefined;
+      for (let index = 0; index < page.length && !failure; index += 1) {
+        if (previous && request.intervalMs > 0) {
+          // The pause follows the previous retry, which is waited for no longer than the pause itself.
+          await Promise.race([previous, new Promise((resolve) => setTimeout(resolve, request.intervalMs))]);
+          await context.sleep(request.intervalMs);
+        }
+        while (inFlight.size >= REDRIVE_IN_FLIGHT) await Promise.race(inFlight);
+        const retry: Promise<void> = retryAt(index).finally(() => inFlight.delete(retry));
+        inFlight.add(retry);
+        previous = retry;
+      }
+      await Promise.all(inFlight);
+      if (failure) throw failure.error;
+      return { retried: page.length, cursor: page.at(-1)?.cursor ?? resumed ?? request.after, more: page.length === request.limit };
+    },
+
+    /** Whether the endpoint has any open dead letter (its dead-letter workflow is done when not). */
+    async deadLetterQueueOpen(endpointId: string): Promise<boolean> {
+      return deps.deadLetters.hasOpen(endpointId);
+    },
+  };
+}
