@@ -94,12 +94,23 @@ function brokenLinks(page: string): string[] {
   return broken;
 }
 
+/** README.md files under `src/` (the receiver library's, the example receiver's), which link into the docs too. */
+function sourceReadmes(dir = 'src'): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const relative = `${dir}/${entry.name}`;
+    if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'dist') found.push(...sourceReadmes(relative));
+    else if (entry.name === 'README.md') found.push(relative);
+  }
+  return found;
+}
+
 function docPages(): string[] {
   const pages = fs
     .readdirSync(path.join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`);
-  return ['README.md', 'CHANGELOG.md', ...pages];
+  return ['README.md', 'CHANGELOG.md', ...pages, ...sourceReadmes()];
 }
 
 describe('docs', () => {
@@ -129,7 +140,7 @@ describe('docs', () => {
     assert.deepEqual([...anchors], ['hookway', 'production-docker-composeyml', 'headline-figures-from-postgresql-get-v1stats', 'notes', 'notes-1']);
   });
 
-  test('every relative link in README.md, CHANGELOG.md and docs/*.md points at an existing file and heading', () => {
+  test('every relative link in README.md, CHANGELOG.md, docs/*.md and the READMEs under src/ points at an existing file and heading', () => {
     const pages = docPages();
     assert.ok(pages.length >= 8, `expected README, CHANGELOG and the docs pages, found ${pages.join(', ')}`);
     const links = pages.flatMap((page) => relativeLinks(read(page)));
