@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { deadLetterWorkflowId } from '../workflows/definitions';
 import type { DeadLetterList } from './support/api-types';
 import { eventually, settle } from './support/eventually';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { startOutageReceiver, startReceiver, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
@@ -36,12 +36,10 @@ describe('dead letters are recovered three ways', () => {
     await hookway.dropDatabase();
   });
 
-  /** A receiver that answers 503 until `recover()` is called. */
   async function outage(): Promise<TestReceiver & { recover(): void }> {
-    let healthy = false;
-    const receiver = await startReceiver(() => (healthy ? { status: 200 } : { status: 503 }));
+    const receiver = await startOutageReceiver();
     receivers.push(receiver);
-    return Object.assign(receiver, { recover: () => void (healthy = true) });
+    return receiver;
   }
 
   async function openDeadLetters(endpointId: string): Promise<DeadLetterList> {

@@ -7,7 +7,7 @@ import type { MessageView } from '../src/api/messages/message.view';
 import { DeliveryStarter } from '../src/temporal/delivery-starter';
 import type { DeadLetterList } from './support/api-types';
 import { eventually } from './support/eventually';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { startOutageReceiver, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
@@ -27,12 +27,10 @@ describe('retrying a dead letter while its delivery is failing', () => {
     await hookway.dropDatabase();
   });
 
-  /** A receiver that answers 503 until `recover()` is called. */
   async function failing(): Promise<TestReceiver & { recover(): void }> {
-    let healthy = false;
-    const receiver = await startReceiver(() => (healthy ? { status: 200 } : { status: 503 }));
+    const receiver = await startOutageReceiver();
     receivers.push(receiver);
-    return Object.assign(receiver, { recover: () => void (healthy = true) });
+    return receiver;
   }
 
   async function openDeadLetters(endpointId: string): Promise<DeadLetterList> {

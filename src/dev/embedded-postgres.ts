@@ -1,8 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { EMBEDDED_POSTGRES, embeddedDatabaseUrl } from '../config';
+import { stopChild } from './stop-child';
 
 /** A local PostgreSQL this process started and must stop. */
 export interface DevPostgres {
@@ -12,6 +13,9 @@ export interface DevPostgres {
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+// PostgreSQL's fast shutdown: by the time it is asked, every Hookway pool on it is closed. A server killed
+// after the grace period recovers from its write-ahead log on the next start.
+const FAST_SHUTDOWN: NodeJS.Signals = 'SIGINT';
 
 /**
  * The package installs signal handlers that stop PostgreSQL and exit at once on Ctrl-C, which would pull
@@ -55,20 +59,6 @@ async function answers(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-function stopServer(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    // Only if fast shutdown hangs: a killed server recovers from its write-ahead log on the next start.
-    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    // Fast shutdown: by now every Hookway pool on it is closed.
-    child.kill('SIGINT');
-  });
 }
 
 /**
@@ -124,7 +114,7 @@ export async function startEmbeddedPostgres(options: {
   const deadline = Date.now() + 60_000;
   while (!(await answers(adminUrl))) {
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      await stopServer(child, 5_000);
+      await stopChild(child, FAST_SHUTDOWN, 5_000);
       throw new Error(`embedded PostgreSQL did not start on port ${options.port}; see ${logFile}`);
     }
     await sleep(200);
@@ -138,5 +128,5 @@ export async function startEmbeddedPostgres(options: {
       await admin.end();
     }
   }
-  return { url: embeddedDatabaseUrl(options.port), stop: () => stopServer(child, 30_000) };
+  return { url: embeddedDatabaseUrl(options.port), stop: () => stopChild(child, FAST_SHUTDOWN, 30_000) };
 }

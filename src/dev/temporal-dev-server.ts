@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 import { connectTemporalClient } from '../temporal/connection';
 import { matchNamespaceRetention } from '../temporal/namespace-retention';
 import { HOOKWAY_SERVER_DYNAMIC_CONFIG } from '../temporal/server-dynamic-config';
+import { stopChild } from './stop-child';
 import { resolveTemporalBinary, TemporalBinaryUnavailableError } from './temporal-binary';
 
 /** A local Temporal server this process started and must stop. */
@@ -41,18 +42,6 @@ export const DEV_SERVER_TUNING_ARGS = [
   ...Object.entries(HOOKWAY_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
 ];
 
-function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 async function startFromBinary(binary: string, options: DevTemporalOptions): Promise<DevTemporal> {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const logFile = path.join(options.dataDir, 'temporal.log');
@@ -86,10 +75,10 @@ async function startFromBinary(binary: string, options: DevTemporalOptions): Pro
     const { connection } = await Promise.race([connectTemporalClient({ temporalAddress: address, temporalNamespace: options.namespace }, 60_000), exited]);
     await connection.close();
   } catch (error) {
-    await stopChild(child, 2_000);
+    await stopChild(child, 'SIGTERM', 2_000);
     throw error;
   }
-  return { address, uiUrl: `http://127.0.0.1:${options.uiPort}`, stop: () => stopChild(child, 10_000) };
+  return { address, uiUrl: `http://127.0.0.1:${options.uiPort}`, stop: () => stopChild(child, 'SIGTERM', 10_000) };
 }
 
 async function startFromSdkDownload(options: DevTemporalOptions): Promise<DevTemporal> {

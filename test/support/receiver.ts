@@ -90,3 +90,10 @@ export async function startReceiver(script: ReceiverScript = alwaysOk, options: 
       }),
   };
 }
+
+/** A receiver in an outage: it answers 503 to everything until `recover()`, then 200. */
+export async function startOutageReceiver(): Promise<TestReceiver & { recover(): void }> {
+  let healthy = false;
+  const receiver = await startReceiver(() => (healthy ? { status: 200 } : { status: 503 }));
+  return Object.assign(receiver, { recover: () => void (healthy = true) });
+}
