@@ -46,7 +46,13 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
      */
     async deadLetter(entry: NewDeadLetter & { eventType: string }): Promise<void> {
       const threshold = deps.deadLetterAlertThreshold;
-      const { deadLetter, opened, pendingAlerts } = await deps.deadLetters.record(entry, threshold);
+      const runId = Context.current().info.workflowExecution?.runId;
+      const recorded = await deps.deadLetters.record({ ...entry, runId }, threshold);
+      if (!recorded) {
+        deps.logger.warn({ messageId: entry.messageId, endpointId: entry.endpointId }, 'delivery dead-lettered after retention deleted it; nothing recorded');
+        return;
+      }
+      const { deadLetter, opened, pendingAlerts } = recorded;
       // Counted once per dead-lettering, not again when Temporal retries this activity.
       if (opened) deps.metrics.deadLettered(entry.endpointId, entry.eventType);
       if (pendingAlerts.includes('first_dead_letter')) await deps.deadLetterSignals.opened(entry.endpointId);
@@ -87,7 +93,8 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
         try {
           const outcome = await retryOne(item.id);
           // Marked after the retry: a worker lost in between retries it once more, never not at all.
-          if (request.automatic) await deps.deadLetters.markAutoRetried(item.id);
+          // Not one it could not retry (a run still closing, an endpoint deleted): a later pass may.
+          if (request.automatic && outcome !== 'skipped') await deps.deadLetters.markAutoRetried(item.id);
           if (outcome === 'skipped') deps.logger.info({ endpointId: request.endpointId, deadLetterId: item.id }, 'redrive skipped a dead letter it cannot retry');
         } catch (error) {
           failure ??= { error };

@@ -7,7 +7,7 @@ import type { MessageView } from '../src/api/messages/message.view';
 import { DeliveryStarter } from '../src/temporal/delivery-starter';
 import type { DeadLetterList } from './support/api-types';
 import { eventually } from './support/eventually';
-import { startOutageReceiver, type TestReceiver } from './support/receiver';
+import { startOutageReceiver, startReceiver, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
@@ -97,5 +97,51 @@ describe('retrying a dead letter while its delivery is failing', () => {
       await settledFailed(message);
       assert.equal(target.requests.filter((r) => r.headers['webhook-id'] === message.id).length, 2, 'the retry made its attempt');
     }
+  });
+});
+
+describe('retrying a dead letter whose run is still closing', () => {
+  let hookway: TestHookway;
+  let scenario: Scenario;
+  let alerts: TestReceiver;
+  let target: TestReceiver & { recover(): void };
+
+  before(async () => {
+    // An alert receiver that takes 8 s to answer keeps the dead-lettering run open that long after the
+    // dead letter is in PostgreSQL: longer than a retry waits for a run to close.
+    alerts = await startReceiver(undefined, { answerAfterMs: 8_000 });
+    target = await startOutageReceiver();
+    hookway = await startTestHookway({
+      HOOKWAY_CIRCUIT_THRESHOLD: '0',
+      HOOKWAY_ALERT_URL: alerts.url,
+      HOOKWAY_ALERT_SECRET: `whsec_${Buffer.from('closing-run-alert-secret-32bytes').toString('base64')}`,
+    });
+    scenario = new Scenario(hookway);
+  });
+  after(async () => {
+    await Promise.all([alerts.close(), target.close()]);
+    await hookway.stop();
+    await hookway.dropDatabase();
+  });
+
+  test('answers 409 delivery_closing and leaves it dead-lettered, then retries it once the run has closed', async () => {
+    const endpoint = await scenario.endpoint({ url: target.url, eventTypes: ['race.closing'], retryPolicy: fastRetries(1), autoRecover: false });
+    const message = await scenario.send('race.closing', { closing: true });
+    await eventually(() => scenario.delivery(message.deliveries[0].id), (d) => d.status === 'dead_lettered', 30_000, 20);
+    const list = (await hookway.api<DeadLetterList>('GET', `/v1/dead-letters?endpointId=${endpoint.id}`)).body;
+    const [deadLetter] = list.items;
+    assert.ok(deadLetter);
+
+    const early = await hookway.api<{ error?: { code: string } }>('POST', `/v1/dead-letters/${deadLetter.id}/retry`);
+    assert.deepEqual([early.status, early.body.error?.code], [409, 'delivery_closing'], JSON.stringify(early.body));
+    assert.equal((await scenario.delivery(message.deliveries[0].id)).status, 'dead_lettered', 'not left pending with no run to deliver it');
+
+    const starter = new DeliveryStarter(hookway.client, hookway.config.taskQueue);
+    await eventually(() => starter.running(message.deliveries[0].workflowId), (running) => !running, 30_000);
+    target.recover();
+    const later = await hookway.api<{ status?: string }>('POST', `/v1/dead-letters/${deadLetter.id}/retry`);
+    assert.deepEqual([later.status, later.body.status], [202, 'started'], JSON.stringify(later.body));
+    await scenario.settled(message, 'succeeded');
+    assert.equal(target.requests.length, 2, 'the first attempt and the retry');
   });
 });

@@ -13,6 +13,8 @@ export interface DeadLetterRecord {
   deadLetteredAt: Date;
   resolvedAt: Date | null;
   resolution: 'delivered' | 'discarded' | null;
+  /** The workflow run that (last) dead-lettered the delivery, when known. */
+  runId: string | null;
 }
 
 /** An alert about an endpoint's queue, raised by the dead letter that made it due. */
@@ -31,6 +33,8 @@ export interface NewDeadLetter {
   messageId: string;
   endpointId: string;
   workflowId: string;
+  /** The run that dead-lettered it. */
+  runId?: string;
   error: string;
   attempts: number;
 }
@@ -47,13 +51,14 @@ interface DeadLetterRow {
   resolved_at: Date | null;
   resolution: 'delivered' | 'discarded' | null;
   pending_alerts: QueueAlertKind[];
+  run_id: string | null;
 }
 
 // Serialises the openings of one endpoint's dead letters, so each sees the count the previous one left.
 // The two-key form keeps these locks apart from every single-key advisory lock.
 const QUEUE_LOCK_CLASS = 9;
 
-const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution, pending_alerts';
+const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution, pending_alerts, run_id';
 
 function toRecord(row: DeadLetterRow): DeadLetterRecord {
   return {
@@ -67,6 +72,7 @@ function toRecord(row: DeadLetterRow): DeadLetterRecord {
     deadLetteredAt: row.dead_lettered_at,
     resolvedAt: row.resolved_at,
     resolution: row.resolution,
+    runId: row.run_id,
   };
 }
 
@@ -84,24 +90,30 @@ export class DeadLettersRepository {
    * endpoint take turns (an advisory lock held to commit), so every count is the one before it plus one,
    * less what was resolved meanwhile: each crossing is seen by exactly one opening. The count stops at
    * `alertThreshold + 1`, so it costs the same whatever the queue's size.
-   * @returns the open dead letter, whether this call opened it, and the alerts it raised that are not sent yet.
+   * @returns the open dead letter, whether this call opened it, and the alerts it raised that are not sent yet;
+   *   undefined when the delivery is no longer stored (retention deleted it with its message).
    */
-  async record(entry: NewDeadLetter, alertThreshold: number): Promise<{ deadLetter: DeadLetterRecord; opened: boolean; pendingAlerts: QueueAlertKind[] }> {
+  async record(
+    entry: NewDeadLetter,
+    alertThreshold: number,
+  ): Promise<{ deadLetter: DeadLetterRecord; opened: boolean; pendingAlerts: QueueAlertKind[] } | undefined> {
     return this.db.withTransaction(async (tx) => {
       // On a `skip` endpoint the dead letter stops holding its ordered stream, now and after any retry.
-      await tx.query(
+      const { rowCount } = await tx.query(
         `UPDATE deliveries d SET status = 'dead_lettered', parked_at = NULL, updated_at = now(),
            stream_released = d.stream_released OR (d.ordering_key IS NOT NULL AND e.ordering_failure_mode = 'skip')
          FROM endpoints e WHERE e.id = d.endpoint_id AND d.id = $1`,
         [entry.deliveryId],
       );
+      // Retention deleted the delivery with its message (a run reset after that): nothing to hold.
+      if (rowCount === 0) return undefined;
       const { rows } = await tx.query<DeadLetterRow & { opened: boolean }>(
-        `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, run_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (delivery_id) WHERE resolved_at IS NULL
-         DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts
+         DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, run_id = EXCLUDED.run_id
          RETURNING ${COLUMNS}, (xmax = 0) AS opened`,
-        [newId('dlq'), entry.deliveryId, entry.messageId, entry.endpointId, entry.workflowId, entry.error, entry.attempts],
+        [newId('dlq'), entry.deliveryId, entry.messageId, entry.endpointId, entry.workflowId, entry.error, entry.attempts, entry.runId ?? null],
       );
       const row = rows[0];
       if (!row.opened) return { deadLetter: toRecord(row), opened: false, pendingAlerts: row.pending_alerts };

@@ -26,9 +26,10 @@ export class DeadLetterRetrier {
   ) {}
 
   /**
-   * @returns `started` (a new run delivers it), `running` (a run is under way already).
+   * @returns `started` (a new run delivers it), `running` (another retry's run is under way already).
    * @throws NotFoundError for an unknown id; ConflictError `dead_letter_resolved` when it was delivered or
-   *   discarded (also when its last run turns out to have succeeded), `endpoint_deleted` without endpoint.
+   *   discarded (also when its last run turns out to have succeeded), `endpoint_deleted` without endpoint,
+   *   `delivery_closing` while the run that dead-lettered it has not closed yet.
    */
   async retry(deadLetterId: string): Promise<Extract<DeadLetterRetryOutcome, 'started' | 'running'>> {
     const { deadLetters, deliveries, messages, endpoints } = this.repos;
@@ -42,25 +43,31 @@ export class DeadLetterRetrier {
       throw new ConflictError('endpoint_deleted', `endpoint ${deadLetter.endpointId} was deleted; discard the dead letter instead`);
     }
     const { input, memo } = deliveryInputFor(message, { id: deadLetter.deliveryId }, endpoint);
-    // Pending before the run starts, so a run that succeeds at once is not overwritten afterwards; only
+    // Pending before each run starts, so a run that succeeds at once is not overwritten afterwards; only
     // while the dead letter is open, so a discard racing this retry wins.
-    if (!(await deliveries.reopenForRetry(deadLetter.deliveryId))) {
-      throw new ConflictError('dead_letter_resolved', `dead letter ${deadLetterId} was resolved meanwhile`);
-    }
-    let outcome;
+    let result;
     try {
-      outcome = await this.starter.restart(deadLetter.workflowId, input, memo);
+      result = await this.starter.restart(deadLetter.workflowId, input, memo, () => deliveries.reopenForRetry(deadLetter.deliveryId));
     } catch (error) {
       await deliveries.setStatus(deadLetter.deliveryId, 'dead_lettered');
       throw error;
     }
-    if (outcome === 'completed') {
+    if (result.outcome === 'resolved') {
+      throw new ConflictError('dead_letter_resolved', `dead letter ${deadLetterId} was resolved meanwhile`);
+    }
+    if (result.outcome === 'completed') {
       await deliveries.setStatus(deadLetter.deliveryId, 'succeeded');
       // Its last run delivered it (say, after a CLI reset) and the record lagged: settle it now.
       await deadLetters.resolve(deadLetterId, 'delivered');
       if (!(await deadLetters.hasOpen(deadLetter.endpointId))) await this.signals.drained(deadLetter.endpointId);
       throw new ConflictError('dead_letter_resolved', `dead letter ${deadLetterId} was delivered already`);
     }
-    return outcome;
+    if (result.outcome === 'running' && result.runId === deadLetter.runId) {
+      // The run that dead-lettered it is still closing (its queue alerts can take a while): it delivers
+      // nothing, and no other run can start before it closes, so the delivery stays dead-lettered.
+      await deliveries.setStatus(deadLetter.deliveryId, 'dead_lettered');
+      throw new ConflictError('delivery_closing', `the run that dead-lettered ${deadLetterId} is still closing; retry in a few seconds`);
+    }
+    return result.outcome;
   }
 }

@@ -20,8 +20,14 @@ const MAX_RESTART_TRIES = 5;
 const LISTABLE_ID = /^[A-Za-z0-9_.:-]+$/;
 const IDS_PER_QUERY = 100;
 
-/** What asking for another run of a delivery did. */
-export type RestartOutcome = 'started' | 'running' | 'completed';
+/**
+ * What asking for another run of a delivery did: `started` a new run; found a run `running` (its id says
+ * which); found that the last run `completed` (delivered); or `resolved`, when `reopen` found the dead
+ * letter resolved meanwhile and nothing was started.
+ */
+export type RestartOutcome =
+  | { outcome: 'started' | 'completed' | 'resolved' }
+  | { outcome: 'running'; runId: string };
 
 /**
  * Starts delivery workflows. The workflow ID is the idempotency key: a first start for an ID that already
@@ -114,32 +120,41 @@ export class DeliveryStarter {
    * `closeGraceMs` to close: if it fails, the delivery starts again; if it is still open then, it is left
    * to deliver (`running`).
    */
-  async restart(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): Promise<RestartOutcome> {
+  async restart(workflowId: string, input: DeliveryInput, memo: DeliveryMemo, reopen?: () => Promise<boolean>): Promise<RestartOutcome> {
     const deadline = Date.now() + this.closeGraceMs;
     for (let tries = 1; ; tries += 1) {
+      // Before every start, not once: a run that closed failed in between set the delivery back to
+      // dead-lettered, and a new run must not deliver under that status (the circuit would never release it).
+      if (reopen && !(await reopen())) return { outcome: 'resolved' };
       try {
         await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
           ...this.options(workflowId, input, memo),
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         });
-        return 'started';
+        return { outcome: 'started' };
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
-      const status = await this.statusOnceClosed(workflowId, deadline);
-      if (status === 'COMPLETED') return 'completed';
-      if (status === 'RUNNING') return 'running';
+      const latest = await this.latestOnceClosed(workflowId, deadline);
+      if (latest?.status === 'COMPLETED') return { outcome: 'completed' };
+      if (latest?.status === 'RUNNING') return { outcome: 'running', runId: latest.runId };
       // It closed without delivering (or a concurrent restart's run did): start again. Each round follows a
       // run that closed, so only a burst of concurrent restarts, each failing at once, keeps this going.
       if (tries >= MAX_RESTART_TRIES) throw new Error(`workflow ${workflowId} could not be started again after ${tries} tries`);
     }
   }
 
-  // The latest run's status once it is no longer RUNNING, or RUNNING when it still is at `deadline`.
-  private async statusOnceClosed(workflowId: string, deadline: number): Promise<string | undefined> {
+  // The latest run once it is no longer RUNNING, or still RUNNING at `deadline`.
+  private async latestOnceClosed(workflowId: string, deadline: number): Promise<{ status: string; runId: string } | undefined> {
     for (;;) {
-      const status = await this.status(workflowId);
-      if (status !== 'RUNNING' || Date.now() >= deadline) return status;
+      let latest: { status: string; runId: string } | undefined;
+      try {
+        const description = await this.client.workflow.getHandle(workflowId).describe();
+        latest = { status: description.status.name, runId: description.runId };
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+      if (latest?.status !== 'RUNNING' || Date.now() >= deadline) return latest;
       await new Promise((resolve) => setTimeout(resolve, CLOSE_POLL_MS));
     }
   }

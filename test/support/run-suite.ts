@@ -1,8 +1,10 @@
 /**
- * `npm test`: starts the real services once (embedded PostgreSQL and `temporal server start-dev`, on free
- * ports, with state in a fresh temporary folder), runs every compiled `*.test.js` under Node's test
- * runner against them, then stops the services. The cluster test's Go programs are built first when
- * missing. Arguments filter test files by name: `npm test -- delivery`.
+ * `npm test`: first the unit tests under `test/unit/`, which need no services (a failure there stops the
+ * run within seconds); then starts the real services once (embedded PostgreSQL and `temporal server
+ * start-dev`, on free ports, with state in a fresh temporary folder), runs every other compiled
+ * `*.test.js` under Node's test runner against them, and stops the services. The cluster test's Go
+ * programs are built first when missing. Arguments filter test files by name (`npm test -- delivery`);
+ * `--unit` runs the unit tests alone (`npm run test:unit`).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,11 +29,35 @@ function testFiles(dir: string, filters: string[]): string[] {
   return found.sort();
 }
 
+// Ctrl-C reaches the test runner too: the suite waits for it to end, then stops the services.
+function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { stdio: 'inherit', env });
+  const forward = (): void => void child.kill('SIGTERM');
+  process.on('SIGTERM', forward);
+  return new Promise<number>((resolve) =>
+    child.on('exit', (code) => {
+      process.off('SIGTERM', forward);
+      resolve(code ?? 1);
+    }),
+  );
+}
+
 async function main(): Promise<number> {
-  const files = testFiles(__dirname.replace(/support$/, ''), process.argv.slice(2));
-  if (files.length === 0) {
+  const args = process.argv.slice(2);
+  const unitOnly = args.includes('--unit');
+  const testRoot = __dirname.replace(/support$/, '');
+  const unitDir = path.join(testRoot, 'unit') + path.sep;
+  const matched = testFiles(testRoot, args.filter((arg) => arg !== '--unit'));
+  const unit = matched.filter((file) => file.startsWith(unitDir));
+  const files = unitOnly ? [] : matched.filter((file) => !file.startsWith(unitDir));
+  if (unit.length + files.length === 0) {
     process.stderr.write('no test files matched\n');
     return 1;
+  }
+  process.on('SIGINT', () => undefined);
+  if (unit.length > 0) {
+    const code = await runTests(unit, { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
+    if (code !== 0 || files.length === 0) return code;
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-test-'));
   const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort() };
@@ -50,30 +76,18 @@ async function main(): Promise<number> {
   const services = await startDevServices(config, say);
   try {
     say(`PostgreSQL ${services.config.databaseUrl}, Temporal ${services.config.temporalAddress}, UI ${services.config.temporalUiUrl}`);
-    const child = spawn(
-      process.execPath,
-      ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-      {
-        stdio: 'inherit',
-        env: {
-          ...process.env,
-          DATABASE_URL: services.config.databaseUrl,
-          TEMPORAL_ADDRESS: services.config.temporalAddress,
-          TEMPORAL_UI_URL: services.config.temporalUiUrl,
-          HOOKWAY_TEST_DATA_DIR: dataDir,
-          // Every Hookway the tests start (in-process or as a child) shares these, like one deployment.
-          HOOKWAY_API_TOKEN: `hw_test_${randomBytes(12).toString('hex')}`,
-          HOOKWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-          HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true',
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-        },
-      },
-    );
-    // Ctrl-C reaches the test runner too; wait for it to end, then stop the services in `finally`.
-    const ignore = (): void => undefined;
-    process.on('SIGINT', ignore);
-    process.on('SIGTERM', () => child.kill('SIGTERM'));
-    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    return await runTests(files, {
+      ...process.env,
+      DATABASE_URL: services.config.databaseUrl,
+      TEMPORAL_ADDRESS: services.config.temporalAddress,
+      TEMPORAL_UI_URL: services.config.temporalUiUrl,
+      HOOKWAY_TEST_DATA_DIR: dataDir,
+      // Every Hookway the tests start (in-process or as a child) shares these, like one deployment.
+      HOOKWAY_API_TOKEN: `hw_test_${randomBytes(12).toString('hex')}`,
+      HOOKWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    });
   } finally {
     await services.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

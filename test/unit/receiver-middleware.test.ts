@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import express, { type ErrorRequestHandler } from 'express';
 import { Webhook } from 'standardwebhooks';
-import type { WebhookErrorBody } from '../src/receiver';
-import { verifiedWebhook, webhookMiddleware } from '../src/receiver/express';
+import type { WebhookErrorBody } from '../../src/receiver';
+import { verifiedWebhook, webhookMiddleware } from '../../src/receiver/express';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const body = JSON.stringify({ type: 'invoice.paid', data: { invoiceId: 'inv_7' } });

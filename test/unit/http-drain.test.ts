@@ -3,12 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { Agent, request } from 'undici';
-import { HttpDrain } from '../src/runtime/http-drain';
+import { HttpDrain } from '../../src/runtime/http-drain';
 
 /** A real server on 127.0.0.1 whose handler answers after `answerAfterMs`, drained by an `HttpDrain`. */
 async function slowServer(answerAfterMs: number): Promise<{ url: string; drain: HttpDrain; server: http.Server }> {
   const server = http.createServer((_req, res) => {
-    setTimeout(() => res.end('ok'), answerAfterMs);
+    const answer = setTimeout(() => res.end('ok'), answerAfterMs);
+    // A request the drain cut needs no answer; its timer must not hold the test process open.
+    res.on('close', () => clearTimeout(answer));
   });
   // Short, so idle connections time out within the test; clients learn it from `Keep-Alive: timeout=1`.
   server.keepAliveTimeout = 1_000;

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Agent } from 'undici';
-import { postWebhook } from '../activities/http-attempt';
-import { customHeadersProblem, MAX_CUSTOM_HEADER_BYTES, MAX_CUSTOM_HEADERS } from '../src/api/common/header-rules';
-import { CASE_HEADER, headerName, headerValue, rawHeaderValues } from './support/header-arbitraries';
+import { postWebhook } from '../../activities/http-attempt';
+import { customHeadersProblem, MAX_CUSTOM_HEADER_BYTES, MAX_CUSTOM_HEADERS } from '../../src/api/common/header-rules';
+import { CASE_HEADER, headerName, headerValue, rawHeaderValues } from '../support/header-arbitraries';
 
 describe('custom header rules', () => {
   test('headers undici refuses or HTTP would alter are refused, naming the header', () => {

@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Agent } from 'undici';
-import { postWebhook } from '../activities/http-attempt';
-import { DestinationPolicy } from '../src/security/destination-policy';
-import { guardedConnector } from '../src/security/guarded-connector';
-import { DnsLookupError, DnsTimeoutError, HostResolver } from '../src/security/host-resolver';
-import { startDnsServer, type TestDnsServer } from './support/dns-server';
+import { postWebhook } from '../../activities/http-attempt';
+import { DestinationPolicy } from '../../src/security/destination-policy';
+import { guardedConnector } from '../../src/security/guarded-connector';
+import { DnsLookupError, DnsTimeoutError, HostResolver } from '../../src/security/host-resolver';
+import { startDnsServer, type TestDnsServer } from '../support/dns-server';
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../src/api/common/json-depth';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../../src/api/common/json-depth';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 const arrays = (levels: number): string => '['.repeat(levels) + ']'.repeat(levels);

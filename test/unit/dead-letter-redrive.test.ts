@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { queueRedrive, REDRIVE_PAGE_SIZE, redrivePageSize } from '../workflows/dead-letter-redrive';
+import { queueRedrive, REDRIVE_PAGE_SIZE, redrivePageSize } from '../../workflows/dead-letter-redrive';
 
 describe('what a redrive request queues', () => {
   const automatic = { automatic: true };

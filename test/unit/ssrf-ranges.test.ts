@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { nonPublicReason } from '../src/security/ip-ranges';
-import { ADDRESS_BLOCKS, IPV4_SPECIAL_REGISTRY, IPV6_SPECIAL_REGISTRY, type AddressBlock } from '../src/security/special-purpose-addresses';
-import { carrying, neighbour, RANGES, toText } from './support/address-samples';
+import { nonPublicReason } from '../../src/security/ip-ranges';
+import { ADDRESS_BLOCKS, IPV4_SPECIAL_REGISTRY, IPV6_SPECIAL_REGISTRY, type AddressBlock } from '../../src/security/special-purpose-addresses';
+import { carrying, neighbour, RANGES, toText } from '../support/address-samples';
 
 // Pure checks over the special-purpose table and the classifier that reads it: no services.
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BoundedLabelValues, OTHER_LABEL_VALUE } from '../src/metrics/bounded-labels';
-import { DeliveryMetrics } from '../src/metrics/delivery-metrics';
-import { parsePrometheusText } from './support/prometheus-text';
+import { BoundedLabelValues, OTHER_LABEL_VALUE } from '../../src/metrics/bounded-labels';
+import { DeliveryMetrics } from '../../src/metrics/delivery-metrics';
+import { parsePrometheusText } from '../support/prometheus-text';
 
 describe('metric labels stay bounded', () => {
   test('the first N distinct values pass through, later ones become "other", known ones stay themselves', () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { signWebhook, verifyWebhook, WebhookVerificationError, type WebhookVerificationErrorCode } from '../src/receiver';
+import { signWebhook, verifyWebhook, WebhookVerificationError, type WebhookVerificationErrorCode } from '../../src/receiver';
 
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 const body = JSON.stringify({ type: 'invoice.paid', timestamp: '2025-11-30T03:18:13.233Z', data: { invoiceId: 'inv_42', amount: 1200 } });

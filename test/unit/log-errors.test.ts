@@ -5,8 +5,8 @@ import { describe, test } from 'node:test';
 import { ServiceError } from '@temporalio/client';
 import { Client as PgClient, DatabaseError } from 'pg';
 import { request } from 'undici';
-import { errorFields } from '../src/logging/error-fields';
-import { createLogger } from '../src/logging/logger';
+import { errorFields } from '../../src/logging/error-fields';
+import { createLogger } from '../../src/logging/logger';
 
 const PASSWORD = 'pg-pass-7c1e9';
 const CONNECTION_STRING = `postgres://hookway:${PASSWORD}@127.0.0.1:5999/hookway`;

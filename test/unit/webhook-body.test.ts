@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { buildWebhookRequest, webhookBody } from '../activities/webhook-request';
+import { buildWebhookRequest, webhookBody } from '../../activities/webhook-request';
 
 const SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
 

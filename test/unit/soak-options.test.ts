@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { HistoryCost } from './bench/workflow-cost';
-import { meanCost } from './bench/workflow-cost';
-import { parseSoakOptions } from './soak/run-soak';
-import { totalsOf } from './soak/soak-report';
-import type { ScenarioResult } from './reliability/scenario';
+import type { HistoryCost } from '../bench/workflow-cost';
+import { meanCost } from '../bench/workflow-cost';
+import { parseSoakOptions } from '../soak/run-soak';
+import { totalsOf } from '../soak/soak-report';
+import type { ScenarioResult } from '../reliability/scenario';
 
 describe('npm run soak options', () => {
   test('by default 100,000 messages, 12,000 of them to the down endpoint, in rounds of 2,000 at 40/s', () => {
