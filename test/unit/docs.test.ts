@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { projectRoot } from '../src/paths';
+import { projectRoot } from '../../src/paths';
 
 const root = projectRoot();
 
@@ -159,6 +159,15 @@ describe('docs', () => {
       workflows.filter((name) => !sketch.includes(name)),
       [],
       'workflows missing from the README architecture sketch',
+    );
+  });
+
+  test('every test file the docs name exists', () => {
+    const named = docPages().flatMap((page) => [...read(page).matchAll(/\btest\/[\w/-]+\.test\.ts\b/g)].map((match) => `${page}: ${match[0]}`));
+    assert.ok(named.length >= 10, `expected the docs to name the tests behind their claims, found ${named.length}`);
+    assert.deepEqual(
+      named.filter((entry) => !fs.existsSync(path.join(root, entry.slice(entry.indexOf(': ') + 2)))),
+      [],
     );
   });
 
