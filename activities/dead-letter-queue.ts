@@ -46,8 +46,7 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
      */
     async deadLetter(entry: NewDeadLetter & { eventType: string }): Promise<void> {
       const threshold = deps.deadLetterAlertThreshold;
-      const runId = Context.current().info.workflowExecution?.runId;
-      const recorded = await deps.deadLetters.record({ ...entry, runId }, threshold);
+      const recorded = await deps.deadLetters.record(entry, threshold);
       if (!recorded) {
         deps.logger.warn({ messageId: entry.messageId, endpointId: entry.endpointId }, 'delivery dead-lettered after retention deleted it; nothing recorded');
         return;

@@ -197,6 +197,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         endpointId: input.endpointId,
         eventType: input.eventType,
         workflowId: workflowInfo().workflowId,
+        runId: workflowInfo().runId,
         error: message,
         attempts: details.attempt,
       });
