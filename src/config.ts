@@ -28,7 +28,7 @@ export interface TemporalTlsSettings {
   serverName?: string;
 }
 
-/** Every setting Hookway reads, validated once at start-up. The README lists the same table. */
+/** Every setting Hookway reads, validated once at start-up. docs/configuration.md lists the same table, checked by test/unit/docs.test.ts. */
 export interface HookwayConfig {
   /** `PORT`: HTTP port of the API. @default 3000 */
   port: number;
