@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../src/logging/logger';
 import type { OperationalAlert } from '../workflows/definitions';
 import { postWebhook } from './http-attempt';
-import { signWebhook } from './signature';
+import { webhookSignature } from './signature';
 import { USER_AGENT } from './webhook-request';
 
 /**
@@ -29,7 +29,7 @@ export class Alerter {
         'user-agent': USER_AGENT,
         'webhook-id': alert.id,
         'webhook-timestamp': String(now),
-        'webhook-signature': signWebhook(secret, alert.id, now, body),
+        'webhook-signature': webhookSignature(secret, alert.id, now, body),
       },
       body,
       10_000,

@@ -1,13 +1,16 @@
 import { Context } from '@temporalio/activity';
-import type { NewDeadLetter } from '../src/db/dead-letters.repository';
 import { ConflictError, NotFoundError } from '../src/domain/errors';
-import type { DeadLetterCursor, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
+import type { DeadLetterCursor, DeadLetterEntry, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
 import { queueAlert } from './alerts';
 import type { ActivityDeps } from './deps';
 
 // Attempts at sending a queue alert before it is given up (logged), so a dead alert receiver cannot hold
 // a delivery workflow open.
 const ALERT_ATTEMPTS = 5;
+// A page whose activity failed this many times in a row skips (and logs) the dead letters whose retry
+// keeps throwing, so one that can never start cannot hold up the rest of the queue; about 4 minutes of
+// retries first, so an outage of Temporal or PostgreSQL skips nothing.
+const SKIP_FAILING_AFTER_ATTEMPTS = 10;
 // Retries of one redrive page under way at once, when each takes longer than the pace (its PostgreSQL and
 // Temporal round trips): the pace, not those, then sets the rate.
 const REDRIVE_IN_FLIGHT = 8;
@@ -19,6 +22,42 @@ const REDRIVE_IN_FLIGHT = 8;
  */
 export async function deadLetterResolved(deps: Pick<ActivityDeps, 'deadLetters' | 'deadLetterSignals'>, endpointId: string): Promise<void> {
   if (!(await deps.deadLetters.hasOpen(endpointId))) await deps.deadLetterSignals.drained(endpointId);
+}
+
+// Parked deliveries dead-lettered per step at least, however slow the endpoint's release rate.
+const MIN_EXPIRY_BATCH = 100;
+
+/**
+ * Dead-letters the endpoint's parked deliveries whose schedule ran out behind its open circuit (at most a
+ * batch), then does what each dead-lettering does: count it, start the endpoint's dead-letter workflow with
+ * the first of its queue, send the queue alerts, and let ordered streams move on. What cannot be done is
+ * logged, not retried: the dead letters are already in PostgreSQL.
+ * @returns how many were dead-lettered.
+ */
+export async function deadLetterExpiredParked(deps: ActivityDeps, endpointId: string, batch: number): Promise<number> {
+  const threshold = deps.deadLetterAlertThreshold;
+  const { expired, pendingAlerts, alertingDeadLetter } = await deps.deadLetters.expireParked(endpointId, Math.max(MIN_EXPIRY_BATCH, batch), threshold);
+  if (expired.length === 0) return 0;
+  for (const delivery of expired) if (delivery.opened) deps.metrics.deadLettered(endpointId, delivery.eventType);
+  // The dead letters are committed: what follows is best effort, logged, never a reason to run this again.
+  const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: error, endpointId }, what);
+  if (pendingAlerts.includes('first_dead_letter')) {
+    // A redrive or automatic recovery starts the queue's workflow too, if this does not.
+    await deps.deadLetterSignals.opened(endpointId).catch(warn("the dead-letter queue's workflow could not be started"));
+  }
+  if (alertingDeadLetter) {
+    for (const kind of pendingAlerts) {
+      await deps.alerter
+        .send(queueAlert(kind, alertingDeadLetter, threshold))
+        .catch(warn(`queue alert ${kind} not delivered`));
+    }
+    await deps.deadLetters.clearPendingAlerts(alertingDeadLetter.id).catch(warn('queue alerts sent but not cleared'));
+  }
+  // A stream also looks again on its own after a while.
+  const keys = new Set(expired.flatMap((d) => (d.orderingKey === null ? [] : [d.orderingKey])));
+  for (const orderingKey of keys) await deps.streamSignals.wake({ endpointId, orderingKey }).catch(warn('ordered stream not woken'));
+  deps.logger.warn({ endpointId, deadLettered: expired.length }, 'parked deliveries dead-lettered: the circuit stayed open until their schedule ran out');
+  return expired.length;
 }
 
 /**
@@ -44,7 +83,7 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
      * workflow, and the alerts its opening raised are sent. Every step is idempotent, so Temporal may
      * retry this freely: a dead letter already open sends only the alerts not sent yet.
      */
-    async deadLetter(entry: NewDeadLetter & { eventType: string }): Promise<void> {
+    async deadLetter(entry: DeadLetterEntry): Promise<void> {
       const threshold = deps.deadLetterAlertThreshold;
       const recorded = await deps.deadLetters.record(entry, threshold);
       if (!recorded) {
@@ -96,8 +135,12 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
           if (request.automatic && outcome !== 'skipped') await deps.deadLetters.markAutoRetried(item.id);
           if (outcome === 'skipped') deps.logger.info({ endpointId: request.endpointId, deadLetterId: item.id }, 'redrive skipped a dead letter it cannot retry');
         } catch (error) {
-          failure ??= { error };
-          return;
+          if (context.info.attempt < SKIP_FAILING_AFTER_ATTEMPTS) {
+            failure ??= { error };
+            return;
+          }
+          // It stays open in the queue: a later redrive, or the operator, tries it again.
+          deps.logger.warn({ err: error, endpointId: request.endpointId, deadLetterId: item.id }, 'redrive skipped a dead letter whose retry keeps failing');
         }
         done[index] = true;
         const before = settled;

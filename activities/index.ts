@@ -1,23 +1,23 @@
+import type { HookwayActivities } from '../workflows/activity-contract';
 import type { AttemptSuccess, CircuitStep, DeliveryInput, OrderedStreamInput, StreamStep } from '../workflows/definitions';
-import { createDeadLetterActivities, deadLetterResolved } from './dead-letter-queue';
+import { createAttemptRecords } from './attempt-records';
+import { createDeadLetterActivities, deadLetterExpiredParked } from './dead-letter-queue';
 import type { ActivityDeps } from './deps';
 import { createRetentionActivities } from './retention';
 import { createSendWebhook } from './send-webhook';
 
 export type { ActivityDeps } from './deps';
 
-/**
- * The activities, bound to their dependencies. Workflows type their proxies with
- * `ReturnType<typeof createActivities>`.
- */
-export function createActivities(deps: ActivityDeps) {
+/** The activities, bound to their dependencies: the contract the workflows call (workflows/activity-contract.ts). */
+export function createActivities(deps: ActivityDeps): HookwayActivities {
+  const records = createAttemptRecords(deps);
   return {
-    sendWebhook: createSendWebhook(deps),
+    sendWebhook: createSendWebhook(deps, records),
     ...createRetentionActivities(deps.retention),
 
-    /** Records a success the HTTP activity could not record itself (PostgreSQL was away). */
+    /** Records a success the HTTP activity could not record itself (PostgreSQL was away), with what follows one. */
     async recordSuccess(input: Pick<DeliveryInput, 'deliveryId' | 'endpointId'>, runId: string, success: AttemptSuccess): Promise<void> {
-      const effects = await deps.deliveries.recordSuccess({
+      const attempt = {
         deliveryId: input.deliveryId,
         endpointId: input.endpointId,
         runId,
@@ -25,9 +25,8 @@ export function createActivities(deps: ActivityDeps) {
         startedAt: new Date(success.startedAt),
         durationMs: success.durationMs,
         statusCode: success.statusCode,
-      });
-      if (effects.resolvedDeadLetter) await deadLetterResolved(deps, input.endpointId);
-      if (effects.circuitClosed) await deps.circuitSignals.changed(input.endpointId, (await deps.endpoints.findById(input.endpointId))?.retryPolicy);
+      };
+      await records.succeeded(attempt, await deps.endpoints.findById(input.endpointId, { includeDeleted: true }));
     },
 
     ...createDeadLetterActivities(deps),
@@ -39,12 +38,19 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Wakes the delivery's ordered stream: the delivery is done, succeeded or dead-lettered. */
     async notifyStream(stream: OrderedStreamInput): Promise<void> {
-      await deps.streamSignals.changed(stream);
+      await deps.streamSignals.wake(stream);
     },
 
-    /** One step of an endpoint's circuit workflow: a probe while the circuit is open, a release once it closed. */
+    /**
+     * One step of an endpoint's circuit workflow: while the circuit is open, a probe (when due) and the
+     * dead-lettering of parked deliveries whose schedule ran out; once it closed, a release.
+     */
     async circuitStep(endpointId: string, batch: number, probe: boolean): Promise<CircuitStep> {
-      return deps.circuitStepper.step(endpointId, batch, probe);
+      // Expired first, so a probe never runs a delivery this step is about to dead-letter.
+      const expired = await deadLetterExpiredParked(deps, endpointId, batch);
+      const step = await deps.circuitStepper.step(endpointId, batch, probe);
+      if (step.state !== 'open') return step;
+      return { ...step, expired, nextExpiryInMs: await deps.circuits.nextExpiryInMs(endpointId) };
     },
   };
 }

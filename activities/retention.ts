@@ -1,5 +1,5 @@
 import type { RetentionRepository } from '../src/db/retention.repository';
-import type { RetentionBatchResult, RetentionCursor, RetentionStage } from '../workflows/retention.workflow';
+import type { RetentionBatchResult, RetentionCursor, RetentionStage } from '../workflows/definitions';
 
 /** The retention workflow's activity, over the retention repository. */
 export function createRetentionActivities(retention: RetentionRepository) {

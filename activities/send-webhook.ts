@@ -8,15 +8,15 @@ import {
   type AttemptFailureDetails,
   type AttemptSuccess,
   type DeliveryInput,
+  scheduleLeftMs,
 } from '../workflows/definitions';
+import type { ParkPlan } from '../src/db/circuits.repository';
+import type { AttemptRecords } from './attempt-records';
 import type { ActivityDeps } from './deps';
 import { classifyAttempt, type AttemptVerdict } from './classify-attempt';
-import { deadLetterResolved } from './dead-letter-queue';
 import { postWebhook } from './http-attempt';
 import { buildWebhookRequest } from './webhook-request';
 
-// Auto-recovery asks an endpoint's dead-letter workflow to redrive at most this often per worker.
-const AUTO_REDRIVE_EVERY_MS = 30_000;
 // A rate-limit slot closer than this is waited for here; a later one is waited for by the workflow, on a
 // timer, so a throttled endpoint cannot fill the worker's activity slots and stall the others.
 const MAX_INLINE_WAIT_MS = 1_000;
@@ -44,25 +44,7 @@ function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attem
  * ApplicationFailure whose `type` is the reason code: retryable ones follow the retry policy (or the
  * receiver's `Retry-After`), permanent ones dead-letter at once.
  */
-export function createSendWebhook(deps: ActivityDeps) {
-  const lastRedrive = new Map<string, number>();
-
-  const afterSuccess = async (endpointId: string, autoRecover: boolean, effects: { resolvedDeadLetter: boolean; endpointBacklog: boolean }) => {
-    if (effects.resolvedDeadLetter) await deadLetterResolved(deps, endpointId);
-    const now = Date.now();
-    if (effects.endpointBacklog && autoRecover && now - (lastRedrive.get(endpointId) ?? 0) > AUTO_REDRIVE_EVERY_MS) {
-      lastRedrive.set(endpointId, now);
-      await deps.deadLetterSignals.redrive(endpointId, { automatic: true });
-    }
-  };
-
-  const disable = async (endpointId: string, reason: 'gone' | 'failing', message: string): Promise<void> => {
-    if (!(await deps.endpoints.disable(endpointId, reason))) return;
-    await deps.alerter
-      .send({ id: `alert_disabled_${endpointId}_${Date.now()}`, kind: 'endpoint_disabled', endpointId, message })
-      .catch((error: unknown) => deps.logger.warn({ err: error, endpointId }, 'endpoint-disabled alert not delivered'));
-  };
-
+export function createSendWebhook(deps: ActivityDeps, records: AttemptRecords) {
   return async function sendWebhook(input: DeliveryInput): Promise<AttemptSuccess> {
     const info = Context.current().info;
     const attemptNumber = (input.attemptOffset ?? 0) + info.attempt;
@@ -85,7 +67,10 @@ export function createSendWebhook(deps: ActivityDeps) {
       throw ApplicationFailure.nonRetryable(`message ${input.messageId} is no longer stored`, MESSAGE_GONE_FAILURE_TYPE, details);
     }
     const circuits = deps.circuitThreshold > 0;
-    if (circuits && endpoint.circuitOpenedAt !== null && input.circuitBypass === undefined && (await deps.circuits.park(input.deliveryId, endpoint.id))) {
+    const policy: DeliveryRetryPolicy = input.retryPolicy;
+    // Parked before this attempt or after it failed, the schedule has the same delays left: those after it.
+    const parking: ParkPlan = { attempts: attemptNumber - 1, scheduleLeftMs: scheduleLeftMs(policy, attemptNumber) };
+    if (circuits && endpoint.circuitOpenedAt !== null && input.circuitBypass === undefined && (await deps.circuits.park(input.deliveryId, endpoint.id, parking))) {
       const details: AttemptFailureDetails = { attempt: attemptNumber - 1, reason: CIRCUIT_OPEN_FAILURE_TYPE, parked: true };
       throw ApplicationFailure.nonRetryable(
         `not attempted: the endpoint's circuit is open since ${endpoint.circuitOpenedAt.toISOString()}`,
@@ -107,7 +92,6 @@ export function createSendWebhook(deps: ActivityDeps) {
     const { headers, body } = buildWebhookRequest(input, payload, endpoint, Date.now());
     // The deadline fixed when the delivery started, so it always fits the activity's own timeout.
     const result = await postWebhook(deps.http, endpoint.url, headers, body, input.timeoutMs, deps.resolver);
-    const policy: DeliveryRetryPolicy = input.retryPolicy;
     const verdict = classifyAttempt(result, policy, attemptNumber, Date.now());
     const attempt = {
       deliveryId: input.deliveryId,
@@ -125,12 +109,7 @@ export function createSendWebhook(deps: ActivityDeps) {
       deps.metrics.delivered(endpoint.id, input.eventType, attemptNumber, Date.now() - Date.parse(input.messageTimestamp));
       let recorded = true;
       try {
-        if (endpoint.currentRate !== null && endpoint.currentRate < (endpoint.rateLimitPerSecond ?? Infinity)) {
-          await deps.throttles.recover(endpoint.id, endpoint.rateLimitPerSecond);
-        }
-        const effects = await deps.deliveries.recordSuccess(attempt);
-        if (effects.circuitClosed) await deps.circuitSignals.changed(endpoint.id, endpoint.retryPolicy);
-        await afterSuccess(endpoint.id, endpoint.autoRecover, effects);
+        await records.succeeded(attempt, endpoint);
       } catch (error) {
         recorded = false;
         log.warn({ err: error }, 'delivered, but the record did not complete; the workflow will retry it');
@@ -140,47 +119,10 @@ export function createSendWebhook(deps: ActivityDeps) {
     }
 
     const retryNote = verdict.kind === 'retryable' && verdict.retryAfterMs !== undefined ? ` (next attempt in ${verdict.retryAfterMs} ms, as Retry-After asked)` : '';
-    let parked = false;
-    try {
-      const effects = await deps.deliveries.recordFailure(
-        {
-          ...attempt,
-          error: `${verdict.reason}: ${verdict.message}${retryNote}`,
-          retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined,
-        },
-        {
-          threshold: deps.circuitThreshold,
-          // A permanent failure, a last or a final attempt dead-letter whatever the circuit.
-          park: circuits && verdict.kind === 'retryable' && attemptNumber < policy.maxAttempts && input.circuitBypass !== 'final',
-        },
-      );
-      const { failingSince } = effects;
-      parked = effects.parked;
-      if (effects.circuitOpened) {
-        await deps.circuitSignals.changed(endpoint.id, endpoint.retryPolicy);
-        await deps.alerter
-          .send({
-            id: `alert_circuit_${endpoint.id}_${Date.now()}`,
-            kind: 'circuit_opened',
-            endpointId: endpoint.id,
-            message: `endpoint ${endpoint.id}: circuit opened after ${deps.circuitThreshold} failed attempts in a row; its deliveries wait until a probe succeeds`,
-          })
-          .catch((error: unknown) => log.warn({ err: error }, 'circuit-opened alert not delivered'));
-      }
-      if (failingSince && Date.now() - failingSince.getTime() > deps.disableAfterMs) {
-        await disable(endpoint.id, 'failing', `endpoint ${endpoint.id} disabled: every delivery failed since ${failingSince.toISOString()}`);
-      }
-    } catch (error) {
-      log.warn({ err: error }, 'attempt failed and PostgreSQL did not take its record');
-    }
-    if (verdict.statusCode === 429) {
-      await deps.throttles
-        .slowDown(endpoint.id, endpoint.rateLimitPerSecond)
-        .catch((error: unknown) => log.warn({ err: error }, 'could not slow the endpoint down'));
-    }
-    if (verdict.kind === 'permanent' && verdict.statusCode === 410) {
-      await disable(endpoint.id, 'gone', `endpoint ${endpoint.id} disabled: the receiver answered 410 Gone`);
-    }
+    const failed = { ...attempt, error: `${verdict.reason}: ${verdict.message}${retryNote}`, retryAfterMs: verdict.kind === 'retryable' ? verdict.retryAfterMs : undefined };
+    // A permanent failure and a last attempt dead-letter whatever the circuit.
+    const park = circuits && verdict.kind === 'retryable' && attemptNumber < policy.maxAttempts ? { ...parking, attempts: attemptNumber } : null;
+    const parked = await records.failed(failed, endpoint, verdict, park, log);
     log.info({ reason: verdict.reason, kind: verdict.kind, durationMs: result.durationMs }, 'attempt failed');
     throw failureFor(verdict, attemptNumber, parked);
   };

@@ -1,6 +1,6 @@
 import type { EndpointRecord } from '../src/db/endpoints.repository';
 import type { DeliveryInput } from '../workflows/definitions';
-import { signWebhook } from './signature';
+import { webhookSignature } from './signature';
 
 /** Sent as `user-agent`, so receivers can tell Hookway's requests apart in their logs. */
 export const USER_AGENT = 'Hookway/0.1 (+https://github.com/hookway/hookway)';
@@ -42,7 +42,7 @@ export function buildWebhookRequest(
       'user-agent': USER_AGENT,
       'webhook-id': input.messageId,
       'webhook-timestamp': String(nowSeconds),
-      'webhook-signature': secrets.map((secret) => signWebhook(secret, input.messageId, nowSeconds, body)).join(' '),
+      'webhook-signature': secrets.map((secret) => webhookSignature(secret, input.messageId, nowSeconds, body)).join(' '),
     },
   };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startClusterServices } from './cluster/cluster-services';
 import { HookwayFleet } from './cluster/hookway-fleet';
 import { loadConfig } from './config';
-import { assertPortFree } from './dev/port';
+import { assertPortFree } from './runtime/ports';
 import { createLogger } from './logging/logger';
 import { apiTokenLines } from './runtime/api-token-lines';
 import { installProcessGuard } from './runtime/process-guard';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client as HttpClient } from 'undici';
-import { freePort } from '../src/dev/port';
+import { freePort } from '../src/runtime/ports';
 import { sendBurst } from './support/burst';
 import { eventually } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';

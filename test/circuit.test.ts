@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
@@ -63,9 +64,46 @@ describe('circuit breaker', () => {
       (all) => all.every((d) => d.parkedAt !== null),
     );
     assert.ok(parked.every((d) => d.status === 'pending'));
+    // A parked delivery holds no open run (nothing in Temporal grows with the queue): a run that parked
+    // closed, and says so in the Web UI; one accepted while the circuit was open never started one. Each
+    // knows when it will be dead-lettered if the circuit stays open.
+    const closedRuns: string[] = [];
+    for (const d of parked) {
+      assert.ok(d.parkedUntil !== null && Date.parse(d.parkedUntil) > Date.parse(d.parkedAt ?? ''), JSON.stringify(d));
+      const handle = hookway.client.workflow.getHandle(d.workflowId);
+      const described = async () => {
+        try {
+          return await handle.describe();
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError) return undefined;
+          throw error;
+        }
+      };
+      const run = await eventually(described, (r) => r === undefined || r.status.name !== 'RUNNING');
+      if (run === undefined) continue;
+      assert.equal(run.status.name, 'FAILED');
+      const closed = await handle.result().then(
+        () => 'completed',
+        (error: Error) => String(error.cause instanceof Error ? error.cause.message : error),
+      );
+      assert.match(closed, /parked after \d+ attempt\(s\)/);
+      closedRuns.push(d.id);
+    }
+    // The first message was attempted before the circuit opened: its run parked, on its retry.
+    assert.ok(closedRuns.includes(parked[0].id), JSON.stringify(closedRuns));
+    // Accepted while the circuit is open: parked at once with its whole schedule ahead, and no run.
+    const late = await post('invoice.circuit', 2);
+    for (const message of late) {
+      const d = (await hookway.api<DeliveryView>('GET', `/v1/deliveries/${message.deliveries[0].id}`)).body;
+      assert.ok(d.parkedAt !== null && d.attempts.length === 0, JSON.stringify(d));
+      assert.ok(Date.parse(d.parkedUntil ?? '') - Date.parse(d.parkedAt) > 60_000, 'the 11 delays of its schedule ahead');
+      await assert.rejects(hookway.client.workflow.getHandle(d.workflowId).describe(), WorkflowNotFoundError);
+    }
+    sent.push(...late);
     const metrics = parsePrometheusText(await (await fetch(`${hookway.apiUrl}/metrics`)).text());
     assert.equal(sampleValue(metrics, 'hookway_circuit_open', { endpoint_id: endpoint.id }), 1);
-    assert.equal(sampleValue(metrics, 'hookway_parked_deliveries', { endpoint_id: endpoint.id }), 20);
+    assert.equal(sampleValue(metrics, 'hookway_parked_deliveries', { endpoint_id: endpoint.id }), 22);
+
 
     // While open, only probes reach the receiver: one after 0.5 s, then 0.75 s, 1.1 s, 1.7 s, ... apart.
     const before = target.requests.length;
@@ -120,7 +158,7 @@ describe('circuit breaker', () => {
   test('parked deliveries still reach the dead-letter queue when their schedule runs out', async () => {
     const target = await startReceiver(() => ({ status: 500, body: 'broken' }));
     receivers.push(target);
-    // Four attempts 0.4 s apart: the whole schedule is 1.2 s, so parked deliveries make their final attempt soon.
+    // Four attempts 0.4 s apart: the whole schedule is 1.2 s, so parked deliveries run out of it soon.
     const endpoint = await endpointWith(target, 'invoice.doomed', { maxAttempts: 4, initialIntervalMs: 400, backoffCoefficient: 1, maxIntervalMs: 400 });
     const sent = await post('invoice.doomed', 10);
 
@@ -128,13 +166,34 @@ describe('circuit breaker', () => {
       () => deliveriesOf(sent),
       (all) => all.every((d) => d.status === 'dead_lettered'),
     );
-    // Each made its final attempt at the end of its schedule, parked or not; those that came after the
-    // circuit opened made no other (probes aside), so none made all four.
-    assert.ok(ended.every((d) => d.attempts.length >= 1), JSON.stringify(ended.map((d) => d.attempts.length)));
+    // Those that came after the circuit opened parked and were dead-lettered when their schedule ran out,
+    // with no attempt beyond a probe's: fewer requests than the schedules would have made.
     assert.ok(ended.some((d) => d.attempts.length < 4), JSON.stringify(ended.map((d) => d.attempts.length)));
     assert.ok(target.requests.length < 10 * 4, `${target.requests.length} requests (40 without the circuit)`);
-    const letters = await hookway.api<{ items: { deliveryId: string }[] }>('GET', `/v1/dead-letters?endpointId=${endpoint.id}`);
+    const letters = await hookway.api<{ items: { deliveryId: string; error: string; attempts: number }[] }>('GET', `/v1/dead-letters?endpointId=${endpoint.id}`);
     assert.equal(letters.status, 200);
     assert.deepEqual(new Set(letters.body.items.map((l) => l.deliveryId)), new Set(ended.map((d) => d.id)));
+    // The dead letter says why, with the attempts the delivery made.
+    const expired = letters.body.items.filter((l) => l.error.startsWith('circuit_open:'));
+    assert.ok(expired.length > 0, JSON.stringify(letters.body.items.map((l) => l.error)));
+    for (const letter of expired) {
+      const delivery = ended.find((d) => d.id === letter.deliveryId);
+      assert.equal(letter.attempts, delivery?.attempts.length, JSON.stringify({ letter, attempts: delivery?.attempts }));
+    }
+    assert.ok(expired.some((l) => l.attempts === 0), 'a delivery that parked before its first attempt is dead-lettered without one');
+
+    // Once the receiver answers, a redrive delivers every one of them, parked or not.
+    const healed = await startReceiver(() => ({ status: 200 }));
+    receivers.push(healed);
+    const patched = await hookway.api('PATCH', `/v1/endpoints/${endpoint.id}`, { url: healed.url, disabled: false });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const redrive = await hookway.api<{ count: number }>('POST', `/v1/endpoints/${endpoint.id}/dead-letters/retry`);
+    assert.equal(redrive.status, 202, JSON.stringify(redrive.body));
+    await eventually(
+      () => deliveriesOf(sent),
+      (all) => all.every((d) => d.status === 'succeeded'),
+      30_000,
+    );
+    assert.deepEqual(new Set(healed.requests.map((r) => r.headers['webhook-id'])), new Set(sent.map((m) => m.id)));
   });
 });

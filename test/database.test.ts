@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client as PgClient } from 'pg';
 import { Database } from '../src/db/database';
+import { migrate, MIGRATIONS_DIR } from '../src/db/migrate';
+import { projectRoot } from '../src/paths';
 import { createTestDatabase, dropTestDatabase } from './support/test-hookway';
 
 describe('the database module when PostgreSQL drops a connection mid-transaction', () => {
@@ -40,5 +45,62 @@ describe('the database module when PostgreSQL drops a connection mid-transaction
       process.off('uncaughtException', onUncaught);
       await admin.end();
     }
+  });
+});
+
+describe('migrations on a database whose indexes were built beforehand (docs/operating.md)', () => {
+  const created: string[] = [];
+  after(async () => {
+    for (const url of created) await dropTestDatabase(url);
+  });
+
+  async function indexesOf(url: string): Promise<string[]> {
+    const client = new PgClient({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname");
+      return rows.map((r) => r.indexdef);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('the documented CREATE INDEX CONCURRENTLY statements build exactly the indexes the migrations build, and the migrations then go on', async () => {
+    const fresh = await createTestDatabase();
+    created.push(fresh);
+    const freshDb = new Database(fresh, { maxConnections: 1 });
+    await migrate(freshDb).finally(() => freshDb.close());
+
+    // An older database: every migration before the first one that builds an index on a large table.
+    const older = await createTestDatabase();
+    created.push(older);
+    const earlier = await fs.mkdtemp(path.join(os.tmpdir(), 'hookway-migrations-'));
+    for (const file of (await fs.readdir(MIGRATIONS_DIR)).filter((f) => f < '010')) await fs.copyFile(path.join(MIGRATIONS_DIR, file), path.join(earlier, file));
+    const olderDb = new Database(older, { maxConnections: 1 });
+    try {
+      await migrate(olderDb, earlier);
+      const docs = await fs.readFile(path.join(projectRoot(), 'docs', 'operating.md'), 'utf8');
+      const block = /## Migrations on a large database[\s\S]*?```sql\n([\s\S]*?)```/.exec(docs)?.[1];
+      assert.ok(block, 'docs/operating.md has the block');
+      const client = new PgClient({ connectionString: older });
+      await client.connect();
+      try {
+        // What the docs say to run first: the pending migrations' ADD COLUMN lines, then the block, outside any transaction.
+        for (const file of (await fs.readdir(MIGRATIONS_DIR)).filter((f) => f >= '010')) {
+          for (const line of (await fs.readFile(path.join(MIGRATIONS_DIR, file), 'utf8')).split('\n')) {
+            if (/^ALTER TABLE \w+ ADD COLUMN IF NOT EXISTS/.test(line)) await client.query(line);
+          }
+        }
+        for (const statement of block.split(';').map((s) => s.trim()).filter(Boolean)) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+      const applied = await migrate(olderDb);
+      assert.ok(applied.includes('013_parked_until.sql'), JSON.stringify(applied));
+    } finally {
+      await olderDb.close();
+      await fs.rm(earlier, { recursive: true, force: true });
+    }
+    assert.deepEqual(await indexesOf(older), await indexesOf(fresh));
   });
 });

@@ -4,12 +4,12 @@ import { Webhook } from 'standardwebhooks';
 import { Agent } from 'undici';
 import { createActivities } from '../activities';
 import { MessagesRepository } from '../src/db/messages.repository';
-import { HostResolver } from '../src/security/host-resolver';
+import { buildComponents, closeComponents } from '../src/runtime/components';
 import { newId } from '../src/domain/ids';
 import { createLogger } from '../src/logging/logger';
 import { DeliveryMetrics } from '../src/metrics/delivery-metrics';
 import { activityDeps } from '../src/temporal/worker';
-import { deadLetterWorkflowId } from '../workflows/definitions';
+import { deadLetterWorkflowId, deliveryWorkflowId } from '../workflows/definitions';
 import type { DeadLetterList } from './support/api-types';
 import { eventually, settle } from './support/eventually';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
@@ -133,24 +133,20 @@ describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
     const stored = new MessagesRepository(hookway.db);
     const http = new Agent();
     const alertHttp = new Agent();
-    const resolver = new HostResolver({ servers: hookway.config.dnsServers, timeoutMs: hookway.config.dnsTimeoutMs });
-    const { deadLetter } = createActivities(
-      activityDeps({
-        config: hookway.config,
-        db: hookway.db,
-        client: hookway.client,
-        http,
-        resolver,
-        alertHttp,
-        metrics: new DeliveryMetrics(),
-        secretBox: hookway.secretBox,
-        logger: createLogger('test', 'warn'),
-      }),
-    );
+    const components = buildComponents({
+      config: hookway.config,
+      db: hookway.db,
+      client: hookway.client,
+      logger: createLogger('test', 'warn'),
+      secretBox: hookway.secretBox,
+      metrics: new DeliveryMetrics(),
+    });
+    const { deadLetter } = createActivities(activityDeps(components, { http, alertHttp, logger: components.logger }));
     try {
       await inParallel(COUNT - VIA_DELIVERY, 16, async (i) => {
         const candidate = { id: newId('msg'), eventType: 'scale.event', payload: { n: VIA_DELIVERY + i }, idempotencyKey: null, orderingKey: null };
-        const { message, deliveries } = await stored.accept(candidate, async () => [{ id: manual.id }, { id: auto.id }]);
+        const subscribers = [manual, auto].map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, candidate.id) }));
+        const { message, deliveries } = await stored.accept(candidate, async () => subscribers);
         ids.push(message.id);
         for (const delivery of deliveries) {
           await deadLetter({
@@ -166,7 +162,7 @@ describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
       });
     } finally {
       await Promise.all([http.close(), alertHttp.close()]);
-      resolver.close();
+      closeComponents(components);
     }
     for (const endpoint of [manual, auto]) assert.equal((await openDeadLetters(endpoint.id)).total, COUNT);
     process.stderr.write(`[dlq-scale] ${2 * COUNT} dead letters in ${Date.now() - started} ms\n`);

@@ -8,6 +8,7 @@ import { DeliveryStarter } from '../src/temporal/delivery-starter';
 import { settle } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
+import { deliveryWorkflowId } from '../workflows/definitions';
 
 describe('idempotency', () => {
   let hookway: TestHookway;
@@ -67,7 +68,7 @@ describe('idempotency', () => {
         const endpoints = new EndpointsRepository(sweeping.db, sweeping.secretBox);
         const accepted = await new MessagesRepository(sweeping.db).accept(
           { id: 'evt_orphan', eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null, orderingKey: null },
-          (tx) => endpoints.findSubscribers('orphan.case', tx),
+          async (tx) => (await endpoints.findSubscribers('orphan.case', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, 'evt_orphan') })),
         );
         assert.equal(accepted.deliveries[0].endpointId, created.body.id);
         const [request] = await target.waitForRequests(1, 20_000);

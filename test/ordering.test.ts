@@ -10,6 +10,7 @@ import { eventually, settle } from './support/eventually';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
+import { deliveryWorkflowId } from '../workflows/definitions';
 
 interface OrderedPayload {
   key?: string;
@@ -216,7 +217,7 @@ describe('ordered delivery per key', () => {
     for (let seq = 1; seq <= 3; seq += 1) {
       await messages.accept(
         { id: `evt_orphan_${seq}`, eventType: 'order.orphan', payload: { key: 'orphaned', seq }, idempotencyKey: null, orderingKey: 'orphaned' },
-        (tx) => endpoints.findSubscribers('order.orphan', tx),
+        async (tx) => (await endpoints.findSubscribers('order.orphan', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, `evt_orphan_${seq}`) })),
       );
     }
     await eventually(async () => sequencesByKey(receiver.log, true).get('orphaned') ?? [], (seqs) => seqs.length === 3, 30_000);

@@ -16,6 +16,7 @@ import { settle } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
+import { deliveryWorkflowId } from '../workflows/definitions';
 
 const SWEEP_INTERVAL_MS = 5_000;
 const DELETED = 400;
@@ -60,7 +61,7 @@ describe('the orphan sweep', () => {
       const chunk = Array.from({ length: Math.min(25, count - i) }, (_, j) =>
         messages.accept(
           { id: `evt_${eventType}_${i + j}`, eventType, payload: { n: i + j }, idempotencyKey: null, orderingKey: null },
-          async () => [{ id: endpointId }],
+          async () => [{ id: endpointId, workflowId: deliveryWorkflowId(endpointId, `evt_${eventType}_${i + j}`) }],
         ),
       );
       stored.push(...(await Promise.all(chunk)));

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { MessageView } from '../src/api/messages/message.view';
-import { freePort } from '../src/dev/port';
+import { freePort } from '../src/runtime/ports';
 import { eventually } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { createTestDatabase, dropTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';

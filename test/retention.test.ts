@@ -36,6 +36,7 @@ describe('retention', () => {
       await pg.query(`UPDATE messages SET created_at = created_at - interval '2 days'`);
       await pg.query(`UPDATE deliveries SET created_at = created_at - interval '2 days', updated_at = updated_at - interval '2 days'`);
       await pg.query(`UPDATE delivery_attempts SET started_at = started_at - interval '2 days'`);
+      await pg.query(`UPDATE endpoints SET deleted_at = deleted_at - interval '2 days' WHERE deleted_at IS NOT NULL`);
       await pg.query(
         `UPDATE dead_letters SET dead_lettered_at = dead_lettered_at - interval '2 days', resolved_at = resolved_at - interval '2 days'`,
       );
@@ -100,6 +101,17 @@ describe('retention', () => {
     assert.equal((await hookway.api('DELETE', `/v1/dead-letters/${discardedLetter.id}`)).status, 204);
     const pending = await scenario.send('r.pending');
     await unavailable.waitForRequests(1);
+    // A delivery still pending when its endpoint was deleted can never be delivered: it keeps nothing.
+    const leaving = await startReceiver(() => ({ status: 503 }));
+    receivers.push(leaving);
+    const leavingEndpoint = await scenario.endpoint({
+      url: leaving.url,
+      eventTypes: ['r.orphaned'],
+      retryPolicy: { maxAttempts: 5, initialIntervalMs: 3_600_000, backoffCoefficient: 1, maxIntervalMs: 3_600_000 },
+    });
+    const orphaned = await scenario.send('r.orphaned');
+    await leaving.waitForRequests(1);
+    assert.equal((await hookway.api('DELETE', `/v1/endpoints/${leavingEndpoint.id}`)).status, 204);
     await age();
 
     const recent = [await scenario.send('r.ok', { recent: true }), await scenario.send('r.ok', { recent: true }, { orderingKey: 'new-key' })];
@@ -110,10 +122,10 @@ describe('retention', () => {
     const described = await eventually(() => schedule.describe(), (d) => d.info.recentActions.length > 0, 30_000);
     const result = await hookway.client.workflow.getHandle<() => Promise<RetentionResult>>(described.info.recentActions[0].action.workflow.workflowId).result();
 
-    assert.deepEqual(result.deleted, { dead_letters: 1, messages: oldDelivered.length + 1, streams: 1 });
-    // One dead-letter batch, the 28 old messages looked at 10 at a time (3), two stream pages (the second empty).
+    assert.deepEqual(result.deleted, { dead_letters: 1, messages: oldDelivered.length + 2, streams: 1 });
+    // One dead-letter batch, the 29 old messages looked at 10 at a time (3), two stream pages (the second empty).
     assert.equal(result.batches, 6);
-    for (const message of [...oldDelivered, discarded]) assert.equal(await status(message), 404, `old message ${message.id} deleted`);
+    for (const message of [...oldDelivered, discarded, orphaned]) assert.equal(await status(message), 404, `old message ${message.id} deleted`);
     for (const message of [...recent, open, pending]) assert.equal(await status(message), 200, `message ${message.id} kept`);
     const still = await hookway.api<{ items: { messageId: string }[] }>('GET', '/v1/dead-letters');
     assert.deepEqual(still.body.items.map((d) => d.messageId), [open.id], 'the open dead letter stays');

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import { EMBEDDED_POSTGRES } from '../src/config';
 import type { MessageView } from '../src/api/messages/message.view';
-import { assertPortFree, freePort } from '../src/dev/port';
+import { assertPortFree, freePort } from '../src/runtime/ports';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
 const run = promisify(execFile);

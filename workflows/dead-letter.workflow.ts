@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { HookwayActivities } from './activity-contract';
 import { queueRedrive, redrivePageSize } from './dead-letter-redrive';
 import {
   deadLetterQueueChangedSignal,
@@ -10,8 +10,6 @@ import {
   type RedriveRequest,
 } from './definitions';
 
-type Activities = ReturnType<typeof createActivities>;
-
 // Each step (a page, a look at the queue) adds about ten events; this many keeps a run's history short.
 const STEPS_BEFORE_CONTINUE_AS_NEW = 200;
 // Whatever empties a queue signals it; should a signal be lost all the same, an idle workflow with a
@@ -20,12 +18,12 @@ const IDLE_RECHECK = '10 minutes';
 
 // A page paces its retries inside the activity and heartbeats after each, so a lost worker is noticed
 // quickly and the retry resumes after the last dead letter it retried.
-const { redrivePage } = proxyActivities<Activities>({
+const { redrivePage } = proxyActivities<HookwayActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-const { deadLetterQueueOpen } = proxyActivities<Activities>({
+const { deadLetterQueueOpen } = proxyActivities<HookwayActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });

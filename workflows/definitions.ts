@@ -22,6 +22,13 @@ export function scheduledDelayMs(policy: DeliveryRetryPolicy, attempt: number): 
   return Math.min(policy.maxIntervalMs, policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1));
 }
 
+/** What the schedule still has to wait from the delay after attempt `from` on: the delays before each attempt to come. */
+export function scheduleLeftMs(policy: DeliveryRetryPolicy, from: number): number {
+  let total = 0;
+  for (let attempt = Math.max(1, from); attempt < policy.maxAttempts; attempt += 1) total += scheduledDelayMs(policy, attempt);
+  return total;
+}
+
 /**
  * Everything a delivery needs that must not change between attempts. Secrets and the payload stay in
  * PostgreSQL: each attempt reads the payload by `messageId`, so a workflow's history stays a few KiB
@@ -42,18 +49,13 @@ export interface DeliveryInput {
   reservedSlotAt?: number;
   /** Set for a message with an ordering key: the delivery tells its stream when it is done. */
   orderingKey?: string;
-  /** The first attempt runs alone, retries at lower priority (absent in deliveries started before that). */
-  firstAttemptAlone?: boolean;
   /**
-   * The first attempt runs as a local activity inside the workflow task (absent in deliveries started
-   * before that, whose histories replay a regular activity).
+   * This run's first attempt goes ahead even though the endpoint's circuit is open: as the circuit's probe,
+   * or as a dead letter someone retried. Parked again if it fails with attempts left.
    */
-  firstAttemptLocal?: boolean;
-  /**
-   * This attempt goes ahead even though the endpoint's circuit is open: as its probe (parked again if it
-   * fails), or as a parked delivery's final attempt (dead-lettered if it fails).
-   */
-  circuitBypass?: 'probe' | 'final';
+  circuitBypass?: 'probe';
+  /** Attempts made by earlier runs: a delivery run again after parking continues its schedule there. */
+  attemptsBefore?: number;
 }
 
 /** What one successful HTTP attempt reports back to the workflow. */
@@ -76,8 +78,21 @@ export interface AttemptFailureDetails {
   /** With reason `rate_limited`: when the reserved slot comes (epoch ms) and how long until then. */
   slotAt?: number;
   waitMs?: number;
-  /** The endpoint's circuit is open and the delivery is parked: it waits for a signal, not a timer. */
+  /** The endpoint's circuit is open and the delivery is parked: the run closes, PostgreSQL keeps it. */
   parked?: boolean;
+}
+
+/** What a delivery workflow reports when it gives up: its dead letter. */
+export interface DeadLetterEntry {
+  deliveryId: string;
+  messageId: string;
+  endpointId: string;
+  eventType: string;
+  workflowId: string;
+  /** The run that dead-lettered it. */
+  runId?: string;
+  error: string;
+  attempts: number;
 }
 
 /** How a delivery workflow ended, when it ended well. */
@@ -189,11 +204,6 @@ export const streamChangedSignal = defineSignal('streamChanged');
 /** What the stream is doing now. */
 export const streamStepQuery = defineQuery<StreamStep | null>('streamStep');
 
-/** What wakes a parked delivery: the circuit closed (`released`), or it is the one to try (`probe`). */
-export type CircuitWake = 'released' | 'probe';
-/** Sent to a parked delivery by its endpoint's circuit workflow. */
-export const circuitWakeSignal = defineSignal<[CircuitWake]>('circuitWake');
-
 /** An endpoint's circuit workflow: probes while the circuit is open, then releases the parked deliveries. */
 export interface EndpointCircuitInput {
   endpointId: string;
@@ -207,7 +217,14 @@ export interface EndpointCircuitInput {
 
 /** What one step of a circuit workflow found, and did. */
 export type CircuitStep =
-  | { state: 'open'; probedWorkflowId: string | null }
+  | {
+      state: 'open';
+      probedWorkflowId: string | null;
+      /** Parked deliveries whose schedule ran out, dead-lettered by this step. */
+      expired: number;
+      /** Until the next parked delivery's schedule runs out (null when none is parked). */
+      nextExpiryInMs: number | null;
+    }
   | { state: 'closed'; released: number };
 
 /** The circuit opened, or a success closed it: the circuit workflow looks again now. */
@@ -229,6 +246,8 @@ export const DEAD_LETTERED_FAILURE_TYPE = 'DeliveryDeadLettered';
 export const RATE_LIMITED_FAILURE_TYPE = 'rate_limited';
 /** ApplicationFailure type of an attempt not made because the endpoint's circuit is open. */
 export const CIRCUIT_OPEN_FAILURE_TYPE = 'circuit_open';
+/** ApplicationFailure type of a delivery run that closed parked behind its endpoint's open circuit. */
+export const PARKED_FAILURE_TYPE = 'DeliveryParked';
 /** ApplicationFailure type of an attempt whose endpoint was deleted meanwhile. */
 export const ENDPOINT_GONE_FAILURE_TYPE = 'endpoint_deleted';
 /** ApplicationFailure type of an attempt whose message is no longer stored (nothing to send). */
@@ -255,4 +274,19 @@ export function circuitWorkflowId(endpointId: string): string {
 /** The ID of an endpoint's long-lived dead-letter workflow. */
 export function deadLetterWorkflowId(endpointId: string): string {
   return `dead-letters-${endpointId}`;
+}
+
+/** What a retention run deletes, in this order: dead letters first, so they no longer hold messages back. */
+export const RETENTION_STAGES = ['dead_letters', 'messages', 'streams'] as const;
+/** One kind of row a retention run deletes. */
+export type RetentionStage = (typeof RETENTION_STAGES)[number];
+
+/** Where a paged deletion goes on from (the last row looked at), as the activity reports it. */
+export type RetentionCursor = [string, string] | undefined;
+
+/** What one batch reports back. */
+export interface RetentionBatchResult {
+  deleted: number;
+  cursor: RetentionCursor;
+  done: boolean;
 }

@@ -1,27 +1,28 @@
 import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { HookwayActivities } from './activity-contract';
 import { circuitChangedSignal, type EndpointCircuitInput } from './definitions';
 
-type Activities = ReturnType<typeof createActivities>;
-
 // Looking at PostgreSQL must eventually succeed, however long it is away: parked deliveries wait on this.
-const { circuitStep } = proxyActivities<Activities>({
+const { circuitStep } = proxyActivities<HookwayActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 // Each step adds a handful of events; a new run keeps the history short.
 const STEPS_PER_RUN = 500;
+// Parked deliveries whose schedule ran out are dead-lettered at most this often, in bulk.
+const MIN_EXPIRY_WAIT_MS = 1000;
 // Releases go out in batches of a tenth of the per-second rate, so the pace is even within a second.
 const RELEASE_BATCHES_PER_SECOND = 10;
 
 /**
- * An endpoint's circuit breaker. While the circuit is open its deliveries are parked (they wait for a
- * signal, holding no timer that fires and no worker slot); this workflow wakes one of them as a probe,
- * after the endpoint's first retry delay and then after longer and longer waits. When an attempt
- * succeeds the circuit closes and this workflow releases the parked deliveries at `releasePerSecond`,
- * oldest first, so a receiver that just came back is not flooded, then ends. PostgreSQL holds the
- * circuit and the parked deliveries; a lost signal only delays a step.
+ * An endpoint's circuit breaker. While the circuit is open its deliveries are parked in PostgreSQL (their
+ * runs close, holding no timer, no worker slot and no history); this workflow runs one of them again as a
+ * probe, after the endpoint's first retry delay and then after longer and longer waits, and dead-letters in
+ * bulk those whose schedule ran out. When an attempt succeeds the circuit closes and this workflow runs the
+ * parked deliveries again at `releasePerSecond`, oldest first, so a receiver that just came back is not
+ * flooded, then ends. PostgreSQL holds the circuit and the parked deliveries; a lost signal only delays a
+ * step.
  */
 export async function endpointCircuitWorkflow(input: EndpointCircuitInput): Promise<void> {
   let changes = 0;
@@ -53,8 +54,14 @@ export async function endpointCircuitWorkflow(input: EndpointCircuitInput): Prom
       probeIntervalMs = Math.min(input.maxProbeIntervalMs, probeIntervalMs * input.backoffCoefficient);
       armProbe();
     }
-    // Open: wait for a change (a success closing it signals) or the time of the next probe.
-    await condition(() => changes !== seen || probeDue);
+    // Open: wait for a change (a success closing it signals), the time of the next probe, or the moment the
+    // next parked delivery's schedule runs out (those due together go in one step).
+    const expiry = result.nextExpiryInMs;
+    if (expiry == null) {
+      await condition(() => changes !== seen || probeDue);
+    } else if (result.expired === 0 || expiry > 0) {
+      await condition(() => changes !== seen || probeDue, Math.max(MIN_EXPIRY_WAIT_MS, expiry));
+    }
   }
   await continueAsNew<typeof endpointCircuitWorkflow>({ ...input, probeIntervalMs });
 }

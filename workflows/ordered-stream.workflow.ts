@@ -1,11 +1,9 @@
 import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { HookwayActivities } from './activity-contract';
 import { streamChangedSignal, streamStepQuery, type OrderedStreamInput, type StreamStep } from './definitions';
 
-type Activities = ReturnType<typeof createActivities>;
-
 // Looking at PostgreSQL must eventually succeed, however long it is away: order is worth the wait.
-const { advanceStream } = proxyActivities<Activities>({
+const { advanceStream } = proxyActivities<HookwayActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

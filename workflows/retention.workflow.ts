@@ -1,28 +1,12 @@
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-
-type Activities = ReturnType<typeof createActivities>;
+import type { HookwayActivities } from './activity-contract';
+import { RETENTION_STAGES, type RetentionCursor, type RetentionStage } from './definitions';
 
 // One batch is one short statement or transaction; a batch that fails (PostgreSQL away) is tried again.
-const { retentionBatch } = proxyActivities<Activities>({
+const { retentionBatch } = proxyActivities<HookwayActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-
-/** What a retention run deletes, in this order: dead letters first, so they no longer hold messages back. */
-export const RETENTION_STAGES = ['dead_letters', 'messages', 'streams'] as const;
-/** One kind of row a retention run deletes. */
-export type RetentionStage = (typeof RETENTION_STAGES)[number];
-
-/** Where a paged deletion goes on from (the last row looked at), as the activity reports it. */
-export type RetentionCursor = [string, string] | undefined;
-
-/** What one batch reports back. */
-export interface RetentionBatchResult {
-  deleted: number;
-  cursor: RetentionCursor;
-  done: boolean;
-}
 
 /** How a retention run works, from the worker's configuration (the schedule's arguments). */
 export interface RetentionInput {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { HookwayConfig } from '../config';
 import { startEmbeddedPostgres, type DevPostgres } from '../dev/embedded-postgres';
-import { assertPortFree } from '../dev/port';
+import { assertPortFree } from '../runtime/ports';
 import { resolveClusterPrograms } from './cluster-programs';
 import { postgresTargetFrom } from './postgres-target';
 import { startTemporalCluster, type RunningTemporalCluster } from './temporal-cluster';

@@ -1,11 +1,48 @@
 import type { Queryable } from './database';
+import type { MessageEnvelope } from './messages.repository';
 
-/** A parked delivery the circuit workflow wakes. */
+/** Where a delivery's schedule was when it parked. */
+export interface ParkPlan {
+  /** Attempts it made before parking: its next run continues from there. */
+  attempts: number;
+  /** The delays its schedule still had: still parked after them, it is dead-lettered. */
+  scheduleLeftMs: number;
+}
+
+/** A parked delivery, which the circuit workflow runs again. */
 export interface ParkedDelivery {
   deliveryId: string;
   workflowId: string;
   /** When it parked, as PostgreSQL's text (microseconds kept, unlike a JS Date): tells a later parking apart. */
   parkedAt: string;
+  /** Attempts made before it parked. */
+  attempts: number;
+  /** Its message, to build the new run's input. */
+  message: MessageEnvelope;
+}
+
+const PARKED_COLUMNS = `d.id, d.workflow_id, d.parked_at::text AS parked_at,
+  COALESCE(d.parked_attempts, 0) AS attempts, m.id AS message_id, m.event_type, m.ordering_key, m.created_at AS message_created_at`;
+
+interface ParkedRow {
+  id: string;
+  workflow_id: string;
+  parked_at: string;
+  attempts: number;
+  message_id: string;
+  event_type: string;
+  ordering_key: string | null;
+  message_created_at: Date;
+}
+
+function toParked(row: ParkedRow): ParkedDelivery {
+  return {
+    deliveryId: row.id,
+    workflowId: row.workflow_id,
+    parkedAt: row.parked_at,
+    attempts: row.attempts,
+    message: { id: row.message_id, eventType: row.event_type, orderingKey: row.ordering_key, createdAt: row.message_created_at },
+  };
 }
 
 /** An endpoint's circuit as stored. */
@@ -41,15 +78,28 @@ export class CircuitsRepository {
 
   /**
    * Parks a delivery if its endpoint's circuit is (still) open.
-   * @returns false when the circuit has closed meanwhile: the delivery should attempt.
+   * @returns false when the circuit has closed meanwhile, or the delivery is no longer pending (dead-lettered
+   *   while a probe ran it): the delivery should attempt.
    */
-  async park(deliveryId: string, endpointId: string): Promise<boolean> {
+  async park(deliveryId: string, endpointId: string, plan: ParkPlan): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `WITH open AS (SELECT 1 FROM endpoints WHERE id = $2 AND circuit_opened_at IS NOT NULL FOR SHARE)
-       UPDATE deliveries SET parked_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM open)`,
-      [deliveryId, endpointId],
+       UPDATE deliveries SET parked_at = now(), parked_attempts = $3,
+         parked_until = COALESCE(parked_until, now() + make_interval(secs => $4::float8 / 1000))
+       WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM open)`,
+      [deliveryId, endpointId, plan.attempts, plan.scheduleLeftMs],
     );
     return rowCount === 1;
+  }
+
+  /** Milliseconds until the next of the endpoint's parked deliveries runs out of schedule; null when none waits. */
+  async nextExpiryInMs(endpointId: string): Promise<number | null> {
+    const { rows } = await this.db.query<{ ms: number | null }>(
+      `SELECT (extract(epoch FROM min(parked_until) - now()) * 1000)::float8 AS ms FROM deliveries
+       WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND status = 'pending'`,
+      [endpointId],
+    );
+    return rows[0]?.ms === null || rows[0]?.ms === undefined ? null : Math.max(0, Math.ceil(rows[0].ms));
   }
 
   /**
@@ -57,14 +107,15 @@ export class CircuitsRepository {
    * line, so consecutive probes try different deliveries and none is probed twice at once.
    */
   async takeProbe(endpointId: string): Promise<ParkedDelivery | undefined> {
-    const { rows } = await this.db.query<{ id: string; workflow_id: string; parked_at: string }>(
-      `UPDATE deliveries SET parked_at = now()
-       WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND status = 'pending'
-                   ORDER BY parked_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, workflow_id, parked_at::text AS parked_at`,
+    const { rows } = await this.db.query<ParkedRow>(
+      `UPDATE deliveries d SET parked_at = now() FROM messages m
+       WHERE m.id = d.message_id
+         AND d.id = (SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND status = 'pending'
+                     ORDER BY parked_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING ${PARKED_COLUMNS}`,
       [endpointId],
     );
-    return rows[0] ? { deliveryId: rows[0].id, workflowId: rows[0].workflow_id, parkedAt: rows[0].parked_at } : undefined;
+    return rows[0] ? toParked(rows[0]) : undefined;
   }
 
   /**
@@ -81,14 +132,14 @@ export class CircuitsRepository {
    * {@link unpark}, so a release cut short is picked up again.
    */
   async releasable(endpointId: string, limit: number): Promise<ParkedDelivery[]> {
-    const { rows } = await this.db.query<{ id: string; workflow_id: string; parked_at: string }>(
-      `SELECT d.id, d.workflow_id, d.parked_at::text AS parked_at FROM deliveries d
+    const { rows } = await this.db.query<ParkedRow>(
+      `SELECT ${PARKED_COLUMNS} FROM deliveries d JOIN messages m ON m.id = d.message_id
        WHERE d.endpoint_id = $1 AND d.parked_at IS NOT NULL AND d.status = 'pending'
          AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $1 AND e.circuit_opened_at IS NOT NULL AND e.deleted_at IS NULL)
        ORDER BY d.parked_at LIMIT $2`,
       [endpointId, limit],
     );
-    return rows.map((r) => ({ deliveryId: r.id, workflowId: r.workflow_id, parkedAt: r.parked_at }));
+    return rows.map(toParked);
   }
 
   /** Unparks woken deliveries; one that parked again since it was read stays parked. */

@@ -1,5 +1,5 @@
 import { newId } from '../domain/ids';
-import type { Database } from './database';
+import type { Database, Queryable } from './database';
 
 /** A delivery whose attempts ran out. */
 export interface DeadLetterRecord {
@@ -57,6 +57,39 @@ interface DeadLetterRow {
 // Serialises the openings of one endpoint's dead letters, so each sees the count the previous one left.
 // The two-key form keeps these locks apart from every single-key advisory lock.
 const QUEUE_LOCK_CLASS = 9;
+
+/** The reason code of a parked delivery dead-lettered because its schedule ran out behind an open circuit. */
+export const PARKED_EXPIRED_REASON = 'circuit_open';
+
+/** What {@link DeadLettersRepository.expireParked} did. */
+export interface ExpiredParked {
+  /** Each delivery dead-lettered; `opened` is false when its dead letter was open already (a retry's run). */
+  expired: { deliveryId: string; eventType: string; orderingKey: string | null; opened: boolean }[];
+  /** The queue alerts the openings raised, to send for `alertingDeadLetter` (the last one opened). */
+  pendingAlerts: QueueAlertKind[];
+  alertingDeadLetter?: DeadLetterRecord;
+}
+
+/**
+ * After `opened` dead letters of an endpoint were opened in this transaction (the last one `deadLetterId`):
+ * the queue alerts that made due, stored on that dead letter until sent. Under a per-endpoint lock, so
+ * each opening sees the count the previous one left and every crossing alerts exactly once.
+ */
+async function raiseQueueAlerts(tx: Queryable, endpointId: string, deadLetterId: string, opened: number, threshold: number): Promise<QueueAlertKind[]> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUEUE_LOCK_CLASS, endpointId]);
+  const { rows } = await tx.query<{ open: number }>(
+    `SELECT count(*)::int AS open FROM
+       (SELECT 1 FROM dead_letters WHERE endpoint_id = $1 AND resolved_at IS NULL LIMIT $2) AS queue`,
+    [endpointId, threshold + opened],
+  );
+  const open = rows[0].open;
+  const before = open - opened;
+  const alerts: QueueAlertKind[] = [];
+  if (before === 0) alerts.push('first_dead_letter');
+  if (before < threshold && open >= threshold) alerts.push('dead_letter_threshold');
+  if (alerts.length > 0) await tx.query('UPDATE dead_letters SET pending_alerts = $2 WHERE id = $1', [deadLetterId, alerts]);
+  return alerts;
+}
 
 const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution, pending_alerts, run_id';
 
@@ -117,18 +150,60 @@ export class DeadLettersRepository {
       );
       const row = rows[0];
       if (!row.opened) return { deadLetter: toRecord(row), opened: false, pendingAlerts: row.pending_alerts };
-      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUEUE_LOCK_CLASS, entry.endpointId]);
-      const { rows: counted } = await tx.query<{ open: number }>(
-        `SELECT count(*)::int AS open FROM
-           (SELECT 1 FROM dead_letters WHERE endpoint_id = $1 AND resolved_at IS NULL LIMIT $2) AS queue`,
-        [entry.endpointId, alertThreshold + 1],
-      );
-      const open = counted[0].open;
-      const alerts: QueueAlertKind[] = [];
-      if (open === 1) alerts.push('first_dead_letter');
-      if (open === alertThreshold) alerts.push('dead_letter_threshold');
-      if (alerts.length > 0) await tx.query('UPDATE dead_letters SET pending_alerts = $2 WHERE id = $1', [row.id, alerts]);
+      const alerts = await raiseQueueAlerts(tx, entry.endpointId, row.id, 1, alertThreshold);
       return { deadLetter: toRecord(row), opened: true, pendingAlerts: alerts };
+    });
+  }
+
+  /**
+   * Dead-letters, at most `limit` at a time, the endpoint's parked deliveries whose schedule ran out while
+   * its circuit stayed open: no further attempt is made (the circuit's probes keep failing), and automatic
+   * recovery or a redrive sends them once the endpoint is back. One transaction, with the queue alerts the
+   * openings raised, as {@link record} does for one.
+   */
+  async expireParked(endpointId: string, limit: number, alertThreshold: number): Promise<ExpiredParked> {
+    return this.db.withTransaction(async (tx) => {
+      const { rows: ended } = await tx.query<{ id: string; message_id: string; workflow_id: string; attempts: number; ordering_key: string | null; event_type: string }>(
+        `UPDATE deliveries d SET status = 'dead_lettered', parked_at = NULL, updated_at = now(),
+           stream_released = d.stream_released OR (d.ordering_key IS NOT NULL AND e.ordering_failure_mode = 'skip')
+         FROM endpoints e, messages m
+         WHERE e.id = d.endpoint_id AND m.id = d.message_id AND d.id IN (
+           SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND parked_until <= now() AND status = 'pending'
+           ORDER BY parked_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING d.id, d.message_id, d.workflow_id, COALESCE(d.parked_attempts, 0) AS attempts, d.ordering_key, m.event_type`,
+        [endpointId, limit],
+      );
+      if (ended.length === 0) return { expired: [], pendingAlerts: [] };
+      const error = `${PARKED_EXPIRED_REASON}: the endpoint's circuit stayed open until the retry schedule ran out; not attempted again`;
+      const { rows } = await tx.query<DeadLetterRow & { opened: boolean }>(
+        `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts)
+         SELECT n.id, n.delivery_id, n.message_id, $1, n.workflow_id, $2, n.attempts
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[]) AS n(id, delivery_id, message_id, workflow_id, attempts)
+         ON CONFLICT (delivery_id) WHERE resolved_at IS NULL
+         DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, run_id = NULL
+         RETURNING ${COLUMNS}, (xmax = 0) AS opened`,
+        [
+          endpointId,
+          error,
+          ended.map(() => newId('dlq')),
+          ended.map((d) => d.id),
+          ended.map((d) => d.message_id),
+          ended.map((d) => d.workflow_id),
+          ended.map((d) => d.attempts),
+        ],
+      );
+      const opened = rows.filter((r) => r.opened);
+      const byDelivery = new Map(ended.map((d) => [d.id, d]));
+      const expired = rows.map((r) => ({
+        deliveryId: r.delivery_id,
+        eventType: byDelivery.get(r.delivery_id)?.event_type ?? 'unknown',
+        orderingKey: byDelivery.get(r.delivery_id)?.ordering_key ?? null,
+        opened: r.opened,
+      }));
+      const last = opened.at(-1);
+      if (!last) return { expired, pendingAlerts: [] };
+      const alerts = await raiseQueueAlerts(tx, endpointId, last.id, opened.length, alertThreshold);
+      return { expired, pendingAlerts: alerts, alertingDeadLetter: toRecord(last) };
     });
   }
 

@@ -1,4 +1,5 @@
 import type { MessageEnvelope } from './messages.repository';
+import type { ParkPlan } from './circuits.repository';
 import type { Database } from './database';
 
 /** Where a delivery stands. */
@@ -17,6 +18,8 @@ export interface DeliveryRecord {
   sequence: number | null;
   /** Set while it waits for its endpoint's circuit to close. */
   parkedAt: Date | null;
+  /** While parked: when it is dead-lettered if the circuit is still open (its schedule would have ended). */
+  parkedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -80,12 +83,13 @@ export interface DeliveryRow {
   sequence: string | null;
   /** Absent where a statement returns the columns of a new delivery. */
   parked_at?: Date | null;
+  parked_until?: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 /** Columns matching {@link DeliveryRow}. */
-export const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, workflow_id, status, ordering_key, sequence, parked_at, created_at, updated_at';
+export const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, workflow_id, status, ordering_key, sequence, parked_at, parked_until, created_at, updated_at';
 
 /** Maps a `deliveries` row to its record. */
 export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
@@ -98,6 +102,7 @@ export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
     orderingKey: row.ordering_key,
     sequence: row.sequence === null ? null : Number(row.sequence),
     parkedAt: row.parked_at ?? null,
+    parkedUntil: row.parked_at ? (row.parked_until ?? null) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -189,12 +194,12 @@ export class DeliveriesRepository {
   /**
    * Stores a failed attempt, starts the endpoint's failure clock unless it runs already and counts the
    * failure; at `circuitThreshold` failures in a row (0: never) the endpoint's circuit opens. While the
-   * circuit is open the delivery is parked, in the same statement, if `park` (not for a last attempt, a
-   * permanent failure or with circuits turned off).
+   * circuit is open the delivery is parked, in the same statement, as `park` says (null for a last attempt,
+   * a permanent failure or with circuits turned off).
    * @returns when the endpoint started failing, whether this failure opened the circuit, and whether the
    * delivery is now parked.
    */
-  async recordFailure(attempt: NewAttempt, circuit: { threshold: number; park: boolean }): Promise<FailureEffects> {
+  async recordFailure(attempt: NewAttempt, circuit: { threshold: number; park: ParkPlan | null }): Promise<FailureEffects> {
     const { rows } = await this.db.query<{ failing_since: Date | null; opened: boolean; parked: boolean }>(
       `WITH stored AS (${INSERT_ATTEMPT}),
             endpoint AS (UPDATE endpoints SET failing_since = COALESCE(failing_since, now()),
@@ -202,10 +207,11 @@ export class DeliveriesRepository {
                            circuit_opened_at = CASE WHEN circuit_opened_at IS NULL AND $11::int > 0 AND consecutive_failures + 1 >= $11::int
                                                     THEN now() ELSE circuit_opened_at END
                          WHERE id = $10 RETURNING failing_since, circuit_opened_at),
-            parked AS (UPDATE deliveries SET parked_at = now()
+            parked AS (UPDATE deliveries SET parked_at = now(), parked_attempts = $13::int,
+                         parked_until = COALESCE(parked_until, now() + make_interval(secs => $14::float8 / 1000))
                        WHERE id = $1 AND $12::boolean AND status = 'pending' AND (SELECT circuit_opened_at FROM endpoint) IS NOT NULL RETURNING id)
        SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked) AS parked FROM endpoint`,
-      [...attemptParams(attempt), attempt.endpointId, circuit.threshold, circuit.park],
+      [...attemptParams(attempt), attempt.endpointId, circuit.threshold, circuit.park !== null, circuit.park?.attempts ?? 0, circuit.park?.scheduleLeftMs ?? 0],
     );
     return { failingSince: rows[0]?.failing_since ?? null, circuitOpened: rows[0]?.opened === true, parked: rows[0]?.parked === true };
   }
@@ -274,7 +280,7 @@ export class DeliveriesRepository {
    */
   async reopenForRetry(deliveryId: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      `UPDATE deliveries SET status = 'pending', parked_at = NULL, updated_at = now()
+      `UPDATE deliveries SET status = 'pending', parked_at = NULL, parked_until = NULL, updated_at = now()
        WHERE id = $1 AND EXISTS (SELECT 1 FROM dead_letters WHERE delivery_id = $1 AND resolved_at IS NULL)`,
       [deliveryId],
     );

@@ -148,11 +148,11 @@ export class EndpointsRepository {
     return this.toRecord(rows[0]);
   }
 
-  /** The live endpoint with this id, or undefined. */
-  async findById(id: string): Promise<EndpointRecord | undefined> {
+  /** The live endpoint with this id (or a deleted one too, with `includeDeleted`), or undefined. */
+  async findById(id: string, options: { includeDeleted?: boolean } = {}): Promise<EndpointRecord | undefined> {
     const { rows } = await this.db.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $1 AND e.deleted_at IS NULL`,
-      [id],
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $1 AND ($2::boolean OR e.deleted_at IS NULL)`,
+      [id, options.includeDeleted === true],
     );
     return rows[0] ? this.toRecord(rows[0]) : undefined;
   }

@@ -1,5 +1,5 @@
-import { deliveryWorkflowId } from '../../workflows/definitions';
 import { newId } from '../domain/ids';
+import type { ParkPlan } from './circuits.repository';
 import type { Database, Queryable } from './database';
 import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryRow } from './deliveries.repository';
 
@@ -49,19 +49,31 @@ function toRecord(row: MessageRow): MessageRecord {
   };
 }
 
+/** An endpoint that gets a delivery of the message being accepted. */
+export interface Subscriber {
+  /** The endpoint's id. */
+  id: string;
+  /** The delivery's workflow ID (its idempotency key in Temporal). */
+  workflowId: string;
+  /** Set to park the delivery at once if the endpoint's circuit is (still) open. */
+  park?: ParkPlan;
+}
+
 /** SQL for `messages`, and for creating a message's deliveries in the same transaction. */
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores the message and one pending delivery per endpoint `subscribers` returns, in one transaction.
+   * Stores the message and one pending delivery per subscriber `subscribers` returns, in one transaction.
    * When a message with the same id or idempotency key exists (also one committed by a racing request),
    * nothing is written and the existing message and deliveries come back with `created: false`. With an
-   * ordering key, each delivery takes the next number of its (endpoint, key) stream.
+   * ordering key, each delivery takes the next number of its (endpoint, key) stream. A subscriber given
+   * with `park` is parked at once if its circuit is still open (read under a share lock, so a circuit
+   * closing meanwhile waits for this commit and then releases it): it needs no workflow run until then.
    */
   async accept(
     candidate: CandidateMessage,
-    subscribers: (tx: Queryable) => Promise<{ id: string }[]>,
+    subscribers: (tx: Queryable) => Promise<Subscriber[]>,
   ): Promise<AcceptedMessage> {
     return this.db.withTransaction(async (tx) => {
       const inserted = await tx.query<MessageRow>(
@@ -87,11 +99,24 @@ export class MessagesRepository {
           `WITH stream AS (
              INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
              ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
-             RETURNING last_sequence)
-           INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence)
-           VALUES ($1, $2, $3, $4, $5, (SELECT last_sequence FROM stream))
+             RETURNING last_sequence),
+           open AS (SELECT 1 FROM endpoints WHERE $6::boolean AND id = $3 AND circuit_opened_at IS NOT NULL FOR SHARE)
+           INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until)
+           SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until
+           FROM (SELECT CASE WHEN parked THEN now() END AS at, CASE WHEN parked THEN $7::int END AS attempts,
+                        CASE WHEN parked THEN now() + make_interval(secs => $8::float8 / 1000) END AS until
+                 FROM (SELECT EXISTS (SELECT 1 FROM open) AS parked) AS o) AS p
            RETURNING ${DELIVERY_COLUMNS}`,
-          [newId('dlv'), message.id, endpoint.id, deliveryWorkflowId(endpoint.id, message.id), message.orderingKey],
+          [
+            newId('dlv'),
+            message.id,
+            endpoint.id,
+            endpoint.workflowId,
+            message.orderingKey,
+            endpoint.park !== undefined,
+            endpoint.park?.attempts ?? 0,
+            endpoint.park?.scheduleLeftMs ?? 0,
+          ],
         );
         deliveries.push(toDeliveryRecord(rows[0]));
       }

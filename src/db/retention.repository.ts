@@ -14,11 +14,14 @@ export interface RetentionBatch {
 // has been since before the cutoff: succeeded, or dead-lettered with no dead letter open or resolved
 // after the cutoff. A message without deliveries (nobody subscribed) expires with its age alone. Done
 // is final (only an open dead letter can be retried), so nothing can revive a message this selects.
+// Deliveries to an endpoint deleted before the cutoff count as done, pending or not: nothing can
+// deliver or retry them any more.
 const EXPIRED = `NOT EXISTS (
   SELECT 1 FROM deliveries d
-  WHERE d.message_id = m.id AND (
-    d.status = 'pending' OR d.updated_at >= $1
-    OR EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.delivery_id = d.id AND (dl.resolved_at IS NULL OR dl.resolved_at >= $1))))`;
+  WHERE d.message_id = m.id
+    AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.deleted_at < $1)
+    AND (d.status = 'pending' OR d.updated_at >= $1
+         OR EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.delivery_id = d.id AND (dl.resolved_at IS NULL OR dl.resolved_at >= $1))))`;
 
 /**
  * Deletes what `HOOKWAY_RETENTION` lets go, in batches: each call is one short statement or transaction

@@ -1,6 +1,6 @@
 import type { HookwayConfig } from '../config';
 import { startEmbeddedPostgres, type DevPostgres } from './embedded-postgres';
-import { assertPortFree } from './port';
+import { assertPortFree } from '../runtime/ports';
 import { startDevTemporal, type DevTemporal } from './temporal-dev-server';
 
 /** The local services `npm start` runs itself, and what to tell the user about them. */

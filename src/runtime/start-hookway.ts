@@ -1,15 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
 import { createApi, DOCS_PATH } from '../api/create-api';
-import { DeadLettersRepository } from '../db/dead-letters.repository';
-import { DeliveriesRepository } from '../db/deliveries.repository';
-import { EndpointsRepository } from '../db/endpoints.repository';
-import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
-import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
-import { DeliveryStarter } from '../temporal/delivery-starter';
 import { OrphanSweeper } from '../temporal/orphan-sweeper';
-import { CircuitSignals } from '../temporal/circuit-signals';
-import { CircuitsRepository } from '../db/circuits.repository';
 import { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logging/logger';
@@ -22,6 +14,7 @@ import { SecretBox } from '../security/secret-box';
 import { connectTemporalClient } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { startHookwayWorker, type HookwayWorker } from '../temporal/worker';
+import { buildComponents, closeComponents } from './components';
 import { HttpDrain } from './http-drain';
 
 /** Which parts of Hookway this process runs. */
@@ -102,23 +95,19 @@ export async function startHookway(
 
     const metrics = new DeliveryMetrics({ eventTypes: config.metricsEventTypes, perEndpoint: config.metricsPerEndpoint });
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
+    // The one place every shared object is built, whichever roles this process runs.
+    const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics });
+    cleanups.push(async () => closeComponents(components));
+    const { repositories, temporal: parts } = components;
     let worker: HookwayWorker | undefined;
     if (roles.worker) {
-      worker = await startHookwayWorker({ config, db, client: temporal.client, metrics, secretBox, logger });
+      worker = await startHookwayWorker(components);
       const started = worker;
       cleanups.push(() => started.stop());
       const sweeper = new OrphanSweeper(
-        {
-          deliveries: new DeliveriesRepository(db),
-          endpoints: new EndpointsRepository(db, secretBox),
-          streams: new OrderedStreamsRepository(db),
-          circuits: new CircuitsRepository(db),
-        },
-        new DeliveryStarter(temporal.client, config.taskQueue),
-        {
-          streams: new OrderedStreamSignals(temporal.client, config.taskQueue),
-          circuits: new CircuitSignals(temporal.client, { taskQueue: config.taskQueue, releasePerSecond: config.circuitReleasePerSecond }),
-        },
+        repositories,
+        parts.starter,
+        { streams: parts.streamSignals, circuits: parts.circuitSignals },
         // A delivery younger than two sweeps may simply be waiting for its API call to finish.
         { intervalMs: config.orphanSweepIntervalMs, olderThanMs: 2 * config.orphanSweepIntervalMs, batch: 200 },
         logger.child({ component: 'orphan-sweeper' }),
@@ -136,21 +125,10 @@ export async function startHookway(
     let apiUrl: string | undefined;
     if (roles.api) {
       // The queue size comes from PostgreSQL, so only API processes report it: one truth per scrape.
-      const deadLetters = new DeadLettersRepository(db);
-      metrics.exposeDeadLetterQueue(() => deadLetters.countOpenByEndpoint());
-      const circuits = new CircuitsRepository(db);
-      metrics.exposeCircuits(() => circuits.summary());
+      metrics.exposeDeadLetterQueue(() => repositories.deadLetters.countOpenByEndpoint());
+      metrics.exposeCircuits(() => repositories.circuits.summary());
       const drain = new HttpDrain();
-      const app = await createApi({
-        config,
-        db,
-        client: temporal.client,
-        logger,
-        renderMetrics: renderAll,
-        auth: auth ?? { mode: 'open' },
-        secretBox,
-        shutdown: drain,
-      });
+      const app = await createApi({ components, renderMetrics: renderAll, auth: auth ?? { mode: 'open' }, shutdown: drain });
       drain.attach(app.getHttpServer());
       cleanups.push(async () => {
         // Every request already received is answered before the pool and the Temporal client close.

@@ -1,11 +1,9 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { endpointCircuitWorkflow } from '../../workflows/endpoint-circuit.workflow';
 import {
   circuitChangedSignal,
-  circuitWakeSignal,
   circuitWorkflowId,
   EndpointIdSearchAttribute,
-  type CircuitWake,
   type DeliveryRetryPolicy,
   type EndpointCircuitInput,
 } from '../../workflows/definitions';
@@ -15,7 +13,7 @@ const MAX_PROBE_INTERVAL_MS = 5 * 60_000;
 // Probe pace for an endpoint deleted meanwhile: its circuit workflow only releases what is parked.
 const DELETED_ENDPOINT_POLICY: DeliveryRetryPolicy = { maxAttempts: 1, initialIntervalMs: 60_000, backoffCoefficient: 2, maxIntervalMs: MAX_PROBE_INTERVAL_MS };
 
-/** Talks to endpoints' circuit workflows, and from them to parked deliveries. */
+/** Talks to endpoints' circuit workflows. */
 export class CircuitSignals {
   constructor(
     private readonly client: Client,
@@ -27,7 +25,7 @@ export class CircuitSignals {
    * needed. Probes follow the endpoint's retry schedule (`policy`): first after its first delay, then
    * further apart, at most 5 minutes.
    */
-  async changed(endpointId: string, policy?: DeliveryRetryPolicy): Promise<void> {
+  async reconsider(endpointId: string, policy?: DeliveryRetryPolicy): Promise<void> {
     await this.client.workflow.signalWithStart<typeof endpointCircuitWorkflow, []>('endpointCircuitWorkflow', {
       ...this.startOptions(endpointId, policy),
       signal: circuitChangedSignal,
@@ -58,19 +56,5 @@ export class CircuitSignals {
       typedSearchAttributes: [{ key: EndpointIdSearchAttribute, value: endpointId }],
       staticSummary: 'circuit breaker',
     };
-  }
-
-  /**
-   * Wakes a parked delivery.
-   * @returns false when its workflow no longer runs (terminated or reset by an operator): nothing to wake.
-   */
-  async wake(workflowId: string, wake: CircuitWake): Promise<boolean> {
-    try {
-      await this.client.workflow.getHandle(workflowId).signal(circuitWakeSignal, wake);
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
   }
 }

@@ -1,47 +1,82 @@
 import type { CircuitStep } from '../../workflows/definitions';
-import type { CircuitsRepository } from '../db/circuits.repository';
-import type { CircuitSignals } from './circuit-signals';
+import type { CircuitsRepository, ParkedDelivery } from '../db/circuits.repository';
+import type { EndpointsRepository } from '../db/endpoints.repository';
+import { deliveryInputFor } from './delivery-input';
+import type { DeliveryStarter } from './delivery-starter';
 
-// Parked deliveries are woken this many at a time; waking is one signal each.
+// Parked deliveries are run again this many at a time: a start each.
 const WAKE_CONCURRENCY = 16;
-// Parked deliveries whose workflow is gone are skipped; this many per step at most.
+// Parked deliveries a probe may pass over (delivered, or a run still closing) in one step.
 const PROBE_TRIES = 5;
 
 /**
- * One step of an endpoint's circuit workflow, against PostgreSQL (which holds the circuit) and Temporal
- * (which holds the parked deliveries): while the circuit is open, wake one parked delivery as a probe;
- * once it is closed, release up to a batch of parked deliveries.
+ * One step of an endpoint's circuit workflow, against PostgreSQL (which holds the circuit and the parked
+ * deliveries) and Temporal: while the circuit is open, run one parked delivery again as a probe; once it is
+ * closed, run up to a batch of parked deliveries again. A parked delivery's run closed as it parked, so
+ * "again" is a new run under the same workflow ID, continuing its schedule.
  */
 export class CircuitStepper {
   constructor(
-    private readonly circuits: CircuitsRepository,
-    private readonly signals: CircuitSignals,
+    private readonly deps: {
+      circuits: CircuitsRepository;
+      endpoints: EndpointsRepository;
+      starter: DeliveryStarter;
+    },
   ) {}
 
   /**
    * Releases parked deliveries if the circuit is closed, at most `batch`; if it is open and `probe` is set,
-   * wakes one of them as a probe.
+   * runs one of them as a probe.
    */
   async step(endpointId: string, batch: number, probe: boolean): Promise<CircuitStep> {
-    const state = await this.circuits.state(endpointId);
-    if (state?.openedAt && !probe) return { state: 'open', probedWorkflowId: null };
+    const { circuits } = this.deps;
+    const state = await circuits.state(endpointId);
+    if (state?.openedAt && !probe) return { state: 'open', probedWorkflowId: null, expired: 0, nextExpiryInMs: null };
     if (state?.openedAt) {
-      for (let tries = 0; tries < PROBE_TRIES; tries += 1) {
-        const parked = await this.circuits.takeProbe(endpointId);
+      for (let tries = 0; ; tries += 1) {
+        // Those still running (a run closing as it parks) were passed over: the next probe tries again.
+        if (tries === PROBE_TRIES) return { state: 'open', probedWorkflowId: null, expired: 0, nextExpiryInMs: null };
+        const parked = await circuits.takeProbe(endpointId);
         if (!parked) break;
-        if (await this.signals.wake(parked.workflowId, 'probe')) return { state: 'open', probedWorkflowId: parked.workflowId };
-        // Its workflow was terminated while parked: it waits for nothing any more.
-        await this.circuits.unpark([parked]);
+        const outcome = await this.runAgain(endpointId, parked, 'probe');
+        if (outcome === 'started') return { state: 'open', probedWorkflowId: parked.workflowId, expired: 0, nextExpiryInMs: null };
+        // Delivered already: it waits for nothing any more.
+        if (outcome === 'done') await circuits.unpark([parked]);
       }
       // Nothing parked to probe with: the next delivery's own attempt is the probe.
-      await this.circuits.closeUnprobed(endpointId);
+      await circuits.closeUnprobed(endpointId);
     }
-    // Woken before they are unparked: a step cut short wakes them again rather than not at all.
-    const released = await this.circuits.releasable(endpointId, batch);
+    // Run before they are unparked: a step cut short runs them again rather than not at all (the workflow
+    // ID makes a second start a no-op).
+    const released = await circuits.releasable(endpointId, batch);
+    const unpark: ParkedDelivery[] = [];
     for (let i = 0; i < released.length; i += WAKE_CONCURRENCY) {
-      await Promise.all(released.slice(i, i + WAKE_CONCURRENCY).map((d) => this.signals.wake(d.workflowId, 'released')));
+      await Promise.all(
+        released.slice(i, i + WAKE_CONCURRENCY).map(async (parked) => {
+          // A run still open stays parked: the next step tries again.
+          if ((await this.runAgain(endpointId, parked, 'released')) !== 'busy') unpark.push(parked);
+        }),
+      );
     }
-    if (released.length > 0) await this.circuits.unpark(released);
+    if (unpark.length > 0) await circuits.unpark(unpark);
     return { state: 'closed', released: released.length };
+  }
+
+  /**
+   * Starts a new run of a parked delivery (as a probe, or released), continuing its schedule.
+   * @returns `started`; `done` when it needs nothing (delivered already); `busy` when a run of it is still open.
+   */
+  private async runAgain(endpointId: string, parked: ParkedDelivery, as: 'probe' | 'released'): Promise<'started' | 'done' | 'busy'> {
+    // A deleted endpoint's deliveries run too: their attempt finds it gone and dead-letters them.
+    const endpoint = await this.deps.endpoints.findById(endpointId, { includeDeleted: true });
+    if (!endpoint) return 'done';
+    const { input, memo } = deliveryInputFor(parked.message, { id: parked.deliveryId }, endpoint);
+    const result = await this.deps.starter.restart(parked.workflowId, {
+      ...input,
+      attemptsBefore: parked.attempts,
+      ...(as === 'probe' ? { circuitBypass: 'probe' } : {}),
+    }, memo);
+    if (result.outcome === 'running') return 'busy';
+    return result.outcome === 'started' ? 'started' : 'done';
   }
 }

@@ -43,6 +43,9 @@ export class DeadLetterRetrier {
       throw new ConflictError('endpoint_deleted', `endpoint ${deadLetter.endpointId} was deleted; discard the dead letter instead`);
     }
     const { input, memo } = deliveryInputFor(message, { id: deadLetter.deliveryId }, endpoint);
+    // Someone asked for this one to be tried now: its first attempt goes ahead even if the endpoint's
+    // circuit is open (it is then a probe: a success closes the circuit, a failure parks it again).
+    input.circuitBypass = 'probe';
     // Pending before each run starts, so a run that succeeds at once is not overwritten afterwards; only
     // while the dead letter is open, so a discard racing this retry wins.
     let result;

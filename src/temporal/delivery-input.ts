@@ -23,8 +23,6 @@ export function deliveryInputFor(
       messageTimestamp: message.createdAt.toISOString(),
       retryPolicy: endpoint.retryPolicy,
       timeoutMs: endpoint.timeoutMs,
-      firstAttemptAlone: true,
-      firstAttemptLocal: true,
       ...(message.orderingKey === null ? {} : { orderingKey: message.orderingKey }),
     },
     memo: { endpointUrl: endpoint.url, eventType: message.eventType },

@@ -15,7 +15,7 @@ export class OrderedStreamSignals {
   ) {}
 
   /** Tells the stream to look at PostgreSQL again: a message joined it, or one of its deliveries ended. */
-  async changed(stream: OrderedStreamInput): Promise<void> {
+  async wake(stream: OrderedStreamInput): Promise<void> {
     await this.client.workflow.signalWithStart<typeof orderedStreamWorkflow, []>('orderedStreamWorkflow', {
       workflowId: orderedStreamWorkflowId(stream.endpointId, stream.orderingKey),
       taskQueue: this.taskQueue,

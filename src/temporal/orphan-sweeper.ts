@@ -123,7 +123,7 @@ export class OrphanSweeper {
     const stalled = await this.repos.streams.stalled(this.settings.olderThanMs, this.settings.batch);
     for (const stream of stalled) {
       try {
-        await this.signals.streams.changed(stream);
+        await this.signals.streams.wake(stream);
         result.woken += 1;
       } catch (error) {
         failed(error, { endpointId: stream.endpointId, orderingKey: stream.orderingKey });
@@ -138,7 +138,7 @@ export class OrphanSweeper {
         // An open circuit's running workflow is left to its probe clock; behind a closed one (a success the
         // worker could not report, an endpoint re-enabled) the workflow is told to release now.
         if (open) await this.signals.circuits.ensureRunning(endpointId, policy);
-        else await this.signals.circuits.changed(endpointId, policy);
+        else await this.signals.circuits.reconsider(endpointId, policy);
         result.circuits += 1;
       } catch (error) {
         failed(error, { endpointId });

@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
-import { freePort } from '../dev/port';
+import { freePort } from '../runtime/ports';
 import type { Logger } from '../logging/logger';
 
 let sdkMetricsUrl: string | undefined;

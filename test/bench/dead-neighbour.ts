@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { freePort } from '../../src/dev/port';
+import { freePort } from '../../src/runtime/ports';
 import { circuitWorkflowId, deadLetterWorkflowId, deliveryWorkflowId } from '../../workflows/definitions';
 import { messageId, withCpu, type BenchContext } from './context';
 import { drain, runPaced, type PacedResult } from './hookway-throughput';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
-import { freePort } from '../../src/dev/port';
+import { freePort } from '../../src/runtime/ports';
 import { startEmbeddedPostgres, type DevPostgres } from '../../src/dev/embedded-postgres';
 import { startDevTemporal, type DevTemporal } from '../../src/dev/temporal-dev-server';
 import { projectRoot } from '../../src/paths';

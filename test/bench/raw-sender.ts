@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { signWebhook } from '../../activities/signature';
+import { webhookSignature } from '../../activities/signature';
 import { USER_AGENT } from '../../activities/webhook-request';
 import { newSigningSecret } from '../../src/domain/ids';
 
@@ -48,7 +48,7 @@ async function run(job: RawSenderJob): Promise<RawSenderResult> {
         'user-agent': USER_AGENT,
         'webhook-id': id,
         'webhook-timestamp': String(now),
-        'webhook-signature': signWebhook(secret, id, now, body),
+        'webhook-signature': webhookSignature(secret, id, now, body),
       };
       result.sent += 1;
       try {

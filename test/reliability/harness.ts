@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../src/dev/port';
+import { freePort } from '../../src/runtime/ports';
 import { projectRoot } from '../../src/paths';
 import { answers200 } from '../../src/runtime/readiness';
 import { RestartablePostgres } from './postgres-server';

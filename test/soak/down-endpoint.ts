@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { Client as PgClient } from 'pg';
-import { freePort } from '../../src/dev/port';
+import { freePort } from '../../src/runtime/ports';
 import type { ReliabilityStack } from '../reliability/harness';
 import { Producer, type MessageOutcome, type PlannedMessage } from '../reliability/producer';
 import { sleep } from '../reliability/time';

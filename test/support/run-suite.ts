@@ -14,7 +14,7 @@ import path from 'node:path';
 import { resolveClusterPrograms } from '../../src/cluster/cluster-programs';
 import { loadConfig } from '../../src/config';
 import { startDevServices } from '../../src/dev/dev-services';
-import { freePort } from '../../src/dev/port';
+import { freePort } from '../../src/runtime/ports';
 import { ensureDebianTool } from './system-tools';
 
 function testFiles(dir: string, filters: string[]): string[] {

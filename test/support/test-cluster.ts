@@ -8,7 +8,7 @@ import { postgresTargetFrom, postgresUrl, type PostgresTarget } from '../../src/
 import { startTemporalCluster, type RunningTemporalCluster } from '../../src/cluster/temporal-cluster';
 import { MAX_SERVER_PORT, type ClusterPorts } from '../../src/cluster/temporal-server-config';
 import { loadConfig } from '../../src/config';
-import { freePort, freePortBelow } from '../../src/dev/port';
+import { freePort, freePortBelow } from '../../src/runtime/ports';
 import { connectTemporalClient, type TemporalClientHandle } from '../../src/temporal/connection';
 import { createTestDatabase, dropTestDatabase } from './test-hookway';
 

@@ -1,37 +1,29 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
-import type { HookwayConfig } from '../../config';
 import { DeadLettersRepository } from '../../db/dead-letters.repository';
-import type { Database } from '../../db/database';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
 import { MessagesRepository } from '../../db/messages.repository';
 import { StatsRepository } from '../../db/stats.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
-import type { Logger } from '../../logging/logger';
 import { DestinationPolicy } from '../../security/destination-policy';
 import type { ApiAuth } from '../../security/local-secrets';
-import type { SecretBox } from '../../security/secret-box';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
+import type { Components } from '../../runtime/components';
 import type { ShutdownState } from '../../runtime/http-drain';
 import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, SHUTDOWN_STATE, TEMPORAL_CLIENT } from './tokens';
 
-/** What the API borrows from its entry point, which creates these and closes them on shutdown. */
+/** What the API borrows from its entry point, which builds these and closes them on shutdown. */
 export interface ApiDeps {
-  config: HookwayConfig;
-  db: Database;
-  client: Client;
-  logger: Logger;
+  /** The process's shared objects (configuration, pool, client, repositories, Temporal helpers). */
+  components: Components;
   /** Renders this process's Prometheus exposition (ours and the Temporal SDK's). */
   renderMetrics: () => Promise<string>;
   /** How callers authenticate. */
   auth: ApiAuth;
-  /** Encrypts endpoint secrets and headers at rest. */
-  secretBox: SecretBox;
   /** Set once the process stops (SIGTERM): `/health` then answers 503. @default never stopping */
   shutdown?: ShutdownState;
 }
@@ -40,35 +32,28 @@ export interface ApiDeps {
 @Global()
 @Module({})
 export class CoreModule {
-  /** Binds the entry point's resources to their injection tokens. */
+  /** Binds the entry point's components to their injection tokens. */
   static forRoot(deps: ApiDeps): DynamicModule {
-    const repositories = {
-      endpoints: new EndpointsRepository(deps.db, deps.secretBox),
-      messages: new MessagesRepository(deps.db),
-      deliveries: new DeliveriesRepository(deps.db),
-      deadLetters: new DeadLettersRepository(deps.db),
-    };
-    const starter = new DeliveryStarter(deps.client, deps.config.taskQueue);
-    const signals = new DeadLetterSignals(deps.client, deps.config);
+    const { config, db, client, logger, repositories, temporal, destinations } = deps.components;
     const providers = [
-      { provide: CONFIG, useValue: deps.config },
-      { provide: DATABASE, useValue: deps.db },
-      { provide: TEMPORAL_CLIENT, useValue: deps.client },
-      { provide: LOGGER, useValue: deps.logger },
+      { provide: CONFIG, useValue: config },
+      { provide: DATABASE, useValue: db },
+      { provide: TEMPORAL_CLIENT, useValue: client },
+      { provide: LOGGER, useValue: logger },
       { provide: RENDER_METRICS, useValue: deps.renderMetrics },
       { provide: SHUTDOWN_STATE, useValue: deps.shutdown ?? { stopping: false } },
       { provide: EndpointsRepository, useValue: repositories.endpoints },
       { provide: MessagesRepository, useValue: repositories.messages },
       { provide: DeliveriesRepository, useValue: repositories.deliveries },
       { provide: DeadLettersRepository, useValue: repositories.deadLetters },
-      { provide: ThrottlesRepository, useValue: new ThrottlesRepository(deps.db) },
-      { provide: StatsRepository, useValue: new StatsRepository(deps.db) },
-      { provide: DestinationPolicy, useValue: new DestinationPolicy(deps.config) },
-      { provide: DeliveryStarter, useValue: starter },
-      { provide: DeadLetterSignals, useValue: signals },
-      { provide: DeadLetterRetrier, useValue: new DeadLetterRetrier(repositories, starter, signals) },
-      { provide: OrderedStreamsRepository, useValue: new OrderedStreamsRepository(deps.db) },
-      { provide: OrderedStreamSignals, useValue: new OrderedStreamSignals(deps.client, deps.config.taskQueue) },
+      { provide: ThrottlesRepository, useValue: repositories.throttles },
+      { provide: StatsRepository, useValue: repositories.stats },
+      { provide: OrderedStreamsRepository, useValue: repositories.streams },
+      { provide: DestinationPolicy, useValue: destinations },
+      { provide: DeliveryStarter, useValue: temporal.starter },
+      { provide: DeadLetterSignals, useValue: temporal.deadLetterSignals },
+      { provide: DeadLetterRetrier, useValue: temporal.deadLetterRetrier },
+      { provide: OrderedStreamSignals, useValue: temporal.streamSignals },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

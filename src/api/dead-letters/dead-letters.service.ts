@@ -61,6 +61,6 @@ export class DeadLettersService {
     }
     if (!(await this.deadLetters.hasOpen(resolved.endpointId))) await this.signals.drained(resolved.endpointId);
     const delivery = await this.deliveries.findById(resolved.deliveryId);
-    if (delivery?.orderingKey) await this.streams.changed({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
+    if (delivery?.orderingKey) await this.streams.wake({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
   }
 }

@@ -14,6 +14,11 @@ export interface DeliveryView {
   status: string;
   /** Set while the delivery waits for its endpoint's circuit to close (no attempts meanwhile). */
   parkedAt: string | null;
+  /**
+   * While parked: when it is dead-lettered (reason `circuit_open`, no further attempt) if the circuit is
+   * still open then, which is when its retry schedule would have ended.
+   */
+  parkedUntil: string | null;
   createdAt: string;
   updatedAt: string;
   temporalUiUrl: string;
@@ -51,6 +56,7 @@ export class DeliveriesController {
       workflowId: delivery.workflowId,
       status: delivery.status,
       parkedAt: delivery.status === 'pending' ? (delivery.parkedAt?.toISOString() ?? null) : null,
+      parkedUntil: delivery.status === 'pending' ? (delivery.parkedUntil?.toISOString() ?? null) : null,
       createdAt: delivery.createdAt.toISOString(),
       updatedAt: delivery.updatedAt.toISOString(),
       temporalUiUrl: `${this.config.temporalUiUrl}/namespaces/${encodeURIComponent(this.config.temporalNamespace)}/workflows/${encodeURIComponent(delivery.workflowId)}`,

@@ -98,7 +98,7 @@ export class EndpointsService {
     // Streams held by a dead letter move on at once when the endpoint now skips them.
     if (changes.orderingFailureMode === 'skip' && current.orderingFailureMode === 'hold') {
       const released = await this.streams.releaseHeld(id);
-      await Promise.all(released.map((stream) => this.streamSignals.changed(stream)));
+      await Promise.all(released.map((stream) => this.streamSignals.wake(stream)));
     }
     return updated;
   }

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { deliveryWorkflowId, scheduleLeftMs } from '../../../workflows/definitions';
+import type { HookwayConfig } from '../../config';
+import type { ParkPlan } from '../../db/circuits.repository';
 import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
 import { MessagesRepository, type AcceptedMessage } from '../../db/messages.repository';
 import type { DeliveryRecord } from '../../db/deliveries.repository';
@@ -7,6 +10,7 @@ import { newId } from '../../domain/ids';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { deliveryInputFor } from '../../temporal/delivery-input';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
+import { CONFIG } from '../core/tokens';
 import type { CreateMessageDto } from './dto/create-message.dto';
 
 /** Accepts messages and hands their deliveries to Temporal. */
@@ -17,6 +21,7 @@ export class MessagesService {
     private readonly endpoints: EndpointsRepository,
     private readonly starter: DeliveryStarter,
     private readonly streams: OrderedStreamSignals,
+    @Inject(CONFIG) private readonly config: HookwayConfig,
   ) {}
 
   /**
@@ -27,11 +32,12 @@ export class MessagesService {
    */
   async publish(dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
     const subscribers = new Map<string, EndpointRecord>();
+    const id = dto.id ?? newId('msg');
     let accepted: AcceptedMessage;
     try {
       accepted = await this.messages.accept(
         {
-          id: dto.id ?? newId('msg'),
+          id,
           eventType: dto.eventType,
           payload: dto.payload,
           idempotencyKey: idempotencyKey ?? null,
@@ -39,7 +45,11 @@ export class MessagesService {
         },
         async (tx) => {
           for (const endpoint of await this.endpoints.findSubscribers(dto.eventType, tx)) subscribers.set(endpoint.id, endpoint);
-          return [...subscribers.values()];
+          return [...subscribers.values()].map((endpoint) => ({
+            id: endpoint.id,
+            workflowId: deliveryWorkflowId(endpoint.id, id),
+            park: this.parkAtOnce(endpoint, dto.orderingKey),
+          }));
         },
       );
     } catch (error) {
@@ -49,8 +59,20 @@ export class MessagesService {
     return accepted;
   }
 
+  /**
+   * A delivery to an endpoint whose circuit is open waits parked from the start, with its whole schedule
+   * left, and gets no workflow run until the circuit workflow runs it (as a probe, or released once the
+   * circuit closes) or dead-letters it: a dead endpoint's messages cost its healthy neighbours nothing in
+   * Temporal. Not an ordered one, whose stream starts it in turn.
+   */
+  private parkAtOnce(endpoint: EndpointRecord, orderingKey: string | undefined): ParkPlan | undefined {
+    if (endpoint.circuitOpenedAt === null || this.config.circuitThreshold === 0 || orderingKey !== undefined) return undefined;
+    return { attempts: 0, scheduleLeftMs: scheduleLeftMs(endpoint.retryPolicy, 1) };
+  }
+
   private async startPending(accepted: AcceptedMessage, known: Map<string, EndpointRecord>): Promise<void> {
-    const pending = accepted.deliveries.filter((d) => d.status === 'pending');
+    // Parked ones are the circuit workflow's to run.
+    const pending = accepted.deliveries.filter((d) => d.status === 'pending' && d.parkedAt === null);
     try {
       await Promise.all(pending.map(async (delivery) => this.startOne(accepted, delivery, known.get(delivery.endpointId))));
     } catch (error) {
@@ -61,7 +83,7 @@ export class MessagesService {
   private async startOne(accepted: AcceptedMessage, delivery: DeliveryRecord, known: EndpointRecord | undefined): Promise<void> {
     // An ordered delivery waits its turn: its stream starts it once everything before it is done.
     if (delivery.orderingKey !== null) {
-      await this.streams.changed({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
+      await this.streams.wake({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
       return;
     }
     const endpoint = known ?? (await this.endpoints.findById(delivery.endpointId));

@@ -1,0 +1,98 @@
+import type { Client } from '@temporalio/client';
+import type { HookwayConfig } from '../config';
+import { CircuitsRepository } from '../db/circuits.repository';
+import type { Database } from '../db/database';
+import { DeadLettersRepository } from '../db/dead-letters.repository';
+import { DeliveriesRepository } from '../db/deliveries.repository';
+import { EndpointsRepository } from '../db/endpoints.repository';
+import { MessagesRepository } from '../db/messages.repository';
+import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
+import { RetentionRepository } from '../db/retention.repository';
+import { StatsRepository } from '../db/stats.repository';
+import { ThrottlesRepository } from '../db/throttles.repository';
+import type { Logger } from '../logging/logger';
+import type { DeliveryMetrics } from '../metrics/delivery-metrics';
+import { DestinationPolicy } from '../security/destination-policy';
+import type { SecretBox } from '../security/secret-box';
+import { CircuitSignals } from '../temporal/circuit-signals';
+import { CircuitStepper } from '../temporal/circuit-stepper';
+import { DeadLetterRetrier } from '../temporal/dead-letter-retrier';
+import { DeadLetterSignals } from '../temporal/dead-letter-signals';
+import { DeliveryStarter } from '../temporal/delivery-starter';
+import { OrderedStreamAdvancer } from '../temporal/ordered-stream-advancer';
+import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
+
+/** What a Hookway process opens before anything is built: its configuration, pool, client and keys. */
+export interface Foundations {
+  config: HookwayConfig;
+  db: Database;
+  client: Client;
+  logger: Logger;
+  secretBox: SecretBox;
+  metrics: DeliveryMetrics;
+}
+
+/** The repositories over one pool. */
+export interface Repositories {
+  endpoints: EndpointsRepository;
+  messages: MessagesRepository;
+  deliveries: DeliveriesRepository;
+  deadLetters: DeadLettersRepository;
+  throttles: ThrottlesRepository;
+  stats: StatsRepository;
+  streams: OrderedStreamsRepository;
+  circuits: CircuitsRepository;
+  retention: RetentionRepository;
+}
+
+/** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
+export interface TemporalParts {
+  starter: DeliveryStarter;
+  deadLetterSignals: DeadLetterSignals;
+  deadLetterRetrier: DeadLetterRetrier;
+  streamSignals: OrderedStreamSignals;
+  streamAdvancer: OrderedStreamAdvancer;
+  circuitSignals: CircuitSignals;
+  circuitStepper: CircuitStepper;
+}
+
+/** Every shared object of a Hookway process, whatever roles it runs: each built once, here. */
+export interface Components extends Foundations {
+  repositories: Repositories;
+  temporal: TemporalParts;
+  /** The SSRF policy the API checks URLs with (its resolver is this process's; {@link closeComponents} closes it). */
+  destinations: DestinationPolicy;
+}
+
+/** The composition root: builds every repository and Temporal helper once, over the process's foundations. */
+export function buildComponents(foundations: Foundations): Components {
+  const { config, db, client, secretBox } = foundations;
+  const repositories: Repositories = {
+    endpoints: new EndpointsRepository(db, secretBox),
+    messages: new MessagesRepository(db),
+    deliveries: new DeliveriesRepository(db),
+    deadLetters: new DeadLettersRepository(db),
+    throttles: new ThrottlesRepository(db),
+    stats: new StatsRepository(db),
+    streams: new OrderedStreamsRepository(db),
+    circuits: new CircuitsRepository(db),
+    retention: new RetentionRepository(db),
+  };
+  const starter = new DeliveryStarter(client, config.taskQueue);
+  const deadLetterSignals = new DeadLetterSignals(client, config);
+  const temporal: TemporalParts = {
+    starter,
+    deadLetterSignals,
+    deadLetterRetrier: new DeadLetterRetrier(repositories, starter, deadLetterSignals),
+    streamSignals: new OrderedStreamSignals(client, config.taskQueue),
+    streamAdvancer: new OrderedStreamAdvancer(repositories, starter),
+    circuitSignals: new CircuitSignals(client, { taskQueue: config.taskQueue, releasePerSecond: config.circuitReleasePerSecond }),
+    circuitStepper: new CircuitStepper({ circuits: repositories.circuits, endpoints: repositories.endpoints, starter }),
+  };
+  return { ...foundations, repositories, temporal, destinations: new DestinationPolicy(config) };
+}
+
+/** Releases what the components own (not the foundations, which their opener closes). */
+export function closeComponents(components: Components): void {
+  components.destinations.resolver.close();
+}
