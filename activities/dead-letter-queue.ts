@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { DeadLetterRecord, QueueAlertKind } from '../src/db/dead-letters.repository';
 import { ConflictError, NotFoundError } from '../src/domain/errors';
 import type { DeadLetterCursor, DeadLetterEntry, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
 import { queueAlert } from './alerts';
@@ -26,38 +27,56 @@ export async function deadLetterResolved(deps: Pick<ActivityDeps, 'deadLetters' 
 
 // Parked deliveries dead-lettered per step at least, however slow the endpoint's release rate.
 const MIN_EXPIRY_BATCH = 100;
+// Queue alerts of a bulk dead-lettering still unsent this long after it (the alert receiver was down, or
+// the worker stopped before sending) are sent again, at most this often per endpoint and worker.
+const UNSENT_ALERTS_AFTER_MS = 60_000;
 
 /**
- * Dead-letters the endpoint's parked deliveries whose schedule ran out behind its open circuit (at most a
- * batch), then does what each dead-lettering does: count it, start the endpoint's dead-letter workflow with
- * the first of its queue, send the queue alerts, and let ordered streams move on. What cannot be done is
- * logged, not retried: the dead letters are already in PostgreSQL.
- * @returns how many were dead-lettered.
+ * Sends a dead letter's queue alerts; they stay stored (and are sent again later) unless all went out.
+ * @returns whether all were sent.
  */
-export async function deadLetterExpiredParked(deps: ActivityDeps, endpointId: string, batch: number): Promise<number> {
-  const threshold = deps.deadLetterAlertThreshold;
-  const { expired, pendingAlerts, alertingDeadLetter } = await deps.deadLetters.expireParked(endpointId, Math.max(MIN_EXPIRY_BATCH, batch), threshold);
-  if (expired.length === 0) return 0;
-  for (const delivery of expired) if (delivery.opened) deps.metrics.deadLettered(endpointId, delivery.eventType);
-  // The dead letters are committed: what follows is best effort, logged, never a reason to run this again.
-  const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: error, endpointId }, what);
-  if (pendingAlerts.includes('first_dead_letter')) {
-    // A redrive or automatic recovery starts the queue's workflow too, if this does not.
-    await deps.deadLetterSignals.opened(endpointId).catch(warn("the dead-letter queue's workflow could not be started"));
+async function sendQueueAlerts(deps: ActivityDeps, deadLetter: DeadLetterRecord, kinds: QueueAlertKind[]): Promise<boolean> {
+  try {
+    for (const kind of kinds) await deps.alerter.send(queueAlert(kind, deadLetter, deps.deadLetterAlertThreshold));
+    await deps.deadLetters.clearPendingAlerts(deadLetter.id);
+    return true;
+  } catch (error) {
+    deps.logger.warn({ err: error, endpointId: deadLetter.endpointId, alerts: kinds }, 'queue alert not delivered yet; it will be sent again');
+    return false;
   }
-  if (alertingDeadLetter) {
-    for (const kind of pendingAlerts) {
-      await deps.alerter
-        .send(queueAlert(kind, alertingDeadLetter, threshold))
-        .catch(warn(`queue alert ${kind} not delivered`));
+}
+
+/**
+ * Dead-letters in bulk, behind an endpoint's open circuit, the parked deliveries whose schedule ran out,
+ * and does what each dead-lettering does: count it, start the endpoint's dead-letter workflow with the
+ * first of its queue, send the queue alerts (again later if they cannot be sent now), and let ordered
+ * streams move on. What cannot be done now is logged: the dead letters are already in PostgreSQL.
+ */
+export function createParkedExpiry(deps: ActivityDeps) {
+  const lastResend = new Map<string, number>();
+  return async function deadLetterExpiredParked(endpointId: string, batch: number): Promise<number> {
+    const now = Date.now();
+    if (now - (lastResend.get(endpointId) ?? 0) >= UNSENT_ALERTS_AFTER_MS) {
+      lastResend.set(endpointId, now);
+      for (const { deadLetter, alerts } of await deps.deadLetters.unsentAlerts(endpointId, UNSENT_ALERTS_AFTER_MS)) {
+        if (!(await sendQueueAlerts(deps, deadLetter, alerts))) break;
+      }
     }
-    await deps.deadLetters.clearPendingAlerts(alertingDeadLetter.id).catch(warn('queue alerts sent but not cleared'));
-  }
-  // A stream also looks again on its own after a while.
-  const keys = new Set(expired.flatMap((d) => (d.orderingKey === null ? [] : [d.orderingKey])));
-  for (const orderingKey of keys) await deps.streamSignals.wake({ endpointId, orderingKey }).catch(warn('ordered stream not woken'));
-  deps.logger.warn({ endpointId, deadLettered: expired.length }, 'parked deliveries dead-lettered: the circuit stayed open until their schedule ran out');
-  return expired.length;
+    const { expired, pendingAlerts, alertingDeadLetter } = await deps.deadLetters.expireParked(endpointId, Math.max(MIN_EXPIRY_BATCH, batch), deps.deadLetterAlertThreshold);
+    if (expired.length === 0) return 0;
+    for (const delivery of expired) if (delivery.opened) deps.metrics.deadLettered(endpointId, delivery.eventType);
+    const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: error, endpointId }, what);
+    if (pendingAlerts.includes('first_dead_letter')) {
+      // A redrive or automatic recovery starts the queue's workflow too, if this does not.
+      await deps.deadLetterSignals.opened(endpointId).catch(warn("the dead-letter queue's workflow could not be started"));
+    }
+    if (alertingDeadLetter && pendingAlerts.length > 0) await sendQueueAlerts(deps, alertingDeadLetter, pendingAlerts);
+    // A stream also looks again on its own after a while.
+    const keys = new Set(expired.flatMap((d) => (d.orderingKey === null ? [] : [d.orderingKey])));
+    for (const orderingKey of keys) await deps.streamSignals.wake({ endpointId, orderingKey }).catch(warn('ordered stream not woken'));
+    deps.logger.warn({ endpointId, deadLettered: expired.length }, 'parked deliveries dead-lettered: the circuit stayed open until their schedule ran out');
+    return expired.length;
+  };
 }
 
 /**

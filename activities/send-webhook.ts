@@ -70,7 +70,9 @@ export function createSendWebhook(deps: ActivityDeps, records: AttemptRecords) {
     const policy: DeliveryRetryPolicy = input.retryPolicy;
     // Parked before this attempt or after it failed, the schedule has the same delays left: those after it.
     const parking: ParkPlan = { attempts: attemptNumber - 1, scheduleLeftMs: scheduleLeftMs(policy, attemptNumber) };
-    if (circuits && endpoint.circuitOpenedAt !== null && input.circuitBypass === undefined && (await deps.circuits.park(input.deliveryId, endpoint.id, parking))) {
+    // A last attempt is made whatever the circuit: parking it would dead-letter it untried.
+    const mayPark = circuits && attemptNumber < policy.maxAttempts && input.circuitBypass === undefined;
+    if (mayPark && endpoint.circuitOpenedAt !== null && (await deps.circuits.park(input.deliveryId, endpoint.id, parking))) {
       const details: AttemptFailureDetails = { attempt: attemptNumber - 1, reason: CIRCUIT_OPEN_FAILURE_TYPE, parked: true };
       throw ApplicationFailure.nonRetryable(
         `not attempted: the endpoint's circuit is open since ${endpoint.circuitOpenedAt.toISOString()}`,

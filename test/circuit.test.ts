@@ -197,3 +197,50 @@ describe('circuit breaker', () => {
     assert.deepEqual(new Set(healed.requests.map((r) => r.headers['webhook-id'])), new Set(sent.map((m) => m.id)));
   });
 });
+
+describe('circuit breaker, released slowly', () => {
+  let hookway: TestHookway;
+  const receivers: TestReceiver[] = [];
+
+  before(async () => {
+    // One release a second: the release outlasts the parked deliveries' schedules.
+    hookway = await startTestHookway({ HOOKWAY_CIRCUIT_THRESHOLD: '3', HOOKWAY_CIRCUIT_RELEASE_PER_SECOND: '1', HOOKWAY_ORPHAN_SWEEP_INTERVAL: '250ms' });
+  });
+  after(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await hookway.stop();
+    await hookway.dropDatabase();
+  });
+
+  test('once the circuit has closed, parked deliveries are released however late, never dead-lettered for their schedule', async () => {
+    let down = true;
+    const target = await startReceiver(() => (down ? { status: 503 } : { status: 200 }));
+    receivers.push(target);
+    // 3 attempts 1 s apart: a delivery parked before its first attempt has 2 s of schedule.
+    const created = await hookway.api<EndpointView>('POST', '/v1/endpoints', {
+      url: target.url,
+      eventTypes: ['slow.release'],
+      retryPolicy: { maxAttempts: 3, initialIntervalMs: 1000, backoffCoefficient: 1, maxIntervalMs: 1000 },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const send = async (): Promise<MessageView> => (await hookway.api<MessageView>('POST', '/v1/messages', { eventType: 'slow.release', payload: {} })).body;
+    // Three first attempts fail and open the circuit.
+    for (let i = 0; i < 3; i += 1) await send();
+    await eventually(async () => (await hookway.api<EndpointView>('GET', `/v1/endpoints/${created.body.id}`)).body, (e) => e.circuit.state === 'open');
+    const parked: MessageView[] = [];
+    for (let i = 0; i < 4; i += 1) parked.push(await send());
+    down = false;
+    // The probe (after 1 s) succeeds and closes the circuit; the release then takes about 4 s, past the
+    // 2 s the parked deliveries had left: each is delivered, none dead-lettered.
+    for (const message of parked) {
+      const done = await eventually(
+        async () => (await hookway.api<DeliveryView>('GET', `/v1/deliveries/${message.deliveries[0].id}`)).body,
+        (d) => d.status !== 'pending',
+        30_000,
+      );
+      assert.equal(done.status, 'succeeded', JSON.stringify(done));
+    }
+    const letters = await hookway.api<{ items: { deliveryId: string; error: string }[] }>('GET', `/v1/dead-letters?endpointId=${created.body.id}`);
+    assert.deepEqual(letters.body.items.filter((l) => parked.some((m) => m.deliveries[0].id === l.deliveryId)), []);
+  });
+});

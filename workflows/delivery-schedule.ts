@@ -44,8 +44,9 @@ export function initialState(attemptsBefore: number | undefined, probe: boolean)
 /** The shape of the next attempt: a first attempt and a probe run alone; the rest of the schedule is a pass. */
 export function nextAttempt(policy: DeliveryRetryPolicy, state: ScheduleState): AttemptShape {
   if (state.made === 0 || state.probe) return { mode: 'single' };
-  // The pass continues the schedule: its own attempts are initial × coefficient^made apart, and so on.
-  return { mode: 'pass', maxAttempts: policy.maxAttempts - state.made, initialIntervalMs: scheduledDelayMs(policy, state.made + 1) };
+  // The pass continues the schedule: its own attempts are initial × coefficient^made apart, and so on. A
+  // delivery run again after its endpoint's maxAttempts was lowered below what it made gets one attempt.
+  return { mode: 'pass', maxAttempts: Math.max(1, policy.maxAttempts - state.made), initialIntervalMs: scheduledDelayMs(policy, state.made + 1) };
 }
 
 /** The step after a failed attempt made from `state`. */

@@ -157,12 +157,16 @@ export class DeadLettersRepository {
 
   /**
    * Dead-letters, at most `limit` at a time, the endpoint's parked deliveries whose schedule ran out while
-   * its circuit stayed open: no further attempt is made (the circuit's probes keep failing), and automatic
+   * its circuit stayed open (nothing once it has closed): no further attempt is made (the circuit's probes keep failing), and automatic
    * recovery or a redrive sends them once the endpoint is back. One transaction, with the queue alerts the
    * openings raised, as {@link record} does for one.
    */
   async expireParked(endpointId: string, limit: number, alertThreshold: number): Promise<ExpiredParked> {
     return this.db.withTransaction(async (tx) => {
+      // Only behind a circuit that is open now, and stays so until this commits (a close waits for the
+      // share lock): once it closes, what is parked is released, however late.
+      const open = await tx.query('SELECT 1 FROM endpoints WHERE id = $1 AND circuit_opened_at IS NOT NULL AND deleted_at IS NULL FOR SHARE', [endpointId]);
+      if (open.rows.length === 0) return { expired: [], pendingAlerts: [] };
       const { rows: ended } = await tx.query<{ id: string; message_id: string; workflow_id: string; attempts: number; ordering_key: string | null; event_type: string }>(
         `UPDATE deliveries d SET status = 'dead_lettered', parked_at = NULL, updated_at = now(),
            stream_released = d.stream_released OR (d.ordering_key IS NOT NULL AND e.ordering_failure_mode = 'skip')
@@ -205,6 +209,20 @@ export class DeadLettersRepository {
       const alerts = await raiseQueueAlerts(tx, endpointId, last.id, opened.length, alertThreshold);
       return { expired, pendingAlerts: alerts, alertingDeadLetter: toRecord(last) };
     });
+  }
+
+  /**
+   * The endpoint's open dead letters whose queue alerts are still unsent after `olderThanMs` (their
+   * sender gave up, or its worker stopped), with the alerts.
+   */
+  async unsentAlerts(endpointId: string, olderThanMs: number): Promise<{ deadLetter: DeadLetterRecord; alerts: QueueAlertKind[] }[]> {
+    const { rows } = await this.db.query<DeadLetterRow>(
+      `SELECT ${COLUMNS} FROM dead_letters
+       WHERE endpoint_id = $1 AND pending_alerts <> '{}' AND dead_lettered_at < now() - make_interval(secs => $2::float8 / 1000)
+       ORDER BY dead_lettered_at LIMIT 10`,
+      [endpointId, olderThanMs],
+    );
+    return rows.map((row) => ({ deadLetter: toRecord(row), alerts: row.pending_alerts }));
   }
 
   /** Forgets the alerts a dead letter raised, once they were sent (or given up on). */

@@ -207,10 +207,17 @@ export class DeliveriesRepository {
                            circuit_opened_at = CASE WHEN circuit_opened_at IS NULL AND $11::int > 0 AND consecutive_failures + 1 >= $11::int
                                                     THEN now() ELSE circuit_opened_at END
                          WHERE id = $10 RETURNING failing_since, circuit_opened_at),
-            parked AS (UPDATE deliveries SET parked_at = now(), parked_attempts = $13::int,
-                         parked_until = COALESCE(parked_until, now() + make_interval(secs => $14::float8 / 1000))
-                       WHERE id = $1 AND $12::boolean AND status = 'pending' AND (SELECT circuit_opened_at FROM endpoint) IS NOT NULL RETURNING id)
-       SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked) AS parked FROM endpoint`,
+            park AS (SELECT $12::boolean AND (SELECT circuit_opened_at FROM endpoint) IS NOT NULL AS yes),
+            parked AS (UPDATE deliveries SET
+                         parked_at = CASE WHEN (SELECT yes FROM park) THEN now() END,
+                         parked_attempts = CASE WHEN (SELECT yes FROM park) THEN $13::int ELSE parked_attempts END,
+                         parked_until = CASE WHEN (SELECT yes FROM park)
+                                             THEN COALESCE(parked_until, now() + make_interval(secs => $14::float8 / 1000))
+                                             ELSE parked_until END
+                       -- An attempt that went ahead leaves the delivery unparked, whatever ran it.
+                       WHERE id = $1 AND status = 'pending' AND ((SELECT yes FROM park) OR parked_at IS NOT NULL)
+                       RETURNING parked_at IS NOT NULL AS parked)
+       SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked WHERE parked) AS parked FROM endpoint`,
       [...attemptParams(attempt), attempt.endpointId, circuit.threshold, circuit.park !== null, circuit.park?.attempts ?? 0, circuit.park?.scheduleLeftMs ?? 0],
     );
     return { failingSince: rows[0]?.failing_since ?? null, circuitOpened: rows[0]?.opened === true, parked: rows[0]?.parked === true };

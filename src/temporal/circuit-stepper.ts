@@ -39,9 +39,9 @@ export class CircuitStepper {
         const parked = await circuits.takeProbe(endpointId);
         if (!parked) break;
         const outcome = await this.runAgain(endpointId, parked, 'probe');
+        // Its run is under way (or it needs none): no longer parked, so nothing dead-letters it meanwhile.
+        if (outcome !== 'busy') await circuits.unpark([parked]);
         if (outcome === 'started') return { state: 'open', probedWorkflowId: parked.workflowId, expired: 0, nextExpiryInMs: null };
-        // Delivered already: it waits for nothing any more.
-        if (outcome === 'done') await circuits.unpark([parked]);
       }
       // Nothing parked to probe with: the next delivery's own attempt is the probe.
       await circuits.closeUnprobed(endpointId);
@@ -64,18 +64,17 @@ export class CircuitStepper {
 
   /**
    * Starts a new run of a parked delivery (as a probe, or released), continuing its schedule.
-   * @returns `started`; `done` when it needs nothing (delivered already); `busy` when a run of it is still open.
+   * @returns `started`; `done` when it needs nothing (delivered, dead-lettered or parked again since it was
+   * read); `busy` when a run of it is still open.
    */
   private async runAgain(endpointId: string, parked: ParkedDelivery, as: 'probe' | 'released'): Promise<'started' | 'done' | 'busy'> {
     // A deleted endpoint's deliveries run too: their attempt finds it gone and dead-letters them.
     const endpoint = await this.deps.endpoints.findById(endpointId, { includeDeleted: true });
     if (!endpoint) return 'done';
     const { input, memo } = deliveryInputFor(parked.message, { id: parked.deliveryId }, endpoint);
-    const result = await this.deps.starter.restart(parked.workflowId, {
-      ...input,
-      attemptsBefore: parked.attempts,
-      ...(as === 'probe' ? { circuitBypass: 'probe' } : {}),
-    }, memo);
+    const again = { ...input, attemptsBefore: parked.attempts, ...(as === 'probe' ? { circuitBypass: 'probe' as const } : {}) };
+    // Checked before every start: a run that was still closing may have dead-lettered it meanwhile.
+    const result = await this.deps.starter.restart(parked.workflowId, again, memo, () => this.deps.circuits.stillParked(parked));
     if (result.outcome === 'running') return 'busy';
     return result.outcome === 'started' ? 'started' : 'done';
   }

@@ -57,6 +57,9 @@ describe('a delivery run, step by step', () => {
     assert.deepEqual(nextAttempt(POLICY, probe), { mode: 'single' });
     // A probe that fails without parking (the circuit closed meanwhile) waits and hands over to a pass.
     assert.deepEqual(afterFailure(POLICY, probe, failed(3)), { next: 'wait', delayMs: 240_000, state: { made: 3, probe: false } });
+    // Released after its endpoint's maxAttempts was lowered below what it made: one attempt, then the end.
+    assert.deepEqual(nextAttempt({ ...POLICY, maxAttempts: 3 }, initialState(4, false)), { mode: 'pass', maxAttempts: 1, initialIntervalMs: 960_000 });
+    assert.deepEqual(afterFailure({ ...POLICY, maxAttempts: 3 }, initialState(4, false), failed(5)), { next: 'dead-letter', attempts: 5 });
     // A delivery that parked before its first attempt is released as a new one: its first attempt alone.
     assert.deepEqual(nextAttempt(POLICY, initialState(0, false)), { mode: 'single' });
   });

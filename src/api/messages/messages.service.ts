@@ -67,7 +67,9 @@ export class MessagesService {
    */
   private parkAtOnce(endpoint: EndpointRecord, orderingKey: string | undefined): ParkPlan | undefined {
     if (endpoint.circuitOpenedAt === null || this.config.circuitThreshold === 0 || orderingKey !== undefined) return undefined;
-    return { attempts: 0, scheduleLeftMs: scheduleLeftMs(endpoint.retryPolicy, 1) };
+    // A single-attempt schedule has nothing to wait: its one attempt is made, circuit or not.
+    const left = scheduleLeftMs(endpoint.retryPolicy, 1);
+    return left > 0 ? { attempts: 0, scheduleLeftMs: left } : undefined;
   }
 
   private async startPending(accepted: AcceptedMessage, known: Map<string, EndpointRecord>): Promise<void> {
