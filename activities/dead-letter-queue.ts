@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import type { DeadLetterRecord, QueueAlertKind } from '../src/db/dead-letters.repository';
 import { ConflictError, NotFoundError } from '../src/domain/errors';
 import type { DeadLetterCursor, DeadLetterEntry, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
 import { queueAlert } from './alerts';
@@ -27,56 +26,36 @@ export async function deadLetterResolved(deps: Pick<ActivityDeps, 'deadLetters' 
 
 // Parked deliveries dead-lettered per step at least, however slow the endpoint's release rate.
 const MIN_EXPIRY_BATCH = 100;
-// Queue alerts of a bulk dead-lettering still unsent this long after it (the alert receiver was down, or
-// the worker stopped before sending) are sent again, at most this often per endpoint and worker.
-const UNSENT_ALERTS_AFTER_MS = 60_000;
-
-/**
- * Sends a dead letter's queue alerts; they stay stored (and are sent again later) unless all went out.
- * @returns whether all were sent.
- */
-async function sendQueueAlerts(deps: ActivityDeps, deadLetter: DeadLetterRecord, kinds: QueueAlertKind[]): Promise<boolean> {
-  try {
-    for (const kind of kinds) await deps.alerter.send(queueAlert(kind, deadLetter, deps.deadLetterAlertThreshold));
-    await deps.deadLetters.clearPendingAlerts(deadLetter.id);
-    return true;
-  } catch (error) {
-    deps.logger.warn({ err: error, endpointId: deadLetter.endpointId, alerts: kinds }, 'queue alert not delivered yet; it will be sent again');
-    return false;
-  }
-}
+// Queue alerts still unsent this long after their dead letter opened were lost on the way (a worker
+// stopped between the bulk dead-lettering and its alerts): the circuit workflow sends them again. Longer
+// than the deadLetter activity's own attempts at sending, so the two do not race.
+const UNSENT_ALERTS_AFTER_MS = 2 * 60_000;
 
 /**
  * Dead-letters in bulk, behind an endpoint's open circuit, the parked deliveries whose schedule ran out,
  * and does what each dead-lettering does: count it, start the endpoint's dead-letter workflow with the
- * first of its queue, send the queue alerts (again later if they cannot be sent now), and let ordered
- * streams move on. What cannot be done now is logged: the dead letters are already in PostgreSQL.
+ * first of its queue, and let ordered streams move on. The queue alerts are the circuit workflow's to
+ * send, through `sendQueueAlerts` (retried by Temporal): it gets the ids of the dead letters holding them,
+ * those of this step and any left unsent by an earlier one.
  */
-export function createParkedExpiry(deps: ActivityDeps) {
-  const lastResend = new Map<string, number>();
-  return async function deadLetterExpiredParked(endpointId: string, batch: number): Promise<number> {
-    const now = Date.now();
-    if (now - (lastResend.get(endpointId) ?? 0) >= UNSENT_ALERTS_AFTER_MS) {
-      lastResend.set(endpointId, now);
-      for (const { deadLetter, alerts } of await deps.deadLetters.unsentAlerts(endpointId, UNSENT_ALERTS_AFTER_MS)) {
-        if (!(await sendQueueAlerts(deps, deadLetter, alerts))) break;
-      }
-    }
-    const { expired, pendingAlerts, alertingDeadLetter } = await deps.deadLetters.expireParked(endpointId, Math.max(MIN_EXPIRY_BATCH, batch), deps.deadLetterAlertThreshold);
-    if (expired.length === 0) return 0;
-    for (const delivery of expired) if (delivery.opened) deps.metrics.deadLettered(endpointId, delivery.eventType);
-    const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: error, endpointId }, what);
-    if (pendingAlerts.includes('first_dead_letter')) {
-      // A redrive or automatic recovery starts the queue's workflow too, if this does not.
-      await deps.deadLetterSignals.opened(endpointId).catch(warn("the dead-letter queue's workflow could not be started"));
-    }
-    if (alertingDeadLetter && pendingAlerts.length > 0) await sendQueueAlerts(deps, alertingDeadLetter, pendingAlerts);
-    // A stream also looks again on its own after a while.
-    const keys = new Set(expired.flatMap((d) => (d.orderingKey === null ? [] : [d.orderingKey])));
-    for (const orderingKey of keys) await deps.streamSignals.wake({ endpointId, orderingKey }).catch(warn('ordered stream not woken'));
-    deps.logger.warn({ endpointId, deadLettered: expired.length }, 'parked deliveries dead-lettered: the circuit stayed open until their schedule ran out');
-    return expired.length;
-  };
+export async function deadLetterExpiredParked(deps: ActivityDeps, endpointId: string, batch: number): Promise<{ expired: number; alertIds: string[] }> {
+  const stale = await deps.deadLetters.unsentAlerts(endpointId, UNSENT_ALERTS_AFTER_MS);
+  const alertIds = stale.map((s) => s.deadLetter.id);
+  const { expired, pendingAlerts, alertingDeadLetter } = await deps.deadLetters.expireParked(endpointId, Math.max(MIN_EXPIRY_BATCH, batch), deps.deadLetterAlertThreshold);
+  if (expired.length === 0) return { expired: 0, alertIds };
+  for (const delivery of expired) if (delivery.opened) deps.metrics.deadLettered(endpointId, delivery.eventType);
+  // The dead letters are committed: what follows is best effort, logged, never a reason to run this again.
+  const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: error, endpointId }, what);
+  if (pendingAlerts.includes('first_dead_letter')) {
+    // A redrive or automatic recovery starts the queue's workflow too, if this does not.
+    await deps.deadLetterSignals.opened(endpointId).catch(warn("the dead-letter queue's workflow could not be started"));
+  }
+  if (alertingDeadLetter && pendingAlerts.length > 0) alertIds.push(alertingDeadLetter.id);
+  // A stream also looks again on its own after a while.
+  const keys = new Set(expired.flatMap((d) => (d.orderingKey === null ? [] : [d.orderingKey])));
+  for (const orderingKey of keys) await deps.streamSignals.wake({ endpointId, orderingKey }).catch(warn('ordered stream not woken'));
+  deps.logger.warn({ endpointId, deadLettered: expired.length }, 'parked deliveries dead-lettered: the circuit stayed open until their schedule ran out');
+  return { expired: expired.length, alertIds };
 }
 
 /**
@@ -126,6 +105,23 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
         { messageId: entry.messageId, endpointId: entry.endpointId, workflowId: entry.workflowId, attempts: entry.attempts },
         'delivery dead-lettered',
       );
+    },
+
+    /**
+     * Sends the queue alerts a dead letter still holds (from a bulk dead-lettering), then forgets them.
+     * Throws for Temporal to retry while the alert receiver fails, up to a few attempts; then the failure
+     * is logged and the alerts are given up, as the deadLetter activity does.
+     */
+    async sendQueueAlerts(deadLetterId: string): Promise<void> {
+      const held = await deps.deadLetters.heldAlerts(deadLetterId);
+      if (!held || held.alerts.length === 0) return;
+      try {
+        for (const kind of held.alerts) await deps.alerter.send(queueAlert(kind, held.deadLetter, deps.deadLetterAlertThreshold));
+      } catch (error) {
+        if (Context.current().info.attempt < ALERT_ATTEMPTS) throw error;
+        deps.logger.warn({ err: error, endpointId: held.deadLetter.endpointId, alerts: held.alerts }, 'queue alert not delivered');
+      }
+      await deps.deadLetters.clearPendingAlerts(deadLetterId);
     },
 
     /**

@@ -1,7 +1,7 @@
 import type { HookwayActivities } from '../workflows/activity-contract';
 import type { AttemptSuccess, CircuitStep, DeliveryInput, OrderedStreamInput, StreamStep } from '../workflows/definitions';
 import { createAttemptRecords } from './attempt-records';
-import { createDeadLetterActivities, createParkedExpiry } from './dead-letter-queue';
+import { createDeadLetterActivities, deadLetterExpiredParked } from './dead-letter-queue';
 import type { ActivityDeps } from './deps';
 import { createRetentionActivities } from './retention';
 import { createSendWebhook } from './send-webhook';
@@ -11,7 +11,6 @@ export type { ActivityDeps } from './deps';
 /** The activities, bound to their dependencies: the contract the workflows call (workflows/activity-contract.ts). */
 export function createActivities(deps: ActivityDeps): HookwayActivities {
   const records = createAttemptRecords(deps);
-  const deadLetterExpiredParked = createParkedExpiry(deps);
   return {
     sendWebhook: createSendWebhook(deps, records),
     ...createRetentionActivities(deps.retention),
@@ -48,10 +47,10 @@ export function createActivities(deps: ActivityDeps): HookwayActivities {
      */
     async circuitStep(endpointId: string, batch: number, probe: boolean): Promise<CircuitStep> {
       // Expired first, so a probe never runs a delivery this step is about to dead-letter.
-      const expired = await deadLetterExpiredParked(endpointId, batch);
+      const { expired, alertIds } = await deadLetterExpiredParked(deps, endpointId, batch);
       const step = await deps.circuitStepper.step(endpointId, batch, probe);
-      if (step.state !== 'open') return step;
-      return { ...step, expired, nextExpiryInMs: await deps.circuits.nextExpiryInMs(endpointId) };
+      if (step.state !== 'open') return alertIds.length > 0 ? { ...step, alertIds } : step;
+      return { ...step, expired, nextExpiryInMs: await deps.circuits.nextExpiryInMs(endpointId), ...(alertIds.length > 0 ? { alertIds } : {}) };
     },
   };
 }

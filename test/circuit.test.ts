@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { Webhook } from 'standardwebhooks';
 import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
@@ -11,14 +12,36 @@ import { startTestHookway, type TestHookway } from './support/test-hookway';
 
 // A circuit that opens after 5 failures in a row, so a handful of messages is enough to open it.
 const THRESHOLD = 5;
+const ALERT_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('circuit breaker', () => {
   let hookway: TestHookway;
   const receivers: TestReceiver[] = [];
+  // Every alert that reached the alert receiver: its type, endpoint, whether its signature verified, and
+  // what the receiver answered (the first queue alert of each endpoint is refused once, to be sent again).
+  const alertLog: { type: string; endpointId: string; signed: boolean; status: number }[] = [];
 
   before(async () => {
+    const alerts = await startReceiver((_n, request) => {
+      const alert = request.json as { type: string; data: { endpointId: string } };
+      let signed = true;
+      try {
+        new Webhook(ALERT_SECRET).verify(request.rawBody, request.headers);
+      } catch {
+        signed = false;
+      }
+      const refuse = alert.type.endsWith('first_dead_letter') && !alertLog.some((a) => a.type === alert.type && a.endpointId === alert.data.endpointId);
+      alertLog.push({ type: alert.type, endpointId: alert.data.endpointId, signed, status: refuse ? 503 : 200 });
+      return { status: refuse ? 503 : 200 };
+    });
+    receivers.push(alerts);
     // Frequent sweeps: each makes sure open circuits have their workflow, which must not delay the probes.
-    hookway = await startTestHookway({ HOOKWAY_CIRCUIT_THRESHOLD: String(THRESHOLD), HOOKWAY_ORPHAN_SWEEP_INTERVAL: '250ms' });
+    hookway = await startTestHookway({
+      HOOKWAY_CIRCUIT_THRESHOLD: String(THRESHOLD),
+      HOOKWAY_ORPHAN_SWEEP_INTERVAL: '250ms',
+      HOOKWAY_ALERT_URL: alerts.url,
+      HOOKWAY_ALERT_SECRET: ALERT_SECRET,
+    });
   });
   after(async () => {
     await Promise.all(receivers.map((r) => r.close()));
@@ -181,6 +204,12 @@ describe('circuit breaker', () => {
       assert.equal(letter.attempts, delivery?.attempts.length, JSON.stringify({ letter, attempts: delivery?.attempts }));
     }
     assert.ok(expired.some((l) => l.attempts === 0), 'a delivery that parked before its first attempt is dead-lettered without one');
+    // The queue's first dead letter raised one signed alert, sent again after the alert receiver refused it.
+    const first = await eventually(
+      async () => alertLog.filter((a) => a.endpointId === endpoint.id && a.type === 'hookway.alert.first_dead_letter'),
+      (sent) => sent.some((a) => a.status === 200),
+    );
+    assert.deepEqual(first.map((a) => [a.status, a.signed]), [[503, true], [200, true]]);
 
     // Once the receiver answers, a redrive delivers every one of them, parked or not.
     const healed = await startReceiver(() => ({ status: 200 }));

@@ -23,6 +23,8 @@ export interface HookwayActivities {
   recordSuccess(input: Pick<DeliveryInput, 'deliveryId' | 'endpointId'>, runId: string, success: AttemptSuccess): Promise<void>;
   /** Opens the delivery's dead letter, with the queue alerts its opening raised. */
   deadLetter(entry: DeadLetterEntry): Promise<void>;
+  /** Sends the queue alerts a dead letter holds, then forgets them. */
+  sendQueueAlerts(deadLetterId: string): Promise<void>;
   /** Retries one page of an endpoint's dead-letter queue, paced. */
   redrivePage(request: RedrivePageRequest): Promise<RedrivePageResult>;
   /** Whether the endpoint has any open dead letter. */

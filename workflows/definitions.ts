@@ -224,8 +224,10 @@ export type CircuitStep =
       expired: number;
       /** Until the next parked delivery's schedule runs out (null when none is parked). */
       nextExpiryInMs: number | null;
+      /** Dead letters holding queue alerts to send (see the `sendQueueAlerts` activity). */
+      alertIds?: string[];
     }
-  | { state: 'closed'; released: number };
+  | { state: 'closed'; released: number; alertIds?: string[] };
 
 /** The circuit opened, or a success closed it: the circuit workflow looks again now. */
 export const circuitChangedSignal = defineSignal('circuitChanged');

@@ -3,7 +3,7 @@ import type { HookwayActivities } from './activity-contract';
 import { circuitChangedSignal, type EndpointCircuitInput } from './definitions';
 
 // Looking at PostgreSQL must eventually succeed, however long it is away: parked deliveries wait on this.
-const { circuitStep } = proxyActivities<HookwayActivities>({
+const { circuitStep, sendQueueAlerts } = proxyActivities<HookwayActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -44,6 +44,8 @@ export async function endpointCircuitWorkflow(input: EndpointCircuitInput): Prom
     const seen = changes;
     const probe = probeDue;
     const result = await circuitStep(input.endpointId, batch, probe);
+    // The queue alerts of what this step dead-lettered: sent before anything else, retried by Temporal.
+    for (const deadLetterId of result.alertIds ?? []) await sendQueueAlerts(deadLetterId);
     if (result.state === 'closed') {
       if (result.released < batch) return;
       await sleep(1000 / RELEASE_BATCHES_PER_SECOND);

@@ -103,18 +103,17 @@ export class CircuitsRepository {
   }
 
   /**
-   * Picks the delivery that parked longest ago (and whose schedule has not run out) to probe the endpoint
-   * with, and moves it to the back of the line, so consecutive probes try different deliveries and none is
-   * probed twice at once. Once its probe run has started the caller unparks it ({@link unpark}): a run in
-   * flight is never parked, so nothing dead-letters it meanwhile; if the probe fails, it parks again.
+   * Picks the delivery that parked longest ago to probe the endpoint with (one whose schedule has not run
+   * out, if any), and moves it to the back of the line, so consecutive probes try different deliveries and
+   * none is probed twice at once. `probed_at` shields it from expiry while its probe attempts (see
+   * DeadLettersRepository.expireParked).
    */
   async takeProbe(endpointId: string): Promise<ParkedDelivery | undefined> {
     const { rows } = await this.db.query<ParkedRow>(
-      `UPDATE deliveries d SET parked_at = now() FROM messages m
+      `UPDATE deliveries d SET parked_at = now(), probed_at = now() FROM messages m
        WHERE m.id = d.message_id
          AND d.id = (SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND status = 'pending'
-                       AND (parked_until IS NULL OR parked_until > now())
-                     ORDER BY parked_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                     ORDER BY parked_until <= now() NULLS FIRST, parked_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${PARKED_COLUMNS}`,
       [endpointId],
     );

@@ -58,6 +58,10 @@ interface DeadLetterRow {
 // The two-key form keeps these locks apart from every single-key advisory lock.
 const QUEUE_LOCK_CLASS = 9;
 
+// Beyond an attempt's own deadline: loading the endpoint and recording the attempt (the delivery workflow's
+// activity allows 10 s for it).
+const ATTEMPT_OVERHEAD_MS = 15_000;
+
 /** The reason code of a parked delivery dead-lettered because its schedule ran out behind an open circuit. */
 export const PARKED_EXPIRED_REASON = 'circuit_open';
 
@@ -165,17 +169,24 @@ export class DeadLettersRepository {
     return this.db.withTransaction(async (tx) => {
       // Only behind a circuit that is open now, and stays so until this commits (a close waits for the
       // share lock): once it closes, what is parked is released, however late.
-      const open = await tx.query('SELECT 1 FROM endpoints WHERE id = $1 AND circuit_opened_at IS NOT NULL AND deleted_at IS NULL FOR SHARE', [endpointId]);
+      const open = await tx.query<{ timeout_ms: number }>(
+        'SELECT timeout_ms FROM endpoints WHERE id = $1 AND circuit_opened_at IS NOT NULL AND deleted_at IS NULL FOR SHARE',
+        [endpointId],
+      );
       if (open.rows.length === 0) return { expired: [], pendingAlerts: [] };
+      // A row picked as a probe within the longest an attempt can take may have its probe run attempting:
+      // left alone until that run has parked it again, dead-lettered it or delivered it.
+      const attemptWindowMs = open.rows[0].timeout_ms + ATTEMPT_OVERHEAD_MS;
       const { rows: ended } = await tx.query<{ id: string; message_id: string; workflow_id: string; attempts: number; ordering_key: string | null; event_type: string }>(
         `UPDATE deliveries d SET status = 'dead_lettered', parked_at = NULL, updated_at = now(),
            stream_released = d.stream_released OR (d.ordering_key IS NOT NULL AND e.ordering_failure_mode = 'skip')
          FROM endpoints e, messages m
          WHERE e.id = d.endpoint_id AND m.id = d.message_id AND d.id IN (
            SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND parked_until <= now() AND status = 'pending'
+             AND (probed_at IS NULL OR probed_at < now() - make_interval(secs => $3::float8 / 1000))
            ORDER BY parked_until LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING d.id, d.message_id, d.workflow_id, COALESCE(d.parked_attempts, 0) AS attempts, d.ordering_key, m.event_type`,
-        [endpointId, limit],
+        [endpointId, limit, attemptWindowMs],
       );
       if (ended.length === 0) return { expired: [], pendingAlerts: [] };
       const error = `${PARKED_EXPIRED_REASON}: the endpoint's circuit stayed open until the retry schedule ran out; not attempted again`;
@@ -218,11 +229,18 @@ export class DeadLettersRepository {
   async unsentAlerts(endpointId: string, olderThanMs: number): Promise<{ deadLetter: DeadLetterRecord; alerts: QueueAlertKind[] }[]> {
     const { rows } = await this.db.query<DeadLetterRow>(
       `SELECT ${COLUMNS} FROM dead_letters
-       WHERE endpoint_id = $1 AND pending_alerts <> '{}' AND dead_lettered_at < now() - make_interval(secs => $2::float8 / 1000)
+       WHERE endpoint_id = $1 AND pending_alerts <> '{}' AND resolved_at IS NULL
+         AND dead_lettered_at < now() - make_interval(secs => $2::float8 / 1000)
        ORDER BY dead_lettered_at LIMIT 10`,
       [endpointId, olderThanMs],
     );
     return rows.map((row) => ({ deadLetter: toRecord(row), alerts: row.pending_alerts }));
+  }
+
+  /** The queue alerts an open dead letter holds, unsent; undefined when it is resolved or unknown. */
+  async heldAlerts(id: string): Promise<{ deadLetter: DeadLetterRecord; alerts: QueueAlertKind[] } | undefined> {
+    const { rows } = await this.db.query<DeadLetterRow>(`SELECT ${COLUMNS} FROM dead_letters WHERE id = $1 AND resolved_at IS NULL`, [id]);
+    return rows[0] ? { deadLetter: toRecord(rows[0]), alerts: rows[0].pending_alerts } : undefined;
   }
 
   /** Forgets the alerts a dead letter raised, once they were sent (or given up on). */
@@ -301,13 +319,16 @@ export class DeadLettersRepository {
   }
 
   /** Open dead letters, oldest first, optionally of one endpoint, with their total count. */
-  async listOpen(filter: { endpointId?: string; limit: number; offset: number }): Promise<{ items: DeadLetterRecord[]; total: number }> {
+  async listOpen(filter: { endpointId?: string; limit: number; after?: string }): Promise<{ items: DeadLetterRecord[]; total: number }> {
     const params = [filter.endpointId ?? null];
     const where = 'resolved_at IS NULL AND ($1::text IS NULL OR endpoint_id = $1)';
     const [page, count] = await Promise.all([
+      // After the dead letter whose id is `after` in the queue's order (one resolved meanwhile still marks the place).
       this.db.query<DeadLetterRow>(
-        `SELECT ${COLUMNS} FROM dead_letters WHERE ${where} ORDER BY dead_lettered_at, id LIMIT $2 OFFSET $3`,
-        [...params, filter.limit, filter.offset],
+        `SELECT ${COLUMNS} FROM dead_letters WHERE ${where}
+           AND ($3::text IS NULL OR (dead_lettered_at, id) > (SELECT dead_lettered_at, id FROM dead_letters WHERE id = $3))
+         ORDER BY dead_lettered_at, id LIMIT $2`,
+        [...params, filter.limit, filter.after ?? null],
       ),
       this.db.query<{ total: string }>(`SELECT count(*) AS total FROM dead_letters WHERE ${where}`, params),
     ]);

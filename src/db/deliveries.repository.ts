@@ -214,8 +214,9 @@ export class DeliveriesRepository {
                          parked_until = CASE WHEN (SELECT yes FROM park)
                                              THEN COALESCE(parked_until, now() + make_interval(secs => $14::float8 / 1000))
                                              ELSE parked_until END
-                       -- An attempt that went ahead leaves the delivery unparked, whatever ran it.
-                       WHERE id = $1 AND status = 'pending' AND ((SELECT yes FROM park) OR parked_at IS NOT NULL)
+                       -- An attempt that went ahead unparks the delivery (parked before the attempt began: a
+                       -- later parking, by a retry of this attempt, stands).
+                       WHERE id = $1 AND status = 'pending' AND ((SELECT yes FROM park) OR parked_at < $4)
                        RETURNING parked_at IS NOT NULL AS parked)
        SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked WHERE parked) AS parked FROM endpoint`,
       [...attemptParams(attempt), attempt.endpointId, circuit.threshold, circuit.park !== null, circuit.park?.attempts ?? 0, circuit.park?.scheduleLeftMs ?? 0],

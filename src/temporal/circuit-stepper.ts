@@ -38,10 +38,12 @@ export class CircuitStepper {
         if (tries === PROBE_TRIES) return { state: 'open', probedWorkflowId: null, expired: 0, nextExpiryInMs: null };
         const parked = await circuits.takeProbe(endpointId);
         if (!parked) break;
+        // A probe stays parked while its run attempts (expiry leaves a row just picked alone for as long as
+        // an attempt can take), so a probe run that is lost leaves it parked, never stranded.
         const outcome = await this.runAgain(endpointId, parked, 'probe');
-        // Its run is under way (or it needs none): no longer parked, so nothing dead-letters it meanwhile.
-        if (outcome !== 'busy') await circuits.unpark([parked]);
         if (outcome === 'started') return { state: 'open', probedWorkflowId: parked.workflowId, expired: 0, nextExpiryInMs: null };
+        // Delivered, dead-lettered or parked again meanwhile: it waits for nothing from this probe.
+        if (outcome === 'done') await circuits.unpark([parked]);
       }
       // Nothing parked to probe with: the next delivery's own attempt is the probe.
       await circuits.closeUnprobed(endpointId);

@@ -1,17 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { DeadLetterRecord } from '../../db/dead-letters.repository';
-import { InvalidFieldError } from '../../domain/errors';
+import { parsePage } from '../common/pagination';
 import { DeadLettersService } from './dead-letters.service';
-
-function parseBoundedInt(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidFieldError(name, `${name} must be a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
 
 function view(d: DeadLetterRecord) {
   return {
@@ -34,16 +25,12 @@ export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   @Get('v1/dead-letters')
-  @ApiOperation({ summary: 'Open dead letters, oldest first, optionally of one endpoint.' })
+  @ApiOperation({ summary: 'Open dead letters, oldest first (the queue order), optionally of one endpoint; pass the last id as `after` for the next page.' })
   @ApiQuery({ name: 'endpointId', required: false })
   @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'offset', required: false })
-  async list(@Query('endpointId') endpointId?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
-    const page = await this.deadLetters.list({
-      endpointId,
-      limit: parseBoundedInt('limit', limit, 50, 1, 250),
-      offset: parseBoundedInt('offset', offset, 0, 0, 1_000_000),
-    });
+  @ApiQuery({ name: 'after', required: false })
+  async list(@Query('endpointId') endpointId?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const page = await this.deadLetters.list({ endpointId, ...parsePage(limit, after) });
     return { total: page.total, items: page.items.map(view) };
   }
 

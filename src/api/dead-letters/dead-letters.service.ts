@@ -4,6 +4,7 @@ import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
 import { ConflictError, DependencyUnavailableError, NotFoundError } from '../../domain/errors';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
+import type { PageQuery } from '../common/pagination';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 
@@ -20,7 +21,7 @@ export class DeadLettersService {
   ) {}
 
   /** Open dead letters, oldest first, read from PostgreSQL (the one home of the queue) at any size. */
-  list(filter: { endpointId?: string; limit: number; offset: number }): Promise<{ items: DeadLetterRecord[]; total: number }> {
+  list(filter: { endpointId?: string } & PageQuery): Promise<{ items: DeadLetterRecord[]; total: number }> {
     return this.deadLetters.listOpen(filter);
   }
 

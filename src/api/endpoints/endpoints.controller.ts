@@ -1,17 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InvalidFieldError } from '../../domain/errors';
+import { parsePage } from '../common/pagination';
 import { CreateEndpointDto } from './dto/create-endpoint.dto';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto';
 import { toEndpointView, type EndpointView } from './endpoint.view';
 import { EndpointsService } from './endpoints.service';
-
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 250) throw new InvalidFieldError('limit', 'limit must be a whole number from 1 to 250');
-  return limit;
-}
 
 /** `/v1/endpoints`: where messages are delivered. */
 @ApiTags('endpoints')
@@ -31,7 +24,8 @@ export class EndpointsController {
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'after', required: false })
   async list(@Query('limit') limit?: string, @Query('after') after?: string): Promise<{ items: EndpointView[] }> {
-    const items = await this.endpoints.list(parseLimit(limit), after);
+    const page = parsePage(limit, after);
+    const items = await this.endpoints.list(page.limit, page.after);
     return { items: items.map((e) => toEndpointView(e)) };
   }
 

@@ -5,5 +5,3 @@
 ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS parked_attempts integer;
 ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS parked_until timestamptz;
 CREATE INDEX IF NOT EXISTS deliveries_parked_until_idx ON deliveries (endpoint_id, parked_until) WHERE parked_at IS NOT NULL;
--- Queue alerts raised by a bulk dead-lettering that could not be sent yet: the circuit workflow sends them again.
-CREATE INDEX IF NOT EXISTS dead_letters_pending_alerts_idx ON dead_letters (endpoint_id) WHERE pending_alerts <> '{}';

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { StatsRepository, type HeadlineFigures } from '../../db/stats.repository';
+import { parseDuration } from '../../domain/duration';
+import { InvalidFieldError } from '../../domain/errors';
+
+const MAX_WINDOW_MS = 31 * 86_400_000;
+
+/** The headline figures over a window, per endpoint and overall. */
+export interface StatsView {
+  window: string;
+  overall: HeadlineFigures;
+  endpoints: (HeadlineFigures & { endpointId: string })[];
+}
+
+/** Computes the four headline figures from PostgreSQL. */
+@Injectable()
+export class StatsService {
+  constructor(private readonly stats: StatsRepository) {}
+
+  /** @throws InvalidFieldError naming `window` unless it is a duration from 1 ms to 31 days. */
+  async figures(window: string): Promise<StatsView> {
+    const windowMs = parseDuration(window);
+    if (windowMs === undefined || windowMs <= 0 || windowMs > MAX_WINDOW_MS) {
+      throw new InvalidFieldError('window', 'window must be a duration like 15m, 1h, 24h or 7d, at most 31d');
+    }
+    return { window, ...(await this.stats.headlineFigures(windowMs)) };
+  }
+}
