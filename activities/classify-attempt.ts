@@ -1,5 +1,5 @@
 import { scheduledDelayMs, type DeliveryRetryPolicy } from '../workflows/definitions';
-import type { HttpAttemptResult } from './http-attempt';
+import type { HttpOutcome } from './http-attempt';
 
 /**
  * What an attempt means for its delivery:
@@ -27,7 +27,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, date - now);
 }
 
-function describeStatus(result: HttpAttemptResult & { statusCode: number }): string {
+function describeStatus(result: HttpOutcome & { statusCode: number }): string {
   const snippet = (result.responseBody ?? '').slice(0, 200).replace(/\s+/g, ' ').trim();
   return `receiver answered ${result.statusCode}${snippet ? `: ${snippet}` : ''}`;
 }
@@ -37,7 +37,7 @@ function describeStatus(result: HttpAttemptResult & { statusCode: number }): str
  * schedule's own delay and never longer than the policy's maximum interval.
  */
 export function classifyAttempt(
-  result: HttpAttemptResult,
+  result: HttpOutcome,
   policy: DeliveryRetryPolicy,
   attempt: number,
   now: number,

@@ -2,7 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { DnsTimeoutError, type HostResolver } from '../src/security/host-resolver';
 
 /** What one HTTP attempt produced, before anyone decides what it means for the delivery. */
-export interface HttpAttemptResult {
+export interface HttpOutcome {
   startedAt: Date;
   durationMs: number;
   /** Set when the receiver answered at all. */
@@ -80,7 +80,7 @@ export async function postWebhook(
   body: string,
   timeoutMs: number,
   resolver?: Pick<HostResolver, 'resolve' | 'timeoutMs'>,
-): Promise<HttpAttemptResult> {
+): Promise<HttpOutcome> {
   const startedAt = new Date();
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);

@@ -1,8 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BoundedLabelValues } from './bounded-labels';
 
-/** One attempt's outcome, as the activity classified it. */
-export type AttemptResult = 'success' | 'retryable' | 'permanent';
+/** One attempt's outcome as the activity classified it: the kind of its verdict (AttemptVerdict). */
+export type AttemptKind = 'success' | 'retryable' | 'permanent';
 
 // From a few milliseconds (a receiver on the LAN) to the hours a retry schedule can take.
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400, 86400];
@@ -78,7 +78,7 @@ export class DeliveryMetrics {
   }
 
   /** Counts one HTTP attempt. */
-  attempt(endpointId: string, result: AttemptResult, reason: string, durationMs: number): void {
+  attempt(endpointId: string, result: AttemptKind, reason: string, durationMs: number): void {
     this.attempts.inc({ result, reason, ...this.endpoint(endpointId) });
     this.attemptDuration.observe(this.endpoint(endpointId), durationMs / 1000);
   }

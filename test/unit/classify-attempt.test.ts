@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { classifyAttempt, parseRetryAfter } from '../../activities/classify-attempt';
-import type { HttpAttemptResult } from '../../activities/http-attempt';
+import type { HttpOutcome } from '../../activities/http-attempt';
 import { scheduledDelayMs, type DeliveryRetryPolicy } from '../../workflows/definitions';
 
 const policy: DeliveryRetryPolicy = { maxAttempts: 6, initialIntervalMs: 60_000, backoffCoefficient: 2, maxIntervalMs: 3_600_000 };
 const now = Date.parse('2026-12-01T12:00:00Z');
-const answered = (statusCode: number, extra: Partial<HttpAttemptResult> = {}): HttpAttemptResult => ({
+const answered = (statusCode: number, extra: Partial<HttpOutcome> = {}): HttpOutcome => ({
   startedAt: new Date(now),
   durationMs: 12,
   statusCode,
