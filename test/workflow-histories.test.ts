@@ -32,7 +32,13 @@ describe('a recorded history of every workflow type replays on the current code'
   const recorded = new Map<string, { workflowId: string; runId?: string }>();
 
   before(async () => {
-    hookway = await startTestHookway({ HOOKWAY_CIRCUIT_THRESHOLD: '3', HOOKWAY_ORPHAN_SWEEP_INTERVAL: '250ms', HOOKWAY_REDRIVE_INTERVAL_MS: '10' });
+    // A queue alert at 3 open dead letters: the bulk dead-lettering behind an open circuit raises one.
+    hookway = await startTestHookway({
+      HOOKWAY_CIRCUIT_THRESHOLD: '3',
+      HOOKWAY_ORPHAN_SWEEP_INTERVAL: '250ms',
+      HOOKWAY_REDRIVE_INTERVAL_MS: '10',
+      HOOKWAY_DLQ_ALERT_THRESHOLD: '3',
+    });
     scenario = new Scenario(hookway);
   });
   after(async () => {
@@ -105,6 +111,26 @@ describe('a recorded history of every workflow type replays on the current code'
     recorded.set('delivery-run-after-parking', { workflowId: firstParked.workflowId, runId: parkedRuns.at(-1)?.runId });
     await eventually(() => runsOf(circuitWorkflowId(downEndpoint.id)), (runs) => runs.length > 0 && runs.every((r) => r.status.name !== 'RUNNING'));
     recorded.set('endpoint-circuit', { workflowId: circuitWorkflowId(downEndpoint.id) });
+
+    // A circuit that stays open: parked deliveries run out of schedule (2 s) and are dead-lettered in bulk,
+    // and the circuit workflow sends the queue alert that raised (sendQueueAlerts).
+    const nobody = await receiver(() => 503);
+    const closedFor = await scenario.endpoint({
+      url: nobody.url,
+      eventTypes: ['h.gone'],
+      retryPolicy: { maxAttempts: 3, initialIntervalMs: 1_000, backoffCoefficient: 1, maxIntervalMs: 1_000 },
+    });
+    const gone = [];
+    for (let n = 0; n < 3; n += 1) gone.push(await scenario.send('h.gone'));
+    await nobody.waitForRequests(3);
+    for (let n = 0; n < 3; n += 1) gone.push(await scenario.send('h.gone'));
+    for (const message of gone) await scenario.settled(message, 'dead_lettered');
+    const alertsSent = async () => {
+      const events = (await hookway.client.workflow.getHandle(circuitWorkflowId(closedFor.id)).fetchHistory()).events ?? [];
+      return events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendQueueAlerts').length;
+    };
+    await eventually(alertsSent, (n) => n > 0);
+    recorded.set('endpoint-circuit-expiring', { workflowId: circuitWorkflowId(closedFor.id) });
 
     const okOrdered = await scenario.endpoint({ url: ok.url, eventTypes: ['h.ordered'] });
     for (const n of [1, 2]) await scenario.settled(await scenario.send('h.ordered', { n }, { orderingKey: 'key-1' }), 'succeeded');
