@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { DeadLetterRecord, QueueAlertKind } from '../src/db/dead-letters.repository';
 import { ConflictError, NotFoundError } from '../src/domain/errors';
 import type { DeadLetterCursor, DeadLetterEntry, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
 import { queueAlert } from './alerts';
@@ -75,6 +76,18 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
     }
   };
 
+  // Sends the queue alerts a dead letter holds, then forgets them; throws for Temporal to retry the calling
+  // activity until its last attempt, where the failure is logged and the alerts given up.
+  const sendHeldAlerts = async (deadLetter: DeadLetterRecord, kinds: QueueAlertKind[]): Promise<void> => {
+    try {
+      for (const kind of kinds) await deps.alerter.send(queueAlert(kind, deadLetter, deps.deadLetterAlertThreshold));
+    } catch (error) {
+      if (Context.current().info.attempt < ALERT_ATTEMPTS) throw error;
+      deps.logger.warn({ err: error, endpointId: deadLetter.endpointId, alerts: kinds }, 'queue alert not delivered');
+    }
+    await deps.deadLetters.clearPendingAlerts(deadLetter.id);
+  };
+
   return {
     /**
      * Records the dead letter in PostgreSQL; the first of an endpoint's queue also starts its dead-letter
@@ -92,15 +105,7 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
       // Counted once per dead-lettering, not again when Temporal retries this activity.
       if (opened) deps.metrics.deadLettered(entry.endpointId, entry.eventType);
       if (pendingAlerts.includes('first_dead_letter')) await deps.deadLetterSignals.opened(entry.endpointId);
-      if (pendingAlerts.length > 0) {
-        try {
-          for (const kind of pendingAlerts) await deps.alerter.send(queueAlert(kind, deadLetter, threshold));
-        } catch (error) {
-          if (Context.current().info.attempt < ALERT_ATTEMPTS) throw error;
-          deps.logger.warn({ err: error, endpointId: entry.endpointId, alerts: pendingAlerts }, 'queue alert not delivered');
-        }
-        await deps.deadLetters.clearPendingAlerts(deadLetter.id);
-      }
+      if (pendingAlerts.length > 0) await sendHeldAlerts(deadLetter, pendingAlerts);
       deps.logger.warn(
         { messageId: entry.messageId, endpointId: entry.endpointId, workflowId: entry.workflowId, attempts: entry.attempts },
         'delivery dead-lettered',
@@ -114,14 +119,7 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
      */
     async sendQueueAlerts(deadLetterId: string): Promise<void> {
       const held = await deps.deadLetters.heldAlerts(deadLetterId);
-      if (!held || held.alerts.length === 0) return;
-      try {
-        for (const kind of held.alerts) await deps.alerter.send(queueAlert(kind, held.deadLetter, deps.deadLetterAlertThreshold));
-      } catch (error) {
-        if (Context.current().info.attempt < ALERT_ATTEMPTS) throw error;
-        deps.logger.warn({ err: error, endpointId: held.deadLetter.endpointId, alerts: held.alerts }, 'queue alert not delivered');
-      }
-      await deps.deadLetters.clearPendingAlerts(deadLetterId);
+      if (held && held.alerts.length > 0) await sendHeldAlerts(held.deadLetter, held.alerts);
     },
 
     /**

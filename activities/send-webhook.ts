@@ -11,9 +11,9 @@ import {
   scheduleLeftMs,
 } from '../workflows/definitions';
 import type { ParkPlan } from '../src/db/circuits.repository';
-import type { AttemptRecords } from './attempt-records';
+import type { AttemptRecords, FailedVerdict } from './attempt-records';
 import type { ActivityDeps } from './deps';
-import { classifyAttempt, type AttemptVerdict } from './classify-attempt';
+import { classifyAttempt } from './classify-attempt';
 import { postWebhook } from './http-attempt';
 import { buildWebhookRequest } from './webhook-request';
 
@@ -22,7 +22,7 @@ import { buildWebhookRequest } from './webhook-request';
 const MAX_INLINE_WAIT_MS = 1_000;
 
 // A parked delivery's failure is not retried by Temporal: the workflow waits for the circuit instead.
-function failureFor(verdict: Exclude<AttemptVerdict, { kind: 'success' }>, attempt: number, parked: boolean): ApplicationFailure {
+function failureFor(verdict: FailedVerdict, attempt: number, parked: boolean): ApplicationFailure {
   const details: AttemptFailureDetails = {
     attempt,
     reason: verdict.reason,
