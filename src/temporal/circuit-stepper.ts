@@ -1,4 +1,3 @@
-import type { CircuitStep } from '../../workflows/definitions';
 import type { CircuitsRepository, ParkedDelivery } from '../db/circuits.repository';
 import type { EndpointsRepository } from '../db/endpoints.repository';
 import { deliveryInputFor } from './delivery-input';
@@ -8,6 +7,9 @@ import type { DeliveryStarter } from './delivery-starter';
 const WAKE_CONCURRENCY = 16;
 // Parked deliveries a probe may pass over (delivered, or a run still closing) in one step.
 const PROBE_TRIES = 5;
+
+/** What a probe-or-release step did; the circuit activity adds the expiry it did beside it. */
+export type ProbeOrRelease = { state: 'open'; probedWorkflowId: string | null } | { state: 'closed'; released: number };
 
 /**
  * One step of an endpoint's circuit workflow, against PostgreSQL (which holds the circuit and the parked
@@ -28,20 +30,20 @@ export class CircuitStepper {
    * Releases parked deliveries if the circuit is closed, at most `batch`; if it is open and `probe` is set,
    * runs one of them as a probe.
    */
-  async step(endpointId: string, batch: number, probe: boolean): Promise<CircuitStep> {
+  async step(endpointId: string, batch: number, probe: boolean): Promise<ProbeOrRelease> {
     const { circuits } = this.deps;
     const state = await circuits.state(endpointId);
-    if (state?.openedAt && !probe) return { state: 'open', probedWorkflowId: null, expired: 0, nextExpiryInMs: null };
+    if (state?.openedAt && !probe) return { state: 'open', probedWorkflowId: null };
     if (state?.openedAt) {
       for (let tries = 0; ; tries += 1) {
         // Those still running (a run closing as it parks) were passed over: the next probe tries again.
-        if (tries === PROBE_TRIES) return { state: 'open', probedWorkflowId: null, expired: 0, nextExpiryInMs: null };
+        if (tries === PROBE_TRIES) return { state: 'open', probedWorkflowId: null };
         const parked = await circuits.takeProbe(endpointId);
         if (!parked) break;
         // A probe stays parked while its run attempts (expiry leaves a row just picked alone for as long as
         // an attempt can take), so a probe run that is lost leaves it parked, never stranded.
         const outcome = await this.runAgain(endpointId, parked, 'probe');
-        if (outcome === 'started') return { state: 'open', probedWorkflowId: parked.workflowId, expired: 0, nextExpiryInMs: null };
+        if (outcome === 'started') return { state: 'open', probedWorkflowId: parked.workflowId };
         // Delivered, dead-lettered or parked again meanwhile: it waits for nothing from this probe.
         if (outcome === 'done') await circuits.unpark([parked]);
       }
