@@ -129,7 +129,22 @@ export class HostResolver {
     this.cache.set(name, { addresses: answer.addresses, expiresAt: Date.now() + answer.ttlMs });
   }
 
-  private query(name: string): Promise<Answer> {
+  /**
+   * Asks until an answer or the default deadline: c-ares's own tries can give up before it (its backoff
+   * varies by version), and an early `dns_timeout` would cut the attempt short of what was configured.
+   */
+  private async query(name: string): Promise<Answer> {
+    const giveUpAt = Date.now() + this.options.timeoutMs;
+    for (;;) {
+      try {
+        return await this.askOnce(name);
+      } catch (error) {
+        if (!(error instanceof DnsTimeoutError) || Date.now() >= giveUpAt) throw error;
+      }
+    }
+  }
+
+  private askOnce(name: string): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       const answers: { 4?: RecordWithTtl[]; 6?: RecordWithTtl[] } = {};
       const errors: string[] = [];

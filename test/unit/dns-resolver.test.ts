@@ -72,6 +72,14 @@ describe('HostResolver against a real DNS server on 127.0.0.1', () => {
     assert.ok(dns.queries('hang-deadline.hookway.test') > 0, 'the configured server was asked');
   });
 
+  test('a long default deadline is waited in full, though c-ares alone gives up at about 5 s', async () => {
+    const timeoutMs = 6_000;
+    const { ms } = await timed(() =>
+      assert.rejects(resolver(timeoutMs).resolve('hang-default.hookway.test'), (error: unknown) => error instanceof DnsTimeoutError),
+    );
+    assert.ok(ms >= timeoutMs - 10 && ms < timeoutMs + 500, `gave up after ${Math.round(ms)} ms of ${timeoutMs}`);
+  });
+
   test('IP literals, localhost and hosts-file names are answered without DNS', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-hosts-'));
     const hostsFile = path.join(dir, 'hosts');
