@@ -33,8 +33,8 @@ runMain(async () => {
   const logger = createLogger('cluster', config.logLevel);
   installProcessGuard(logger);
   say(`Hookway cluster: data in ${config.dataDir}`);
-  const apiPorts = await portRange(config.port, config.clusterApis, 'a Hookway API', 'PORT (APIs use PORT, PORT+1, ...)');
-  const metricsPorts = await portRange(config.workerMetricsPort, config.clusterWorkers, "a worker's /metrics", 'HOOKWAY_WORKER_METRICS_PORT');
+  const apiPorts = await portRange(config.api.port, config.cluster.apis, 'a Hookway API', 'PORT (APIs use PORT, PORT+1, ...)');
+  const metricsPorts = await portRange(config.metrics.workerPort, config.cluster.workers, "a worker's /metrics", 'HOOKWAY_WORKER_METRICS_PORT');
   const auth = resolveApiAuth(config, true);
   const { key } = resolveEncryptionKey(config);
   const services = await startClusterServices(config, say);
@@ -54,7 +54,7 @@ runMain(async () => {
     services.temporal?.server.killNow();
     services.temporal?.ui.killNow();
   });
-  say(`Starting ${config.clusterApis} API and ${config.clusterWorkers} worker processes...`);
+  say(`Starting ${config.cluster.apis} API and ${config.cluster.workers} worker processes...`);
   try {
     await fleet.start();
   } catch (error) {
@@ -70,15 +70,15 @@ runMain(async () => {
   say('');
   say('Hookway cluster is running.');
   fleet.apiUrls.forEach((url, i) => say(`  API ${String(i + 1).padEnd(9)}${url}   docs ${url}/docs`));
-  say(`  Workers      ${config.clusterWorkers} processes, /metrics on ports ${metricsPorts.join(', ')}`);
-  say(`  Temporal UI  ${services.config.temporalUiUrl}`);
+  say(`  Workers      ${config.cluster.workers} processes, /metrics on ports ${metricsPorts.join(', ')}`);
+  say(`  Temporal UI  ${services.config.temporal.uiUrl}`);
   say(
-    `  Temporal     ${services.config.temporalAddress}` +
-      (services.temporal ? ` (temporal-server, PostgreSQL persistence and visibility, ${config.temporalHistoryShards} history shards)` : ''),
+    `  Temporal     ${services.config.temporal.address}` +
+      (services.temporal ? ` (temporal-server, PostgreSQL persistence and visibility, ${config.cluster.historyShards} history shards)` : ''),
   );
-  say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.embeddedPostgresPort}` : 'from DATABASE_URL'}`);
+  say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.dev.postgresPort}` : 'from DATABASE_URL'}`);
   for (const line of apiTokenLines(auth, config)) say(line);
-  if (services.config.allowPrivateNetworks) say('  Delivery     to private and loopback addresses allowed (development default)');
+  if (services.config.security.allowPrivateNetworks) say('  Delivery     to private and loopback addresses allowed (development default)');
   say(`  Logs         ${config.dataDir}/*.log`);
   say('Press Ctrl-C to stop.');
   runUntilSignal(logger, stopAll);

@@ -38,11 +38,11 @@ runMain(async () => {
   say('Hookway is running.');
   say(`  API          ${running.apiUrl}`);
   say(`  API docs     ${running.docsUrl}`);
-  say(`  Temporal UI  ${services.config.temporalUiUrl}`);
-  say(`  Temporal     ${services.config.temporalAddress}${services.temporal ? ' (dev server)' : ''}`);
-  say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.embeddedPostgresPort}` : 'from DATABASE_URL'}`);
+  say(`  Temporal UI  ${services.config.temporal.uiUrl}`);
+  say(`  Temporal     ${services.config.temporal.address}${services.temporal ? ' (dev server)' : ''}`);
+  say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.dev.postgresPort}` : 'from DATABASE_URL'}`);
   for (const line of apiTokenLines(running.auth, config)) say(line);
-  if (services.config.allowPrivateNetworks) say('  Delivery     to private and loopback addresses allowed (development default)');
+  if (services.config.security.allowPrivateNetworks) say('  Delivery     to private and loopback addresses allowed (development default)');
   say('Press Ctrl-C to stop.');
   runUntilSignal(logger, stopAll, running.workerDone);
 });

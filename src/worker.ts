@@ -13,6 +13,6 @@ runMain(async () => {
   const logger = createLogger('worker', config.logLevel);
   installProcessGuard(logger);
   const running = await startHookway(config, logger, { api: false, worker: true });
-  logger.info({ taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, metricsUrl: running.metricsUrl }, 'worker polling');
+  logger.info({ taskQueue: config.temporal.taskQueue, temporalAddress: config.temporal.address, metricsUrl: running.metricsUrl }, 'worker polling');
   runUntilSignal(logger, running.stop, running.workerDone);
 });

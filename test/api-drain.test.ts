@@ -32,8 +32,8 @@ describe('an API stopped with SIGTERM under load (a rolling restart)', () => {
     stopping = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
       env: {
         ...process.env,
-        DATABASE_URL: other.config.databaseUrl,
-        HOOKWAY_TASK_QUEUE: other.config.taskQueue,
+        DATABASE_URL: other.config.database.url,
+        HOOKWAY_TASK_QUEUE: other.config.temporal.taskQueue,
         PORT: String(port),
         LOG_LEVEL: 'info',
       },
@@ -86,7 +86,7 @@ describe('an API stopped with SIGTERM under load (a rolling restart)', () => {
       concurrency: CONCURRENCY,
       // Every request goes to the API being stopped; once it refuses connections, to the other one.
       route: () => [stoppingUrl, other.apiUrl],
-      headers: other.config.apiToken ? { authorization: `Bearer ${other.config.apiToken}` } : {},
+      headers: other.config.security.apiToken ? { authorization: `Bearer ${other.config.security.apiToken}` } : {},
       id: (i) => `${runId}-${i}`,
       eventType: 'drain.burst',
       stopAt: Math.floor(BURST / 3),

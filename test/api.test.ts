@@ -146,7 +146,7 @@ describe('API contract', () => {
 
     const other = await startTestHookway({}, { api: true, worker: false });
     try {
-      await dropTestDatabase(other.config.databaseUrl);
+      await dropTestDatabase(other.config.database.url);
       const down = await other.api<{ postgres: string; temporal: string; error?: { message: string } }>('GET', '/health');
       assert.equal(down.status, 503);
       assert.equal(down.body.postgres, 'unavailable');

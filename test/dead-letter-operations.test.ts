@@ -166,7 +166,7 @@ describe('dead letters are recovered three ways', () => {
     const cli = path.join(__dirname, '..', 'src', 'cli', 'temporal.js');
     const query = `WorkflowType="deliveryWorkflow" AND ExecutionStatus="Failed" AND EndpointId="${endpoint.id}"`;
     await run(process.execPath, [cli, 'workflow', 'reset', '--query', query, '--type', 'FirstWorkflowTask', '--reason', 'receiver fixed', '--yes'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: hookway.config.temporalAddress },
+      env: { ...process.env, TEMPORAL_ADDRESS: hookway.config.temporal.address },
     });
     for (const message of messages) await scenario.settled(message, 'succeeded', 60_000);
     assert.equal((await openDeadLetters(endpoint.id)).total, 0);

@@ -41,7 +41,7 @@ describe('retrying a dead letter while its delivery is failing', () => {
 
   // Until no run of the delivery is open and PostgreSQL has it dead-lettered again.
   async function settledFailed(message: MessageView): Promise<void> {
-    const starter = new DeliveryStarter(hookway.client, hookway.config.taskQueue);
+    const starter = new DeliveryStarter(hookway.client, hookway.config.temporal.taskQueue);
     await eventually(
       async () => ({ running: await starter.running(message.deliveries[0].workflowId), status: (await scenario.delivery(message.deliveries[0].id)).status }),
       (s) => !s.running && s.status === 'dead_lettered',
@@ -136,7 +136,7 @@ describe('retrying a dead letter whose run is still closing', () => {
     assert.deepEqual([early.status, early.body.error?.code], [409, 'delivery_closing'], JSON.stringify(early.body));
     assert.equal((await scenario.delivery(message.deliveries[0].id)).status, 'dead_lettered', 'not left pending with no run to deliver it');
 
-    const starter = new DeliveryStarter(hookway.client, hookway.config.taskQueue);
+    const starter = new DeliveryStarter(hookway.client, hookway.config.temporal.taskQueue);
     await eventually(() => starter.running(message.deliveries[0].workflowId), (running) => !running, 30_000);
     target.recover();
     const later = await hookway.api<{ status?: string }>('POST', `/v1/dead-letters/${deadLetter.id}/retry`);

@@ -77,7 +77,7 @@ describe('dead letters', () => {
     healthy = true;
     const cli = path.join(__dirname, '..', 'src', 'cli', 'temporal.js');
     const reset = await run(process.execPath, [cli, 'workflow', 'reset', '-w', workflowId, '--type', 'FirstWorkflowTask', '--reason', 'receiver fixed'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: hookway.config.temporalAddress },
+      env: { ...process.env, TEMPORAL_ADDRESS: hookway.config.temporal.address },
     });
     assert.match(reset.stdout + reset.stderr, /reset|runId/i);
     await target.waitForRequests(4);

@@ -68,7 +68,7 @@ describe('endpoint health and pacing', () => {
 
   test('rateLimitPerSecond holds across two workers', async () => {
     secondWorker = await startTestHookway(
-      { DATABASE_URL: hookway.config.databaseUrl, HOOKWAY_TASK_QUEUE: hookway.config.taskQueue },
+      { DATABASE_URL: hookway.config.database.url, HOOKWAY_TASK_QUEUE: hookway.config.temporal.taskQueue },
       { api: false, worker: true },
     );
     const target = await receiver(() => ({ status: 200 }));

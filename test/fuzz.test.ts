@@ -136,7 +136,7 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
   test('raw bytes, broken JSON and odd encodings are refused with a 4xx, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ maxLength: 300 }).map((s) => Buffer.from(s))), async (bytes) => {
-        const answer = await rawPost(hookway.apiUrl, '/v1/messages', hookway.config.apiToken ?? '', Buffer.from(bytes));
+        const answer = await rawPost(hookway.apiUrl, '/v1/messages', hookway.config.security.apiToken ?? '', Buffer.from(bytes));
         assert.ok(answer.status >= 200 && answer.status < 500, `status ${answer.status}: ${answer.text}`);
       }),
       { numRuns: RUNS },
@@ -188,7 +188,7 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
     const before = await count();
     const big = Buffer.from(JSON.stringify({ eventType: 'fuzz.big', payload: { blob: 'x'.repeat(MAX_PAYLOAD_BYTES + 1000) } }));
     for (const chunked of [false, true]) {
-      const answer = await rawPost(hookway.apiUrl, '/v1/messages', hookway.config.apiToken ?? '', big, chunked);
+      const answer = await rawPost(hookway.apiUrl, '/v1/messages', hookway.config.security.apiToken ?? '', big, chunked);
       assert.equal(answer.status, 413, `chunked=${chunked}: ${answer.text}`);
       assert.match(answer.text, /payload_too_large/);
     }
@@ -216,7 +216,7 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
     for (const [method, path] of routes) {
       for (const [name, body] of bodies) {
         for (const chunked of [false, true]) {
-          const answer = await rawPost(hookway.apiUrl, path, hookway.config.apiToken ?? '', Buffer.from(body), chunked, method);
+          const answer = await rawPost(hookway.apiUrl, path, hookway.config.security.apiToken ?? '', Buffer.from(body), chunked, method);
           assert.equal(answer.status, 400, `${method} ${path}, ${name}, chunked=${chunked}: ${answer.status} ${answer.text.slice(0, 200)}`);
           const error = (JSON.parse(answer.text) as { error: { code: string; message: string } }).error;
           assert.equal(error.code, 'invalid_json');
@@ -231,7 +231,7 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
     const send = async (body: string, charset: string, encode: (text: string) => Buffer) => {
       const response = await fetch(`${hookway.apiUrl}/v1/messages`, {
         method: 'POST',
-        headers: { 'content-type': `application/json; charset=${charset}`, authorization: `Bearer ${hookway.config.apiToken ?? ''}` },
+        headers: { 'content-type': `application/json; charset=${charset}`, authorization: `Bearer ${hookway.config.security.apiToken ?? ''}` },
         body: encode(body),
       });
       return { status: response.status, text: await response.text() };
@@ -286,7 +286,7 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
           close = closing[cycle[i % cycle.length]] + close;
         }
         const body = `{"eventType":"fuzz.depth","payload":{"v":${open}${JSON.stringify(leaf)}${close}}}`;
-        const answer = await rawPost(hookway.apiUrl, '/v1/messages', hookway.config.apiToken ?? '', Buffer.from(body));
+        const answer = await rawPost(hookway.apiUrl, '/v1/messages', hookway.config.security.apiToken ?? '', Buffer.from(body));
         const total = levels + 2;
         if (total <= MAX_JSON_DEPTH) assert.equal(answer.status, 202, `${total} levels: ${answer.text}`);
         else {
@@ -318,7 +318,7 @@ describe('no input makes the API fail or lose what it accepted (property-based)'
     await fc.assert(
       fc.asyncProperty(route, bulky, async ([method, path, wrap], value) => {
         const body = JSON.stringify(wrap(value));
-        const answer = await rawPost(hookway.apiUrl, path, hookway.config.apiToken ?? '', Buffer.from(body), false, method);
+        const answer = await rawPost(hookway.apiUrl, path, hookway.config.security.apiToken ?? '', Buffer.from(body), false, method);
         assert.ok(answer.status < 500, `${method} ${path} with ${body.length} bytes: ${answer.status} ${answer.text.slice(0, 300)}`);
         if (answer.status === 202) {
           const id = (JSON.parse(answer.text) as { id: string }).id;

@@ -91,7 +91,7 @@ describe('idempotency', () => {
 
     const stored = await new EndpointsRepository(hookway.db, hookway.secretBox).findById(endpoint.id);
     assert.ok(stored);
-    const starter = new DeliveryStarter(hookway.client, hookway.config.taskQueue);
+    const starter = new DeliveryStarter(hookway.client, hookway.config.temporal.taskQueue);
     const started = await starter.start(
       delivery.workflowId,
       {

@@ -29,8 +29,8 @@ describe('structured logs', () => {
     worker = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'worker.js')], {
       env: {
         ...process.env,
-        DATABASE_URL: api.config.databaseUrl,
-        HOOKWAY_TASK_QUEUE: api.config.taskQueue,
+        DATABASE_URL: api.config.database.url,
+        HOOKWAY_TASK_QUEUE: api.config.temporal.taskQueue,
         HOOKWAY_WORKER_METRICS_PORT: '0',
         LOG_LEVEL: 'info',
       },

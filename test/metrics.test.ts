@@ -126,7 +126,7 @@ describe('Prometheus metrics and /v1/stats', () => {
 
   test('a worker running alone serves its own /metrics', async () => {
     const worker = await startTestHookway(
-      { DATABASE_URL: hookway.config.databaseUrl, HOOKWAY_TASK_QUEUE: hookway.config.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' },
+      { DATABASE_URL: hookway.config.database.url, HOOKWAY_TASK_QUEUE: hookway.config.temporal.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' },
       { api: false, worker: true },
     );
     try {

@@ -141,10 +141,10 @@ describe('the orphan sweep', () => {
         streams: new OrderedStreamsRepository(hookway.db),
         circuits: new CircuitsRepository(hookway.db),
       },
-      new DeliveryStarter(hookway.client, hookway.config.taskQueue),
+      new DeliveryStarter(hookway.client, hookway.config.temporal.taskQueue),
       {
-        streams: new OrderedStreamSignals(hookway.client, hookway.config.taskQueue),
-        circuits: new CircuitSignals(hookway.client, { taskQueue: hookway.config.taskQueue, releasePerSecond: 100 }),
+        streams: new OrderedStreamSignals(hookway.client, hookway.config.temporal.taskQueue),
+        circuits: new CircuitSignals(hookway.client, { taskQueue: hookway.config.temporal.taskQueue, releasePerSecond: 100 }),
       },
       { intervalMs: SWEEP_INTERVAL_MS, olderThanMs: 2 * SWEEP_INTERVAL_MS, batch: 200 },
       createLogger('test', 'warn'),

@@ -139,7 +139,7 @@ describe('an asynchronous throw does not end a Hookway process', () => {
     before(async () => {
       hookway = await startTestHookway({}, { api: true, worker: false });
       receiver = await startReceiver();
-      worker = new EntryProcess('worker.js', { DATABASE_URL: hookway.config.databaseUrl, HOOKWAY_TASK_QUEUE: hookway.config.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' });
+      worker = new EntryProcess('worker.js', { DATABASE_URL: hookway.config.database.url, HOOKWAY_TASK_QUEUE: hookway.config.temporal.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' });
       await eventually(async () => worker.output, (text) => text.includes('worker polling') || worker.exitCode !== null, 120_000);
     });
     after(async () => {

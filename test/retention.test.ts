@@ -22,7 +22,7 @@ describe('retention', () => {
     scenario = new Scenario(hookway);
   });
   after(async () => {
-    await hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.taskQueue)).delete().catch(() => undefined);
+    await hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.temporal.taskQueue)).delete().catch(() => undefined);
     await Promise.all(receivers.map((r) => r.close()));
     await hookway.stop();
     await hookway.dropDatabase();
@@ -30,7 +30,7 @@ describe('retention', () => {
 
   // Moves everything stored so far two days into the past, beyond the one-day retention.
   async function age(): Promise<void> {
-    const pg = new PgClient({ connectionString: hookway.config.databaseUrl });
+    const pg = new PgClient({ connectionString: hookway.config.database.url });
     await pg.connect();
     try {
       await pg.query(`UPDATE messages SET created_at = created_at - interval '2 days'`);
@@ -49,15 +49,15 @@ describe('retention', () => {
 
   test('one schedule, with overlap SKIP, exists after two workers started', async () => {
     const second = await startTestHookway(
-      { ...RETENTION, DATABASE_URL: hookway.config.databaseUrl, HOOKWAY_TASK_QUEUE: hookway.config.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' },
+      { ...RETENTION, DATABASE_URL: hookway.config.database.url, HOOKWAY_TASK_QUEUE: hookway.config.temporal.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' },
       { api: false, worker: true },
     );
     try {
-      const schedule = await hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.taskQueue)).describe();
+      const schedule = await hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.temporal.taskQueue)).describe();
       assert.equal(schedule.policies.overlap, ScheduleOverlapPolicy.SKIP);
       assert.equal(schedule.action.type, 'startWorkflow');
       assert.equal(schedule.action.workflowType, 'retentionWorkflow');
-      assert.equal(schedule.action.taskQueue, hookway.config.taskQueue);
+      assert.equal(schedule.action.taskQueue, hookway.config.temporal.taskQueue);
       assert.deepEqual(schedule.action.args, [{ retentionMs: 86_400_000, batchSize: 10, pauseMs: 200 }]);
       assert.equal(schedule.spec.intervals?.[0]?.every, 3_600_000);
       const ours = [];
@@ -66,7 +66,7 @@ describe('retention', () => {
       }
       assert.ok(ours.length <= 1, 'never two schedules for one deployment');
       // The suite's dev server was started with the default HOOKWAY_RETENTION: Temporal keeps closed workflows as long.
-      const { config } = await hookway.client.workflowService.describeNamespace({ namespace: hookway.config.temporalNamespace });
+      const { config } = await hookway.client.workflowService.describeNamespace({ namespace: hookway.config.temporal.namespace });
       assert.equal(Number(config?.workflowExecutionRetentionTtl?.seconds), 30 * 86_400);
     } finally {
       await second.stop();
@@ -117,7 +117,7 @@ describe('retention', () => {
     const recent = [await scenario.send('r.ok', { recent: true }), await scenario.send('r.ok', { recent: true }, { orderingKey: 'new-key' })];
     for (const message of recent) await scenario.settled(message, 'succeeded');
 
-    const schedule = hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.taskQueue));
+    const schedule = hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.temporal.taskQueue));
     await schedule.trigger();
     const described = await eventually(() => schedule.describe(), (d) => d.info.recentActions.length > 0, 30_000);
     const result = await hookway.client.workflow.getHandle<() => Promise<RetentionResult>>(described.info.recentActions[0].action.workflow.workflowId).result();

@@ -138,7 +138,7 @@ describe('outbound requests never reach private networks (SSRF)', () => {
     // An endpoint registered where private networks are allowed, delivered by a worker where they are not:
     // the same situation as a hostname that resolved publicly at registration and privately later.
     const lenientApi = await startTestHookway(
-      { DATABASE_URL: strict.config.databaseUrl, HOOKWAY_TASK_QUEUE: strict.config.taskQueue, HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true' },
+      { DATABASE_URL: strict.config.database.url, HOOKWAY_TASK_QUEUE: strict.config.temporal.taskQueue, HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true' },
       { api: true, worker: false },
     );
     try {

@@ -50,7 +50,7 @@ describe('the Temporal Web UI as the inspection tool', () => {
     await page.screenshot({ path: path.join(OUTPUT, 'temporal-ui-delivery.png'), fullPage: true });
 
     const query = encodeURIComponent(`EndpointId="${endpoint.id}"`);
-    await page.goto(`${hookway.config.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
+    await page.goto(`${hookway.config.temporal.uiUrl}/namespaces/default/workflows?query=${query}`);
     await page.getByText(delivery.workflowId).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(OUTPUT, 'temporal-ui-by-endpoint.png'), fullPage: true });
     assert.ok(fs.statSync(path.join(OUTPUT, 'temporal-ui-delivery.png')).size > 10_000);

@@ -136,7 +136,7 @@ describe('a recorded history of every workflow type replays on the current code'
     for (const n of [1, 2]) await scenario.settled(await scenario.send('h.ordered', { n }, { orderingKey: 'key-1' }), 'succeeded');
     recorded.set('ordered-stream', { workflowId: orderedStreamWorkflowId(okOrdered.id, 'key-1') });
 
-    const schedule = hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.taskQueue));
+    const schedule = hookway.client.schedule.getHandle(retentionScheduleId(hookway.config.temporal.taskQueue));
     await schedule.trigger();
     const described = await eventually(() => schedule.describe(), (d) => d.info.recentActions.length > 0, 30_000);
     const retention = described.info.recentActions[0].action.workflow;

@@ -23,7 +23,7 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     bodyParser: false,
   });
   if (deps.auth.mode === 'token') app.use(apiTokenMiddleware(deps.auth.token));
-  app.use(jsonBody(deps.components.config.maxPayloadBytes));
+  app.use(jsonBody(deps.components.config.api.maxPayloadBytes));
   app.useGlobalPipes(new StorableParamsPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(deps.components.logger.child({ component: 'api' })));
   const document = SwaggerModule.createDocument(

@@ -15,8 +15,8 @@ runMain(async () => {
     stdio: 'inherit',
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: config.temporalAddress,
-      TEMPORAL_NAMESPACE: config.temporalNamespace,
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_NAMESPACE: config.temporal.namespace,
     },
   });
   child.on('error', (error) => {

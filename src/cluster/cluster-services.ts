@@ -32,39 +32,38 @@ export async function startClusterServices(config: HookwayConfig, report: (line:
     await postgres?.stop();
   };
   try {
-    const ports = portsAround(config.temporalDevPort);
-    if (!config.temporalAddressFromEnv) {
+    const ports = portsAround(config.dev.temporalPort);
+    if (!config.temporal.addressFromEnv) {
       for (const [name, port] of Object.entries({ frontend: ports.frontend, history: ports.history, matching: ports.matching, worker: ports.worker })) {
         await assertPortFree(port, `the Temporal server's ${name} service`, 'HOOKWAY_TEMPORAL_PORT (the others sit next to it)');
       }
-      await assertPortFree(config.temporalUiPort, 'the Temporal Web UI', 'HOOKWAY_TEMPORAL_UI_PORT');
+      await assertPortFree(config.dev.temporalUiPort, 'the Temporal Web UI', 'HOOKWAY_TEMPORAL_UI_PORT');
     }
-    if (!config.databaseUrlFromEnv) {
-      await assertPortFree(config.embeddedPostgresPort, 'the embedded PostgreSQL', 'HOOKWAY_EMBEDDED_PG_PORT (or DATABASE_URL)');
+    if (!config.database.urlFromEnv) {
+      await assertPortFree(config.dev.postgresPort, 'the embedded PostgreSQL', 'HOOKWAY_EMBEDDED_PG_PORT (or DATABASE_URL)');
       report('Starting the embedded PostgreSQL...');
-      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, report, ownProcessGroup: true });
+      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.dev.postgresPort, report, ownProcessGroup: true });
     }
-    const databaseUrl = postgres?.url ?? config.databaseUrl;
-    if (!config.temporalAddressFromEnv) {
+    const databaseUrl = postgres?.url ?? config.database.url;
+    if (!config.temporal.addressFromEnv) {
       const programs = await resolveClusterPrograms(report);
       temporal = await startTemporalCluster({
         programs,
         dir: path.join(config.dataDir, 'temporal'),
         postgres: postgresTargetFrom(databaseUrl),
         ports,
-        uiPort: config.temporalUiPort,
-        namespace: config.temporalNamespace,
-        retentionMs: config.retentionMs,
-        historyShards: config.temporalHistoryShards,
+        uiPort: config.dev.temporalUiPort,
+        namespace: config.temporal.namespace,
+        retentionMs: config.retention.periodMs,
+        historyShards: config.cluster.historyShards,
         report,
       });
     }
     return {
       config: {
         ...config,
-        databaseUrl,
-        temporalAddress: temporal?.address ?? config.temporalAddress,
-        temporalUiUrl: temporal?.uiUrl ?? config.temporalUiUrl,
+        database: { ...config.database, url: databaseUrl },
+        temporal: { ...config.temporal, address: temporal?.address ?? config.temporal.address, uiUrl: temporal?.uiUrl ?? config.temporal.uiUrl },
       },
       postgres,
       temporal,

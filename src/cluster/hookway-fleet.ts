@@ -39,18 +39,18 @@ export class HookwayFleet {
     const dist = path.join(projectRoot(), 'dist', 'src');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      DATABASE_URL: config.databaseUrl,
-      TEMPORAL_ADDRESS: config.temporalAddress,
-      TEMPORAL_NAMESPACE: config.temporalNamespace,
-      TEMPORAL_UI_URL: config.temporalUiUrl,
-      HOST: config.host,
+      DATABASE_URL: config.database.url,
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_NAMESPACE: config.temporal.namespace,
+      TEMPORAL_UI_URL: config.temporal.uiUrl,
+      HOST: config.api.host,
       HOOKWAY_DATA_DIR: config.dataDir,
       ...(options.apiToken ? { HOOKWAY_API_TOKEN: options.apiToken } : {}),
       HOOKWAY_ENCRYPTION_KEY: options.encryptionKey,
-      HOOKWAY_ALLOW_PRIVATE_NETWORKS: String(config.allowPrivateNetworks),
+      HOOKWAY_ALLOW_PRIVATE_NETWORKS: String(config.security.allowPrivateNetworks),
       ...options.env,
     };
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const host = config.api.host === '0.0.0.0' || config.api.host === '::' ? '127.0.0.1' : config.api.host;
     this.apiUrls = options.apiPorts.map((port) => `http://${host}:${port}`);
     const child = (name: string, script: string, childEnv: NodeJS.ProcessEnv, ready: () => Promise<boolean>, readyTimeoutMs: number) =>
       new SupervisedProcess({

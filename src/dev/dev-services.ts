@@ -31,23 +31,23 @@ export async function startDevServices(
     await postgres?.stop();
   };
   try {
-    if (!config.temporalAddressFromEnv) {
-      await assertPortFree(config.temporalDevPort, 'the Temporal dev server', 'HOOKWAY_TEMPORAL_PORT (or TEMPORAL_ADDRESS)');
-      await assertPortFree(config.temporalUiPort, 'the Temporal Web UI', 'HOOKWAY_TEMPORAL_UI_PORT');
+    if (!config.temporal.addressFromEnv) {
+      await assertPortFree(config.dev.temporalPort, 'the Temporal dev server', 'HOOKWAY_TEMPORAL_PORT (or TEMPORAL_ADDRESS)');
+      await assertPortFree(config.dev.temporalUiPort, 'the Temporal Web UI', 'HOOKWAY_TEMPORAL_UI_PORT');
     }
-    if (!config.databaseUrlFromEnv) {
-      await assertPortFree(config.embeddedPostgresPort, 'the embedded PostgreSQL', 'HOOKWAY_EMBEDDED_PG_PORT (or DATABASE_URL)');
+    if (!config.database.urlFromEnv) {
+      await assertPortFree(config.dev.postgresPort, 'the embedded PostgreSQL', 'HOOKWAY_EMBEDDED_PG_PORT (or DATABASE_URL)');
       report('Starting the embedded PostgreSQL...');
-      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, report, ownProcessGroup: options.ownProcessGroup });
+      postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.dev.postgresPort, report, ownProcessGroup: options.ownProcessGroup });
     }
-    if (!config.temporalAddressFromEnv) {
+    if (!config.temporal.addressFromEnv) {
       report('Starting the Temporal dev server...');
       temporal = await startDevTemporal({
         dataDir: config.dataDir,
-        port: config.temporalDevPort,
-        uiPort: config.temporalUiPort,
-        namespace: config.temporalNamespace,
-        retentionMs: config.retentionMs,
+        port: config.dev.temporalPort,
+        uiPort: config.dev.temporalUiPort,
+        namespace: config.temporal.namespace,
+        retentionMs: config.retention.periodMs,
         report,
         ownProcessGroup: options.ownProcessGroup,
       });
@@ -59,9 +59,8 @@ export async function startDevServices(
   return {
     config: {
       ...config,
-      databaseUrl: postgres?.url ?? config.databaseUrl,
-      temporalAddress: temporal?.address ?? config.temporalAddress,
-      temporalUiUrl: temporal?.uiUrl ?? config.temporalUiUrl,
+      database: { ...config.database, url: postgres?.url ?? config.database.url },
+      temporal: { ...config.temporal, address: temporal?.address ?? config.temporal.address, uiUrl: temporal?.uiUrl ?? config.temporal.uiUrl },
     },
     postgres,
     temporal,

@@ -72,7 +72,7 @@ async function startFromBinary(binary: string, options: DevTemporalOptions): Pro
   });
   exited.catch(() => undefined); // observed by the race below; after that an exit is a normal stop
   try {
-    const { connection } = await Promise.race([connectTemporalClient({ temporalAddress: address, temporalNamespace: options.namespace }, 60_000), exited]);
+    const { connection } = await Promise.race([connectTemporalClient({ address, namespace: options.namespace }, 60_000), exited]);
     await connection.close();
   } catch (error) {
     await stopChild(child, 'SIGTERM', 2_000);
@@ -107,7 +107,7 @@ export async function startDevTemporal(options: DevTemporalOptions): Promise<Dev
   if (options.retentionMs === undefined) return server;
   try {
     // start-dev has no flag for it: the namespace is created with a day's retention, then updated.
-    const { connection } = await connectTemporalClient({ temporalAddress: server.address, temporalNamespace: options.namespace }, 10_000);
+    const { connection } = await connectTemporalClient({ address: server.address, namespace: options.namespace }, 10_000);
     try {
       await matchNamespaceRetention(connection, options.namespace, options.retentionMs);
     } finally {

@@ -57,7 +57,32 @@ const sources = Math.max(
   mtime(path.join(root, 'tsconfig.json')),
   mtime(installed),
 );
+/**
+ * Deletes compiled files whose source is gone. tsc never does, and a leftover `dist/src/config.js` would
+ * shadow the `dist/src/config/index.js` that replaced it: an updated checkout would run stale code.
+ */
+function pruneOrphans(dir) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      pruneOrphans(full);
+      continue;
+    }
+    const stem = /^(.*)\.(?:js|js\.map|d\.ts)$/.exec(entry.name)?.[1];
+    if (stem === undefined) continue;
+    const source = path.join(root, path.relative(path.join(root, 'dist'), dir), `${stem}.ts`);
+    if (!fs.existsSync(source)) fs.rmSync(full);
+  }
+}
+
 if (mtime(buildInfo) < sources) {
+  for (const dir of ['src', 'workflows', 'activities', 'test']) pruneOrphans(path.join(root, 'dist', dir));
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], 'tsc (compiling)');
   // An incremental build with nothing to do leaves the file as it was, so stamp it ourselves: with the
   // newest source time seen before compiling, so an edit made during the compile still counts as newer.

@@ -78,18 +78,18 @@ export function buildComponents(foundations: Foundations): Components {
     circuits: new CircuitsRepository(db),
     retention: new RetentionRepository(db),
   };
-  const starter = new DeliveryStarter(client, config.taskQueue);
+  const starter = new DeliveryStarter(client, config.temporal.taskQueue);
   const deadLetterSignals = new DeadLetterSignals(client, config);
   const temporal: TemporalParts = {
     starter,
     deadLetterSignals,
     deadLetterRetrier: new DeadLetterRetrier(repositories, starter, deadLetterSignals),
-    streamSignals: new OrderedStreamSignals(client, config.taskQueue),
+    streamSignals: new OrderedStreamSignals(client, config.temporal.taskQueue),
     streamAdvancer: new OrderedStreamAdvancer(repositories, starter),
-    circuitSignals: new CircuitSignals(client, { taskQueue: config.taskQueue, releasePerSecond: config.circuitReleasePerSecond }),
+    circuitSignals: new CircuitSignals(client, { taskQueue: config.temporal.taskQueue, releasePerSecond: config.delivery.circuitReleasePerSecond }),
     circuitStepper: new CircuitStepper({ circuits: repositories.circuits, endpoints: repositories.endpoints, starter }),
   };
-  return { ...foundations, repositories, temporal, destinations: new DestinationPolicy(config) };
+  return { ...foundations, repositories, temporal, destinations: new DestinationPolicy(config.security) };
 }
 
 /** Releases what the components own (not the foundations, which their opener closes). */

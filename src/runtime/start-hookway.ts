@@ -81,19 +81,19 @@ export async function startHookway(
       logger.warn({ file: generatedIn }, 'HOOKWAY_ENCRYPTION_KEY unset: generated a key in the data dir; set the variable in production so every process shares one');
     }
     const secretBox = new SecretBox(key);
-    const db = new Database(config.databaseUrl, {
+    const db = new Database(config.database.url, {
       maxConnections: roles.api && roles.worker ? 20 : 10,
       onIdleClientError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
     });
     cleanups.push(() => db.close());
     await migrateWhenReachable(db, logger, 30_000);
 
-    const temporal = await connectTemporalClient(config);
+    const temporal = await connectTemporalClient(config.temporal);
     cleanups.push(() => temporal.connection.close());
-    const added = await ensureSearchAttributes(temporal.connection, config.temporalNamespace);
+    const added = await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
 
-    const metrics = new DeliveryMetrics({ eventTypes: config.metricsEventTypes, perEndpoint: config.metricsPerEndpoint });
+    const metrics = new DeliveryMetrics({ eventTypes: config.metrics.eventTypes, perEndpoint: config.metrics.perEndpoint });
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     // The one place every shared object is built, whichever roles this process runs.
     const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics });
@@ -109,7 +109,7 @@ export async function startHookway(
         parts.starter,
         { streams: parts.streamSignals, circuits: parts.circuitSignals },
         // A delivery younger than two sweeps may simply be waiting for its API call to finish.
-        { intervalMs: config.orphanSweepIntervalMs, olderThanMs: 2 * config.orphanSweepIntervalMs, batch: 200 },
+        { intervalMs: config.worker.orphanSweepIntervalMs, olderThanMs: 2 * config.worker.orphanSweepIntervalMs, batch: 200 },
         logger.child({ component: 'orphan-sweeper' }),
       );
       sweeper.start();
@@ -117,7 +117,7 @@ export async function startHookway(
     }
     let metricsUrl: string | undefined;
     if (roles.worker && !roles.api) {
-      const server = await serveMetrics(config.workerMetricsPort, config.host, renderAll, logger);
+      const server = await serveMetrics(config.metrics.workerPort, config.api.host, renderAll, logger);
       cleanups.push(server.close);
       metricsUrl = server.url;
     }
@@ -132,15 +132,15 @@ export async function startHookway(
       drain.attach(app.getHttpServer());
       cleanups.push(async () => {
         // Every request already received is answered before the pool and the Temporal client close.
-        const { abandonedRequests, elapsedMs } = await drain.drain(config.shutdownGraceMs);
-        if (abandonedRequests > 0) logger.warn({ abandonedRequests, graceMs: config.shutdownGraceMs }, 'API stopped with requests still unanswered');
+        const { abandonedRequests, elapsedMs } = await drain.drain(config.api.shutdownGraceMs);
+        if (abandonedRequests > 0) logger.warn({ abandonedRequests, graceMs: config.api.shutdownGraceMs }, 'API stopped with requests still unanswered');
         else logger.info({ elapsedMs }, 'API drained: every request received was answered');
         await app.close();
       });
-      await app.listen(config.port, config.host);
+      await app.listen(config.api.port, config.api.host);
       const address = app.getHttpServer().address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      const port = typeof address === 'object' && address ? address.port : config.api.port;
+      const host = config.api.host === '0.0.0.0' || config.api.host === '::' ? '127.0.0.1' : config.api.host;
       apiUrl = `http://${host}:${port}`;
       metricsUrl = `${apiUrl}/metrics`;
     }

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import type { HookwayConfig } from '../config';
+import type { SecuritySettings } from '../config';
 import { HostResolver, type ResolvedAddress } from './host-resolver';
 import { nonPublicReason } from './ip-ranges';
 
@@ -13,7 +13,7 @@ export class DestinationBlockedError extends Error {
 }
 
 /** The settings the policy and its resolver read. */
-export type DestinationSettings = Pick<HookwayConfig, 'allowPrivateNetworks' | 'allowedCidrs' | 'dnsServers' | 'dnsTimeoutMs'>;
+export type DestinationSettings = Pick<SecuritySettings, 'allowPrivateNetworks' | 'allowedCidrs' | 'dnsServers' | 'dnsTimeoutMs'>;
 
 /**
  * Where Hookway may send: public addresses only, unless private networks are allowed outright or the

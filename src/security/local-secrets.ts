@@ -40,8 +40,8 @@ export type ApiAuth = { mode: 'token'; token: string; generated?: { file: string
  * dir and generated on first use. Without any of these the API refuses to start.
  */
 export function resolveApiAuth(config: HookwayConfig, mayGenerate: boolean): ApiAuth {
-  if (config.apiToken) return { mode: 'token', token: config.apiToken };
-  if (config.insecureNoAuth) return { mode: 'open' };
+  if (config.security.apiToken) return { mode: 'token', token: config.security.apiToken };
+  if (config.security.insecureNoAuth) return { mode: 'open' };
   if (!mayGenerate) {
     throw new ConfigError('HOOKWAY_API_TOKEN', 'is required for the API (or set HOOKWAY_INSECURE_NO_AUTH=true to run it open)');
   }
@@ -56,7 +56,7 @@ export function resolveApiAuth(config: HookwayConfig, mayGenerate: boolean): Api
  * share one, so production sets the variable.
  */
 export function resolveEncryptionKey(config: HookwayConfig): { key: Buffer; generatedIn?: string } {
-  if (config.encryptionKey) return { key: config.encryptionKey };
+  if (config.security.encryptionKey) return { key: config.security.encryptionKey };
   const file = encryptionKeyFile(config.dataDir);
   const { value, created } = readOrCreate(file, () => randomBytes(32).toString('base64'));
   const key = Buffer.from(value, 'base64');

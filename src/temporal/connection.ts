@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
-import type { HookwayConfig } from '../config';
+import type { TemporalSettings } from '../config';
 
 /** A client with the connection it owns; close the connection when done. */
 export interface TemporalClientHandle {
@@ -10,17 +10,16 @@ export interface TemporalClientHandle {
 }
 
 /** The settings a Temporal connection is made from; TLS and API key are optional (local servers use neither). */
-export type TemporalConnectionSettings = Pick<HookwayConfig, 'temporalAddress' | 'temporalNamespace'> &
-  Partial<Pick<HookwayConfig, 'temporalTls' | 'temporalApiKey'>>;
+export type TemporalConnectionSettings = Pick<TemporalSettings, 'address' | 'namespace'> & Partial<Pick<TemporalSettings, 'tls' | 'apiKey'>>;
 
 /**
  * Address, TLS and API key as both the client's `Connection` and the worker's `NativeConnection` take
  * them. Certificate files are read here, at connect time, so a renewed certificate is picked up on restart.
  */
 export function temporalConnectionOptions(config: TemporalConnectionSettings): { address: string; tls?: TLSConfig; apiKey?: string } {
-  const tls = config.temporalTls;
+  const tls = config.tls;
   return {
-    address: config.temporalAddress,
+    address: config.address,
     ...(tls
       ? {
           tls: {
@@ -30,7 +29,7 @@ export function temporalConnectionOptions(config: TemporalConnectionSettings): {
           },
         }
       : {}),
-    ...(config.temporalApiKey ? { apiKey: config.temporalApiKey } : {}),
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
   };
 }
 
@@ -43,7 +42,7 @@ export async function connectTemporalClient(config: TemporalConnectionSettings, 
   for (;;) {
     try {
       const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5 seconds' });
-      return { connection, client: new Client({ connection, namespace: config.temporalNamespace }) };
+      return { connection, client: new Client({ connection, namespace: config.namespace }) };
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -17,18 +17,18 @@ import {
 export class DeadLetterSignals {
   constructor(
     private readonly client: Client,
-    private readonly config: Pick<HookwayConfig, 'taskQueue' | 'redriveIntervalMs'>,
+    private readonly config: Pick<HookwayConfig, 'temporal' | 'delivery'>,
   ) {}
 
   private startArgs(endpointId: string): [DeadLetterWorkflowInput] {
-    return [{ endpointId, settings: { redriveIntervalMs: this.config.redriveIntervalMs } }];
+    return [{ endpointId, settings: { redriveIntervalMs: this.config.delivery.redriveIntervalMs } }];
   }
 
   /** The endpoint's queue has its first open dead letter: its workflow starts (or hears of it). */
   async opened(endpointId: string): Promise<void> {
     await this.client.workflow.signalWithStart<typeof deadLetterWorkflow, []>('deadLetterWorkflow', {
       workflowId: deadLetterWorkflowId(endpointId),
-      taskQueue: this.config.taskQueue,
+      taskQueue: this.config.temporal.taskQueue,
       args: this.startArgs(endpointId),
       signal: deadLetterQueueChangedSignal,
       signalArgs: [],
@@ -39,7 +39,7 @@ export class DeadLetterSignals {
   async redrive(endpointId: string, request: RedriveRequest): Promise<void> {
     await this.client.workflow.signalWithStart<typeof deadLetterWorkflow, [RedriveRequest]>('deadLetterWorkflow', {
       workflowId: deadLetterWorkflowId(endpointId),
-      taskQueue: this.config.taskQueue,
+      taskQueue: this.config.temporal.taskQueue,
       args: this.startArgs(endpointId),
       signal: redriveSignal,
       signalArgs: [request],

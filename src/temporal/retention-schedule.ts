@@ -1,5 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import type { RetentionSettings } from '../config';
 import type { retentionWorkflow, RetentionInput } from '../../workflows/retention.workflow';
+
 
 /** How often the retention workflow runs. */
 const EVERY = '1 hour';
@@ -12,8 +14,8 @@ export function retentionScheduleId(taskQueue: string): string {
 }
 
 /** The retention workflow's settings, as the schedule passes them. */
-export function retentionInput(settings: { retentionMs: number; retentionBatchSize: number }): RetentionInput {
-  return { retentionMs: settings.retentionMs, batchSize: settings.retentionBatchSize, pauseMs: PAUSE_MS };
+export function retentionInput(retention: RetentionSettings): RetentionInput {
+  return { retentionMs: retention.periodMs, batchSize: retention.batchSize, pauseMs: PAUSE_MS };
 }
 
 function action(taskQueue: string, input: RetentionInput): ScheduleOptionsStartWorkflowAction<typeof retentionWorkflow> {
@@ -29,15 +31,16 @@ function action(taskQueue: string, input: RetentionInput): ScheduleOptionsStartW
  */
 export async function ensureRetentionSchedule(
   client: Client,
-  settings: { taskQueue: string; retentionMs: number; retentionBatchSize: number },
+  taskQueue: string,
+  retention: RetentionSettings,
 ): Promise<'created' | 'updated' | 'unchanged'> {
-  const scheduleId = retentionScheduleId(settings.taskQueue);
-  const input = retentionInput(settings);
+  const scheduleId = retentionScheduleId(taskQueue);
+  const input = retentionInput(retention);
   try {
     await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: EVERY }] },
-      action: action(settings.taskQueue, input),
+      action: action(taskQueue, input),
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
     });
     return 'created';
@@ -52,7 +55,7 @@ export async function ensureRetentionSchedule(
     spec: previous.spec,
     policies: previous.policies,
     state: previous.state,
-    action: action(settings.taskQueue, input),
+    action: action(taskQueue, input),
   }));
   return 'updated';
 }

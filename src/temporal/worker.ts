@@ -26,12 +26,12 @@ export function activityDeps(components: Components, own: { http: Agent; alertHt
     streamSignals: temporal.streamSignals,
     circuitSignals: temporal.circuitSignals,
     circuitStepper: temporal.circuitStepper,
-    circuitThreshold: config.circuitThreshold,
-    alerter: new Alerter({ http: own.alertHttp, logger: own.logger, url: config.alertUrl, secret: config.alertSecret }),
-    deadLetterAlertThreshold: config.deadLetterAlertThreshold,
+    circuitThreshold: config.delivery.circuitThreshold,
+    alerter: new Alerter({ http: own.alertHttp, logger: own.logger, url: config.alerts.url, secret: config.alerts.secret }),
+    deadLetterAlertThreshold: config.alerts.deadLetterThreshold,
     http: own.http,
     resolver: components.destinations.resolver,
-    disableAfterMs: config.disableAfterMs,
+    disableAfterMs: config.delivery.disableAfterMs,
     metrics,
     logger: own.logger,
   };
@@ -52,7 +52,7 @@ export interface HookwayWorker {
 export async function startHookwayWorker(components: Components): Promise<HookwayWorker> {
   const { config, client, logger } = components;
   await installTemporalRuntime(logger);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
   // Every connection goes through the SSRF policy, on the address actually connected to.
   const destinations = components.destinations;
@@ -60,24 +60,24 @@ export async function startHookwayWorker(components: Components): Promise<Hookwa
   // Alerts go to the operator's own URL, which may well be on a private network: same resolver, no policy.
   const alertHttp = new Agent({
     keepAliveTimeout: 10_000,
-    connect: guardedConnector(new DestinationPolicy({ ...config, allowPrivateNetworks: true }, destinations.resolver)),
+    connect: guardedConnector(new DestinationPolicy({ ...config.security, allowPrivateNetworks: true }, destinations.resolver)),
   });
   try {
     const worker = await Worker.create({
       connection,
-      namespace: config.temporalNamespace,
-      taskQueue: config.taskQueue,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       workflowsPath: require.resolve('../../workflows'),
       activities: createActivities(activityDeps(components, { http, alertHttp, logger: logger.child({ component: 'activities' }) })),
       // First attempts run as local activities, retries and bookkeeping as activities: each gets the setting.
-      maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
-      maxConcurrentLocalActivityExecutions: config.maxConcurrentActivities,
+      maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+      maxConcurrentLocalActivityExecutions: config.worker.maxConcurrentActivities,
       // The SDK's default scales with the heap (thousands here), so memory grew with every waiting delivery.
-      maxCachedWorkflows: config.maxCachedWorkflows,
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
     });
     // Deletion is housekeeping: a worker whose Temporal credentials may not manage schedules still delivers.
-    await ensureRetentionSchedule(client, config).then(
-      (outcome) => logger.info({ outcome, taskQueue: config.taskQueue }, 'retention schedule ensured'),
+    await ensureRetentionSchedule(client, config.temporal.taskQueue, config.retention).then(
+      (outcome) => logger.info({ outcome, taskQueue: config.temporal.taskQueue }, 'retention schedule ensured'),
       (error: unknown) => logger.warn({ err: error }, 'retention schedule could not be ensured; old rows are not deleted'),
     );
     const done = worker.run().finally(async () => {

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       workflowsPath: require.resolve('./floor-workflow'),
       activities: createFloorActivities(),
       maxConcurrentActivityTaskExecutions: Number(process.env.BENCH_ACTIVITY_SLOTS ?? 100),
-      maxCachedWorkflows: loadConfig(process.env).maxCachedWorkflows,
+      maxCachedWorkflows: loadConfig(process.env).worker.maxCachedWorkflows,
     });
     const stop = (): void => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

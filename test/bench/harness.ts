@@ -143,7 +143,7 @@ export class BenchStack {
     const fresh = await createDatabase(adminUrl, this.say);
     this.databaseUrl = fresh ?? adminUrl;
     if (fresh) this.cleanups.push(() => dropDatabase(adminUrl, fresh));
-    this.temporalClient = await connectTemporalClient({ temporalAddress: this.temporalAddress, temporalNamespace: this.namespace });
+    this.temporalClient = await connectTemporalClient({ address: this.temporalAddress, namespace: this.namespace });
     this.cleanups.push(() => this.temporalClient.connection.close());
   }
 

@@ -78,7 +78,7 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     backlogDrainSeconds: positive(env, 'BENCH_BACKLOG_DRAIN_SECONDS', 75),
     drainTimeoutSeconds: positive(env, 'BENCH_DRAIN_TIMEOUT_SECONDS', 60),
     // The same number Hookway's worker gets, so the floor's worker runs with the same slots.
-    activitySlots: loadConfig(env).maxConcurrentActivities,
+    activitySlots: loadConfig(env).worker.maxConcurrentActivities,
     cluster: !['0', 'false'].includes(env.BENCH_CLUSTER?.trim().toLowerCase() ?? ''),
     deadNeighbourMessages: Math.round(positive(env, 'BENCH_DEAD_MESSAGES', 5000)),
     deadNeighbourRate: positive(env, 'BENCH_DEAD_RATE', 30),

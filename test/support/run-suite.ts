@@ -75,12 +75,12 @@ async function main(): Promise<number> {
   say(`services in ${dataDir}`);
   const services = await startDevServices(config, say);
   try {
-    say(`PostgreSQL ${services.config.databaseUrl}, Temporal ${services.config.temporalAddress}, UI ${services.config.temporalUiUrl}`);
+    say(`PostgreSQL ${services.config.database.url}, Temporal ${services.config.temporal.address}, UI ${services.config.temporal.uiUrl}`);
     return await runTests(files, {
       ...process.env,
-      DATABASE_URL: services.config.databaseUrl,
-      TEMPORAL_ADDRESS: services.config.temporalAddress,
-      TEMPORAL_UI_URL: services.config.temporalUiUrl,
+      DATABASE_URL: services.config.database.url,
+      TEMPORAL_ADDRESS: services.config.temporal.address,
+      TEMPORAL_UI_URL: services.config.temporal.uiUrl,
       HOOKWAY_TEST_DATA_DIR: dataDir,
       // Every Hookway the tests start (in-process or as a child) shares these, like one deployment.
       HOOKWAY_API_TOKEN: `hw_test_${randomBytes(12).toString('hex')}`,

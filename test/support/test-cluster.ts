@@ -104,21 +104,21 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       ...loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_UI_URL: temporal.uiUrl }),
       dataDir: dir,
     };
-    const apiToken = config.apiToken ?? `hw_${randomBytes(18).toString('base64url')}`;
+    const apiToken = config.security.apiToken ?? `hw_${randomBytes(18).toString('base64url')}`;
     const fleet = new HookwayFleet({
       config,
       apiPorts: await Promise.all(Array.from({ length: options.apis }, () => freePort())),
       workerMetricsPorts: await Promise.all(Array.from({ length: options.workers }, () => freePort())),
       logDir: dir,
       apiToken,
-      encryptionKey: config.encryptionKey?.toString('base64') ?? randomBytes(32).toString('base64'),
+      encryptionKey: config.security.encryptionKey?.toString('base64') ?? randomBytes(32).toString('base64'),
       // A process the test stops stays stopped; one that dies on its own is a finding.
       restartOnExit: false,
       env: { HOOKWAY_TASK_QUEUE: `cluster-${id}`, LOG_LEVEL: 'warn', ...options.env },
     });
     cleanups.push(() => fleet.stop());
     await fleet.start();
-    const temporalClient: TemporalClientHandle = await connectTemporalClient({ temporalAddress: temporal.address, temporalNamespace: 'default' });
+    const temporalClient: TemporalClientHandle = await connectTemporalClient({ address: temporal.address, namespace: 'default' });
     cleanups.push(() => temporalClient.connection.close());
     const killNow = (): void => {
       fleet.killNow();

@@ -87,7 +87,7 @@ export async function startTestHookway(env: Record<string, string> = {}, roles: 
     config,
     apiUrl,
     async api(method, path, body, headers = {}) {
-      const auth: Record<string, string> = config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {};
+      const auth: Record<string, string> = config.security.apiToken ? { authorization: `Bearer ${config.security.apiToken}` } : {};
       const response = await fetch(`${apiUrl}${path}`, {
         method,
         headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },

@@ -18,10 +18,10 @@ describe('durations', () => {
 describe('configuration', () => {
   test('defaults need no variable at all', () => {
     const config = loadConfig({});
-    assert.equal(config.port, 3000);
-    assert.equal(config.defaultRetryPolicy.maxAttempts, 6);
-    assert.equal(config.defaultRetryPolicy.initialIntervalMs, 60_000);
-    assert.equal(config.retentionMs, 30 * 86_400_000);
+    assert.equal(config.api.port, 3000);
+    assert.equal(config.delivery.defaultRetryPolicy.maxAttempts, 6);
+    assert.equal(config.delivery.defaultRetryPolicy.initialIntervalMs, 60_000);
+    assert.equal(config.retention.periodMs, 30 * 86_400_000);
   });
 
   test('a bad value stops start-up with an error naming the variable', () => {
@@ -43,8 +43,8 @@ describe('configuration', () => {
 
   test('values are read as given', () => {
     const config = loadConfig({ PORT: '0', HOOKWAY_RETENTION: '12h', HOOKWAY_DNS_SERVERS: '127.0.0.1:5353, [::1]:53' });
-    assert.equal(config.port, 0);
-    assert.equal(config.retentionMs, 43_200_000);
-    assert.deepEqual(config.dnsServers, ['127.0.0.1:5353', '[::1]:53']);
+    assert.equal(config.api.port, 0);
+    assert.equal(config.retention.periodMs, 43_200_000);
+    assert.deepEqual(config.security.dnsServers, ['127.0.0.1:5353', '[::1]:53']);
   });
 });

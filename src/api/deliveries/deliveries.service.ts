@@ -18,7 +18,7 @@ export class DeliveriesService {
     const delivery = await this.deliveries.findById(id);
     if (!delivery) throw new NotFoundError('delivery', id);
     const attempts = await this.deliveries.attemptsOf(id);
-    const { temporalUiUrl, temporalNamespace } = this.config;
-    return toDeliveryView(delivery, attempts, `${temporalUiUrl}/namespaces/${encodeURIComponent(temporalNamespace)}/workflows/${encodeURIComponent(delivery.workflowId)}`);
+    const { uiUrl, namespace } = this.config.temporal;
+    return toDeliveryView(delivery, attempts, `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(delivery.workflowId)}`);
   }
 }

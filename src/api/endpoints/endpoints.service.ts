@@ -52,8 +52,8 @@ export class EndpointsService {
       eventTypes: dto.eventTypes ? [...new Set(dto.eventTypes)] : null,
       secret: dto.secret ?? newSigningSecret(),
       headers: normaliseHeaders(dto.headers),
-      retryPolicy: mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
-      timeoutMs: dto.timeoutMs ?? this.config.defaultTimeoutMs,
+      retryPolicy: mergeRetryPolicy(this.config.delivery.defaultRetryPolicy, dto.retryPolicy),
+      timeoutMs: dto.timeoutMs ?? this.config.delivery.defaultTimeoutMs,
       autoRecover: dto.autoRecover ?? true,
       rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
       orderingFailureMode: dto.orderingFailureMode ?? 'hold',
@@ -105,7 +105,7 @@ export class EndpointsService {
 
   /** Gives the endpoint a new secret; the old one keeps signing beside it for the rotation overlap. */
   async rotateSecret(id: string): Promise<EndpointRecord> {
-    const rotated = await this.endpoints.rotateSecret(id, newSigningSecret(), this.config.secretRotationOverlapMs);
+    const rotated = await this.endpoints.rotateSecret(id, newSigningSecret(), this.config.security.secretRotationOverlapMs);
     if (!rotated) throw new NotFoundError('endpoint', id);
     return rotated;
   }

@@ -66,7 +66,7 @@ export class MessagesService {
    * Temporal. Not an ordered one, whose stream starts it in turn.
    */
   private parkAtOnce(endpoint: EndpointRecord, orderingKey: string | undefined): ParkPlan | undefined {
-    if (endpoint.circuitOpenedAt === null || this.config.circuitThreshold === 0 || orderingKey !== undefined) return undefined;
+    if (endpoint.circuitOpenedAt === null || this.config.delivery.circuitThreshold === 0 || orderingKey !== undefined) return undefined;
     // A single-attempt schedule has nothing to wait: its one attempt is made, circuit or not.
     const left = scheduleLeftMs(endpoint.retryPolicy, 1);
     return left > 0 ? { attempts: 0, scheduleLeftMs: left } : undefined;

@@ -1,0 +1,26 @@
+import { readDuration, readInt, readString, type Env } from './env';
+
+/** How the HTTP API listens and what it accepts. */
+export interface ApiSettings {
+  /** `PORT`: HTTP port of the API. @default 3000 */
+  port: number;
+  /** `HOST`: interface the API binds to. @default "127.0.0.1" */
+  host: string;
+  /** `HOOKWAY_MAX_PAYLOAD_BYTES`: largest accepted request body. @default 262144 */
+  maxPayloadBytes: number;
+  /**
+   * `HOOKWAY_SHUTDOWN_GRACE`: on SIGTERM, how long an API keeps answering the requests it already
+   * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
+   */
+  shutdownGraceMs: number;
+}
+
+/** Reads {@link ApiSettings}. */
+export function readApiSettings(env: Env): ApiSettings {
+  return {
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    host: readString(env, 'HOST', '127.0.0.1'),
+    maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
+    shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
+  };
+}

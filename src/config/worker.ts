@@ -1,0 +1,27 @@
+import { readDuration, readInt, type Env } from './env';
+
+/** How much one worker process takes on. */
+export interface WorkerSettings {
+  /**
+   * `HOOKWAY_MAX_CONCURRENT_ACTIVITIES`: first attempts (local activities) one worker runs at once, and as
+   * many retries and bookkeeping activities. @default 100
+   */
+  maxConcurrentActivities: number;
+  /**
+   * `HOOKWAY_MAX_CACHED_WORKFLOWS`: workflows one worker keeps in memory between their tasks. Deliveries
+   * waiting for a retry wait in Temporal; past this many the worker replays them when they wake, so its
+   * memory stays flat however many wait. 0 keeps none: every task replays its workflow's history. @default 500
+   */
+  maxCachedWorkflows: number;
+  /** `HOOKWAY_ORPHAN_SWEEP_INTERVAL`: how often workers look for stored deliveries whose workflow never started. @default 30s */
+  orphanSweepIntervalMs: number;
+}
+
+/** Reads {@link WorkerSettings}. */
+export function readWorkerSettings(env: Env): WorkerSettings {
+  return {
+    maxConcurrentActivities: readInt(env, 'HOOKWAY_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
+    maxCachedWorkflows: readInt(env, 'HOOKWAY_MAX_CACHED_WORKFLOWS', 500, 0, 100_000),
+    orphanSweepIntervalMs: readDuration(env, 'HOOKWAY_ORPHAN_SWEEP_INTERVAL', 30_000, 100),
+  };
+}
