@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { messageId, withCpu, type BenchContext } from './context';
 import { drain, endpoints } from './hookway-throughput';
 import { closedLoop } from './load';
-import { readRss, type CpuUsage } from './proc-stats';
+import { peakRssMb, type CpuUsage } from './proc-stats';
 import { perSecond, sleep } from './stats';
 
 /** A short, flat schedule, so a recovered receiver is retried within 2 s and drain time measures Hookway. */
@@ -72,7 +72,7 @@ export async function runBacklog(ctx: BenchContext): Promise<BacklogResult> {
   for (const route of routes) for (const at of route.delivered.values()) last = Math.max(last, at);
   const delivered = routes.reduce((sum, route) => sum + route.delivered.size, 0);
   const drainPerSec = perSecond(delivered, (drained ? last : finishedAt) - recoveredAt);
-  const hwm = (pid: number): number => Math.round(readRss(pid)?.hwmMb ?? 0);
+  const hwm = (pid: number): number => Math.round(peakRssMb(pid) ?? 0);
   const enqueueMs = enqueue.endedAt - enqueue.startedAt;
   return {
     size,

@@ -1,7 +1,8 @@
 import type { Client as PgClient } from 'pg';
 import type { HookwayApi, Ledger } from './api-client';
 import type { BenchStack } from './harness';
-import type { CpuMeter, CpuUsage, RssSampler } from './proc-stats';
+import type { MemoryPeaks } from '../support/proc';
+import type { CpuMeter, CpuUsage } from './proc-stats';
 import type { BenchReceiver } from './receiver';
 import type { BenchSettings } from './settings';
 
@@ -13,7 +14,7 @@ export interface BenchContext {
   api: HookwayApi;
   ledger: Ledger;
   cpu: CpuMeter;
-  rss: RssSampler;
+  rss: MemoryPeaks;
   /** A short random prefix of this run's message ids, so a reused database cannot confuse two runs. */
   runId: string;
   /** One pg connection to the bench database, for counting the failing neighbour's attempts (off Hookway's path). */

@@ -1,84 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { listProcesses, procFieldMb } from '../support/proc';
 
-const KB_PER_MB = 1024;
 // Clock ticks per second of /proc CPU times; 100 on practically every Linux, asked once to be sure.
 const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
-/** Resident memory of a process from /proc/<pid>/status, in MB: now (VmRSS) and its peak so far (VmHWM). */
-export function readRss(pid: number): { rssMb: number; hwmMb: number } | undefined {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / KB_PER_MB;
-    return { rssMb: field('VmRSS'), hwmMb: field('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Samples the RSS of named processes every 200 ms and keeps each one's peak since the last
- * {@link RssSampler.mark}, so a phase can report "peak memory while 10,000 were waiting".
- */
-export class RssSampler {
-  private readonly peaks = new Map<string, number>();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly pids: Record<string, number>) {
-    this.timer = setInterval(() => this.sample(), 200);
-    this.timer.unref();
-  }
-
-  private sample(): void {
-    for (const [name, pid] of Object.entries(this.pids)) {
-      const rss = readRss(pid)?.rssMb ?? 0;
-      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
-    }
-  }
-
-  /** Starts a new window: peaks are measured from now. */
-  mark(): void {
-    this.peaks.clear();
-    this.sample();
-  }
-
-  /** Peak RSS (MB) of each process since the last mark. */
-  peak(): Record<string, number> {
-    this.sample();
-    return Object.fromEntries([...this.peaks].map(([name, mb]) => [name, Math.round(mb)]));
-  }
-
-  /** Stops sampling. */
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
-interface ProcEntry {
-  ppid: number;
-  ticks: number;
-  /** The command name (`comm`), to name foreign CPU users. */
-  name: string;
-  /** A kernel thread (child of kthreadd): its CPU is the kernel's, often our own I/O being written back. */
-  kernel: boolean;
-}
-
-function readProcesses(): Map<number, ProcEntry> {
-  const processes = new Map<number, ProcEntry>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces) start at its closing parenthesis.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(fields[1]);
-      processes.set(Number(name), { ppid, ticks: Number(fields[11]) + Number(fields[12]), name: comm, kernel: name === '2' || ppid === 2 });
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return processes;
+/** Peak resident memory of a process so far (VmHWM), in MB; undefined when it is gone. */
+export function peakRssMb(pid: number): number | undefined {
+  return procFieldMb(pid, 'status', 'VmHWM');
 }
 
 function machineTicks(): { busy: number; iowait: number } {
@@ -125,7 +54,7 @@ export class CpuMeter {
 
   /** Reads the current counters. */
   snapshot(): CpuSnapshot {
-    const processes = readProcesses();
+    const processes = listProcesses();
     const children = new Map<number, number[]>();
     for (const [pid, entry] of processes) children.set(entry.ppid, [...(children.get(entry.ppid) ?? []), pid]);
     const groups: Record<string, Map<number, number>> = {};

@@ -16,7 +16,8 @@ import { checkDeliveries } from './delivery-check';
 import { BenchStack } from './harness';
 import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
 import { runIsolation } from './isolation';
-import { CpuMeter, RssSampler, type CpuUsage } from './proc-stats';
+import { MemoryPeaks } from '../support/proc';
+import { CpuMeter, type CpuUsage } from './proc-stats';
 import { runRawCeiling } from './raw-ceiling';
 import { BenchReceiver } from './receiver';
 import { renderTable, writeResults, type BenchReport, type MachineInfo } from './report';
@@ -99,7 +100,10 @@ async function openBench(settings: BenchSettings, say: (line: string) => void, i
   const ledger = new Ledger();
   const api = new HookwayApi(stack.apiUrl, stack.apiToken, ledger, Math.max(64, settings.concurrency * 2));
   const pg = new PgClient({ connectionString: stack.databaseUrl });
-  const rss = new RssSampler({ api: stack.api.pid, worker: stack.worker.pid });
+  const rss = new MemoryPeaks(
+    { api: { pids: () => [stack.api.pid], measure: 'rss' }, worker: { pids: () => [stack.worker.pid], measure: 'rss' } },
+    200,
+  );
   const stopAll = async (): Promise<void> => {
     rss.stop();
     await pg.end().catch(() => undefined);

@@ -20,7 +20,7 @@ import { unrulyReceivers } from '../reliability/scenarios/unruly-receivers';
 import { workerKilled } from '../reliability/scenarios/worker-killed';
 import { databaseSize, triggerRetention, type DatabaseSize } from './database-size';
 import { DownEndpoint, type DeadLetterFigures } from './down-endpoint';
-import { childrenOf, ProcessPeaks } from './process-peaks';
+import { childrenOf, MemoryPeaks } from '../support/proc';
 import { renderSoakTable, totalsOf, writeSoakReport, type SoakOptions, type SoakReport } from './soak-report';
 
 /** The faults in the order they rotate. */
@@ -81,7 +81,7 @@ function postgresPids(root: string): number[] {
 }
 
 let stack: ReliabilityStack | undefined;
-let peaks: ProcessPeaks | undefined;
+let peaks: MemoryPeaks | undefined;
 let down: DownEndpoint | undefined;
 const results: ScenarioResult[] = [];
 const faultOf = new Map<string, string>();
@@ -148,13 +148,16 @@ async function soak(options: SoakOptions): Promise<void> {
   const s = stack;
   say(`state and logs in ${s.root}; starting PostgreSQL, Temporal, the API and a worker...`);
   await s.ensureUp();
-  peaks = new ProcessPeaks({
-    api: { pids: () => [s.api.pid], measure: 'rss' },
-    worker: { pids: () => [s.worker.pid], measure: 'rss' },
-    temporal: { pids: () => [s.temporal.pid], measure: 'rss' },
-    postgres: { pids: () => postgresPids(s.root), measure: 'pss' },
-    soak: { pids: () => [process.pid], measure: 'rss' },
-  });
+  peaks = new MemoryPeaks(
+    {
+      api: { pids: () => [s.api.pid], measure: 'rss' },
+      worker: { pids: () => [s.worker.pid], measure: 'rss' },
+      temporal: { pids: () => [s.temporal.pid], measure: 'rss' },
+      postgres: { pids: () => postgresPids(s.root), measure: 'pss' },
+      soak: { pids: () => [process.pid], measure: 'rss' },
+    },
+    1000,
+  );
   database.before = await measureDatabase();
   down = await DownEndpoint.create(s);
   const roundShare = options.messages - options.deadLetters;
