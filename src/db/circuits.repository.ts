@@ -57,12 +57,85 @@ export interface CircuitNeedingWorkflow {
   open: boolean;
 }
 
+/** A `$n` parameter of the statement a circuit fragment is composed into. */
+export type Placeholder = `$${number}`;
+
 /**
- * SQL of the per-endpoint circuit breaker. The circuit itself (`endpoints.circuit_opened_at`,
- * `consecutive_failures`) is moved by the attempt records in DeliveriesRepository; this parks deliveries
- * behind an open circuit and releases them once it closes. Parking and closing both write the endpoint's
- * row (parking locks it FOR SHARE), so a delivery is either parked before the circuit closes, and then
- * released, or finds it closed and attempts: none is left parked behind a closed circuit.
+ * SET list that starts an endpoint afresh: no failure clock, no failures in a row, circuit closed. A
+ * success does it ({@link closeOnSuccessSql}), and so does re-enabling the endpoint
+ * (EndpointsRepository.update).
+ */
+export const CIRCUIT_RESET = 'failing_since = NULL, consecutive_failures = 0, circuit_opened_at = NULL';
+
+/**
+ * A failed attempt's count against its endpoint, as the body of a CTE in the statement that stores the
+ * attempt: starts the failure clock (`failing_since`) unless it runs already, adds one to the failures in a
+ * row, and opens the circuit when they reach the threshold (0: never). Returns the endpoint's
+ * `failing_since` and `circuit_opened_at` after the change; `circuit_opened_at = now()` when this failure
+ * opened it. Updating the row locks it, so concurrent failures count one after another.
+ * @param $ endpointId (text) and threshold (int).
+ */
+export function countFailureSql($: { endpointId: Placeholder; threshold: Placeholder }): string {
+  return `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()),
+      consecutive_failures = consecutive_failures + 1,
+      circuit_opened_at = CASE WHEN circuit_opened_at IS NULL AND ${$.threshold}::int > 0 AND consecutive_failures + 1 >= ${$.threshold}::int
+                               THEN now() ELSE circuit_opened_at END
+    WHERE id = ${$.endpointId} RETURNING failing_since, circuit_opened_at`;
+}
+
+/**
+ * Parks the delivery whose attempt just failed, as the body of a CTE after {@link countFailureSql}'s:
+ * when `park` is true and the circuit is open as the failure left it (read from the CTE named `failed`), it
+ * parks with `attempts` made and `scheduleLeftMs` of its schedule left, as {@link CircuitsRepository.park}
+ * does (a deadline it already has stands). Otherwise it unparks a delivery parked before the attempt began
+ * (`startedAt`), since that attempt went ahead; a later parking, by a retry of this attempt, stands. Only a
+ * pending delivery is touched. Returns `parked` for it.
+ * @param failed the name of the CTE that counted the failure.
+ * @param $ deliveryId (text), startedAt (timestamptz: the attempt's start), park (boolean: false for a last
+ *   attempt, a permanent failure or with circuits turned off), attempts (int) and scheduleLeftMs (float8).
+ */
+export function parkAfterFailureSql(
+  failed: string,
+  $: { deliveryId: Placeholder; startedAt: Placeholder; park: Placeholder; attempts: Placeholder; scheduleLeftMs: Placeholder },
+): string {
+  return `UPDATE deliveries SET
+      parked_at = CASE WHEN park.yes THEN now() END,
+      parked_attempts = CASE WHEN park.yes THEN ${$.attempts}::int ELSE parked_attempts END,
+      parked_until = CASE WHEN park.yes THEN COALESCE(parked_until, now() + make_interval(secs => ${$.scheduleLeftMs}::float8 / 1000))
+                          ELSE parked_until END
+    FROM (SELECT ${$.park}::boolean AND (SELECT circuit_opened_at FROM ${failed}) IS NOT NULL AS yes) AS park
+    WHERE id = ${$.deliveryId} AND status = 'pending' AND (park.yes OR parked_at < ${$.startedAt})
+    RETURNING parked_at IS NOT NULL AS parked`;
+}
+
+/**
+ * A successful attempt's effect on its endpoint, as the body of a CTE in the statement that stores the
+ * attempt: starts the endpoint afresh ({@link CIRCUIT_RESET}), closing its circuit. The row is written
+ * only when there is something to reset, so a healthy endpoint's successes leave it alone. Returns
+ * `was_open`, whether the circuit was open (its parked deliveries can go); no row when nothing changed.
+ * @param $ endpointId (text).
+ */
+export function closeOnSuccessSql($: { endpointId: Placeholder }): string {
+  return `UPDATE endpoints e SET ${CIRCUIT_RESET}
+    FROM (SELECT circuit_opened_at FROM endpoints WHERE id = ${$.endpointId}) AS before
+    WHERE e.id = ${$.endpointId} AND (e.failing_since IS NOT NULL OR e.consecutive_failures > 0 OR e.circuit_opened_at IS NOT NULL)
+    RETURNING before.circuit_opened_at IS NOT NULL AS was_open`;
+}
+
+/**
+ * SQL of the per-endpoint circuit breaker: every change to an endpoint's circuit
+ * (`endpoints.consecutive_failures`, `circuit_opened_at`, and the failure clock `failing_since` that moves
+ * with them) and to its parked deliveries is written here. Attempts move the circuit inside the statement
+ * that stores them, so that an attempt costs one round trip and its record and effects commit together:
+ * DeliveriesRepository.recordFailure and recordSuccess are composed of {@link countFailureSql},
+ * {@link parkAfterFailureSql} and {@link closeOnSuccessSql}. Re-enabling an endpoint resets it with
+ * {@link CIRCUIT_RESET} (EndpointsRepository.update); a delivery created behind an open circuit is parked
+ * as it is created (MessagesRepository.create); a delivery that is delivered, dead-lettered or reopened for
+ * a retry stops being parked in the statement that does it (DeliveriesRepository, DeadLettersRepository).
+ *
+ * Parking locks the endpoint's row (FOR SHARE, or by updating it after a failure) and closing the circuit
+ * updates it, so a delivery is either parked before the circuit closes, and then released, or finds it
+ * closed and attempts: none is left parked behind a closed circuit.
  */
 export class CircuitsRepository {
   constructor(private readonly db: Queryable) {}
