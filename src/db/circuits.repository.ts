@@ -85,7 +85,7 @@ export function countFailureSql($: { endpointId: Placeholder; threshold: Placeho
 
 /**
  * Parks the delivery whose attempt just failed, as the body of a CTE after {@link countFailureSql}'s:
- * when `park` is true and the circuit is open as the failure left it (read from the CTE named `failed`), it
+ * when `park` is true and the circuit is open as the failure left it (read from the CTE `failed` names), it
  * parks with `attempts` made and `scheduleLeftMs` of its schedule left, as {@link CircuitsRepository.park}
  * does (a deadline it already has stands). Otherwise it unparks a delivery parked before the attempt began
  * (`startedAt`), since that attempt went ahead; a later parking, by a retry of this attempt, stands. Only a
@@ -123,15 +123,32 @@ export function closeOnSuccessSql($: { endpointId: Placeholder }): string {
 }
 
 /**
- * SQL of the per-endpoint circuit breaker: every change to an endpoint's circuit
+ * How a delivery being created starts, as a one-row subquery for its INSERT: `at`, `attempts` and `until`
+ * (its `parked_at`, `parked_attempts`, `parked_until`) park it when `park` is true and its endpoint's circuit
+ * is open, with `attempts` made and `scheduleLeftMs` of its schedule left; all null otherwise. It reads the
+ * circuit under a share lock, so a circuit closing meanwhile waits for the creation to commit, then
+ * releases the new delivery.
+ * @param $ endpointId (text), park (boolean), attempts (int) and scheduleLeftMs (float8).
+ */
+export function parkOnCreationSql($: { endpointId: Placeholder; park: Placeholder; attempts: Placeholder; scheduleLeftMs: Placeholder }): string {
+  return `SELECT CASE WHEN parked THEN now() END AS at, CASE WHEN parked THEN ${$.attempts}::int END AS attempts,
+      CASE WHEN parked THEN now() + make_interval(secs => ${$.scheduleLeftMs}::float8 / 1000) END AS until
+    FROM (SELECT EXISTS (SELECT 1 FROM endpoints WHERE ${$.park}::boolean AND id = ${$.endpointId} AND circuit_opened_at IS NOT NULL FOR SHARE)
+          AS parked) AS o`;
+}
+
+/**
+ * SQL of the per-endpoint circuit breaker. Every statement that moves an endpoint's circuit
  * (`endpoints.consecutive_failures`, `circuit_opened_at`, and the failure clock `failing_since` that moves
- * with them) and to its parked deliveries is written here. Attempts move the circuit inside the statement
- * that stores them, so that an attempt costs one round trip and its record and effects commit together:
- * DeliveriesRepository.recordFailure and recordSuccess are composed of {@link countFailureSql},
- * {@link parkAfterFailureSql} and {@link closeOnSuccessSql}. Re-enabling an endpoint resets it with
- * {@link CIRCUIT_RESET} (EndpointsRepository.update); a delivery created behind an open circuit is parked
- * as it is created (MessagesRepository.create); a delivery that is delivered, dead-lettered or reopened for
- * a retry stops being parked in the statement that does it (DeliveriesRepository, DeadLettersRepository).
+ * with them) or parks a delivery is written here:
+ * - as methods, for the circuit workflow (probe, close unprobed, release) and for parking before an attempt;
+ * - as fragments that other repositories compose into their own statements, so that the change commits
+ *   with what causes it, in one round trip: DeliveriesRepository.recordFailure is {@link countFailureSql}
+ *   and {@link parkAfterFailureSql}, recordSuccess is {@link closeOnSuccessSql}; re-enabling an endpoint
+ *   applies {@link CIRCUIT_RESET} (EndpointsRepository.update); a delivery created behind an open circuit
+ *   parks at once with {@link parkOnCreationSql} (MessagesRepository.accept).
+ * A delivery that is delivered, dead-lettered or reopened for a retry stops being parked in the statement
+ * that does it (DeliveriesRepository, DeadLettersRepository).
  *
  * Parking locks the endpoint's row (FOR SHARE, or by updating it after a failure) and closing the circuit
  * updates it, so a delivery is either parked before the circuit closes, and then released, or finds it
