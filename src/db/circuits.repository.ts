@@ -57,12 +57,102 @@ export interface CircuitNeedingWorkflow {
   open: boolean;
 }
 
+/** A `$n` parameter of the statement a circuit fragment is composed into. */
+export type Placeholder = `$${number}`;
+
 /**
- * SQL of the per-endpoint circuit breaker. The circuit itself (`endpoints.circuit_opened_at`,
- * `consecutive_failures`) is moved by the attempt records in DeliveriesRepository; this parks deliveries
- * behind an open circuit and releases them once it closes. Parking and closing both write the endpoint's
- * row (parking locks it FOR SHARE), so a delivery is either parked before the circuit closes, and then
- * released, or finds it closed and attempts: none is left parked behind a closed circuit.
+ * SET list that starts an endpoint afresh: no failure clock, no failures in a row, circuit closed. A
+ * success does it ({@link closeOnSuccessSql}), and so does re-enabling the endpoint
+ * (EndpointsRepository.update).
+ */
+export const CIRCUIT_RESET = 'failing_since = NULL, consecutive_failures = 0, circuit_opened_at = NULL';
+
+/**
+ * A failed attempt's count against its endpoint, as the body of a CTE in the statement that stores the
+ * attempt: starts the failure clock (`failing_since`) unless it runs already, adds one to the failures in a
+ * row, and opens the circuit when they reach the threshold (0: never). Returns the endpoint's
+ * `failing_since` and `circuit_opened_at` after the change; `circuit_opened_at = now()` when this failure
+ * opened it. Updating the row locks it, so concurrent failures count one after another.
+ * @param $ endpointId (text) and threshold (int).
+ */
+export function countFailureSql($: { endpointId: Placeholder; threshold: Placeholder }): string {
+  return `UPDATE endpoints SET failing_since = COALESCE(failing_since, now()),
+      consecutive_failures = consecutive_failures + 1,
+      circuit_opened_at = CASE WHEN circuit_opened_at IS NULL AND ${$.threshold}::int > 0 AND consecutive_failures + 1 >= ${$.threshold}::int
+                               THEN now() ELSE circuit_opened_at END
+    WHERE id = ${$.endpointId} RETURNING failing_since, circuit_opened_at`;
+}
+
+/**
+ * Parks the delivery whose attempt just failed, as the body of a CTE after {@link countFailureSql}'s:
+ * when `park` is true and the circuit is open as the failure left it (read from the CTE `failed` names), it
+ * parks with `attempts` made and `scheduleLeftMs` of its schedule left, as {@link CircuitsRepository.park}
+ * does (a deadline it already has stands). Otherwise it unparks a delivery parked before the attempt began
+ * (`startedAt`), since that attempt went ahead; a later parking, by a retry of this attempt, stands. Only a
+ * pending delivery is touched. Returns `parked` for it.
+ * @param failed the name of the CTE that counted the failure.
+ * @param $ deliveryId (text), startedAt (timestamptz: the attempt's start), park (boolean: false for a last
+ *   attempt, a permanent failure or with circuits turned off), attempts (int) and scheduleLeftMs (float8).
+ */
+export function parkAfterFailureSql(
+  failed: string,
+  $: { deliveryId: Placeholder; startedAt: Placeholder; park: Placeholder; attempts: Placeholder; scheduleLeftMs: Placeholder },
+): string {
+  return `UPDATE deliveries SET
+      parked_at = CASE WHEN park.yes THEN now() END,
+      parked_attempts = CASE WHEN park.yes THEN ${$.attempts}::int ELSE parked_attempts END,
+      parked_until = CASE WHEN park.yes THEN COALESCE(parked_until, now() + make_interval(secs => ${$.scheduleLeftMs}::float8 / 1000))
+                          ELSE parked_until END
+    FROM (SELECT ${$.park}::boolean AND (SELECT circuit_opened_at FROM ${failed}) IS NOT NULL AS yes) AS park
+    WHERE id = ${$.deliveryId} AND status = 'pending' AND (park.yes OR parked_at < ${$.startedAt})
+    RETURNING parked_at IS NOT NULL AS parked`;
+}
+
+/**
+ * A successful attempt's effect on its endpoint, as the body of a CTE in the statement that stores the
+ * attempt: starts the endpoint afresh ({@link CIRCUIT_RESET}), closing its circuit. The row is written
+ * only when there is something to reset, so a healthy endpoint's successes leave it alone. Returns
+ * `was_open`, whether the circuit was open (its parked deliveries can go); no row when nothing changed.
+ * @param $ endpointId (text).
+ */
+export function closeOnSuccessSql($: { endpointId: Placeholder }): string {
+  return `UPDATE endpoints e SET ${CIRCUIT_RESET}
+    FROM (SELECT circuit_opened_at FROM endpoints WHERE id = ${$.endpointId}) AS before
+    WHERE e.id = ${$.endpointId} AND (e.failing_since IS NOT NULL OR e.consecutive_failures > 0 OR e.circuit_opened_at IS NOT NULL)
+    RETURNING before.circuit_opened_at IS NOT NULL AS was_open`;
+}
+
+/**
+ * How a delivery being created starts, as a one-row subquery for its INSERT: `at`, `attempts` and `until`
+ * (its `parked_at`, `parked_attempts`, `parked_until`) park it when `park` is true and its endpoint's circuit
+ * is open, with `attempts` made and `scheduleLeftMs` of its schedule left; all null otherwise. It reads the
+ * circuit under a share lock, so a circuit closing meanwhile waits for the creation to commit, then
+ * releases the new delivery.
+ * @param $ endpointId (text), park (boolean), attempts (int) and scheduleLeftMs (float8).
+ */
+export function parkOnCreationSql($: { endpointId: Placeholder; park: Placeholder; attempts: Placeholder; scheduleLeftMs: Placeholder }): string {
+  return `SELECT CASE WHEN parked THEN now() END AS at, CASE WHEN parked THEN ${$.attempts}::int END AS attempts,
+      CASE WHEN parked THEN now() + make_interval(secs => ${$.scheduleLeftMs}::float8 / 1000) END AS until
+    FROM (SELECT EXISTS (SELECT 1 FROM endpoints WHERE ${$.park}::boolean AND id = ${$.endpointId} AND circuit_opened_at IS NOT NULL FOR SHARE)
+          AS parked) AS o`;
+}
+
+/**
+ * SQL of the per-endpoint circuit breaker. Every statement that moves an endpoint's circuit
+ * (`endpoints.consecutive_failures`, `circuit_opened_at`, and the failure clock `failing_since` that moves
+ * with them) or parks a delivery is written here:
+ * - as methods, for the circuit workflow (probe, close unprobed, release) and for parking before an attempt;
+ * - as fragments that other repositories compose into their own statements, so that the change commits
+ *   with what causes it, in one round trip: DeliveriesRepository.recordFailure is {@link countFailureSql}
+ *   and {@link parkAfterFailureSql}, recordSuccess is {@link closeOnSuccessSql}; re-enabling an endpoint
+ *   applies {@link CIRCUIT_RESET} (EndpointsRepository.update); a delivery created behind an open circuit
+ *   parks at once with {@link parkOnCreationSql} (MessagesRepository.accept).
+ * A delivery that is delivered, dead-lettered or reopened for a retry stops being parked in the statement
+ * that does it (DeliveriesRepository, DeadLettersRepository).
+ *
+ * Parking locks the endpoint's row (FOR SHARE, or by updating it after a failure) and closing the circuit
+ * updates it, so a delivery is either parked before the circuit closes, and then released, or finds it
+ * closed and attempts: none is left parked behind a closed circuit.
  */
 export class CircuitsRepository {
   constructor(private readonly db: Queryable) {}

@@ -1,5 +1,5 @@
 import type { MessageEnvelope } from './messages.repository';
-import type { ParkPlan } from './circuits.repository';
+import { closeOnSuccessSql, countFailureSql, parkAfterFailureSql, type ParkPlan } from './circuits.repository';
 import type { Database } from './database';
 
 /** Where a delivery stands. */
@@ -153,7 +153,28 @@ function attemptParams(a: NewAttempt): unknown[] {
   ];
 }
 
-/** SQL for `deliveries` and `delivery_attempts`. Each recording is one statement: one round trip, atomic. */
+// The attempt ($1..$9), then the endpoint ($10), the circuit's threshold ($11), whether to park ($12), and
+// the attempts made ($13) and schedule left ($14) to park with.
+const RECORD_FAILURE = `WITH stored AS (${INSERT_ATTEMPT}),
+      failed AS (${countFailureSql({ endpointId: '$10', threshold: '$11' })}),
+      parked AS (${parkAfterFailureSql('failed', { deliveryId: '$1', startedAt: '$4', park: '$12', attempts: '$13', scheduleLeftMs: '$14' })})
+  SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked WHERE parked) AS parked FROM failed`;
+
+// The attempt ($1..$9), then the endpoint ($10).
+const RECORD_SUCCESS = `WITH stored AS (${INSERT_ATTEMPT}),
+      delivered AS (UPDATE deliveries SET status = 'succeeded', parked_at = NULL, updated_at = now() WHERE id = $1),
+      resolved AS (UPDATE dead_letters SET resolved_at = now(), resolution = 'delivered'
+                   WHERE delivery_id = $1 AND resolved_at IS NULL RETURNING id),
+      closed AS (${closeOnSuccessSql({ endpointId: '$10' })})
+  SELECT EXISTS (SELECT 1 FROM resolved) AS resolved,
+         EXISTS (SELECT 1 FROM dead_letters WHERE endpoint_id = $10 AND resolved_at IS NULL AND delivery_id <> $1) AS backlog,
+         EXISTS (SELECT 1 FROM closed WHERE was_open) AS closed`;
+
+/**
+ * SQL for `deliveries` and `delivery_attempts`. Each recording is one statement: one round trip, atomic.
+ * Recording an attempt also moves its endpoint's circuit and parks the delivery behind it, in the same
+ * statement, with the circuit's own SQL from CircuitsRepository's module.
+ */
 export class DeliveriesRepository {
   constructor(private readonly db: Database) {}
 
@@ -193,57 +214,35 @@ export class DeliveriesRepository {
 
   /**
    * Stores a failed attempt, starts the endpoint's failure clock unless it runs already and counts the
-   * failure; at `circuitThreshold` failures in a row (0: never) the endpoint's circuit opens. While the
+   * failure; at `circuit.threshold` failures in a row (0: never) the endpoint's circuit opens. While the
    * circuit is open the delivery is parked, in the same statement, as `park` says (null for a last attempt,
-   * a permanent failure or with circuits turned off).
+   * a permanent failure or with circuits turned off). The circuit's part is {@link countFailureSql} and
+   * {@link parkAfterFailureSql}.
    * @returns when the endpoint started failing, whether this failure opened the circuit, and whether the
    * delivery is now parked.
    */
   async recordFailure(attempt: NewAttempt, circuit: { threshold: number; park: ParkPlan | null }): Promise<FailureEffects> {
-    const { rows } = await this.db.query<{ failing_since: Date | null; opened: boolean; parked: boolean }>(
-      `WITH stored AS (${INSERT_ATTEMPT}),
-            endpoint AS (UPDATE endpoints SET failing_since = COALESCE(failing_since, now()),
-                           consecutive_failures = consecutive_failures + 1,
-                           circuit_opened_at = CASE WHEN circuit_opened_at IS NULL AND $11::int > 0 AND consecutive_failures + 1 >= $11::int
-                                                    THEN now() ELSE circuit_opened_at END
-                         WHERE id = $10 RETURNING failing_since, circuit_opened_at),
-            park AS (SELECT $12::boolean AND (SELECT circuit_opened_at FROM endpoint) IS NOT NULL AS yes),
-            parked AS (UPDATE deliveries SET
-                         parked_at = CASE WHEN (SELECT yes FROM park) THEN now() END,
-                         parked_attempts = CASE WHEN (SELECT yes FROM park) THEN $13::int ELSE parked_attempts END,
-                         parked_until = CASE WHEN (SELECT yes FROM park)
-                                             THEN COALESCE(parked_until, now() + make_interval(secs => $14::float8 / 1000))
-                                             ELSE parked_until END
-                       -- An attempt that went ahead unparks the delivery (parked before the attempt began: a
-                       -- later parking, by a retry of this attempt, stands).
-                       WHERE id = $1 AND status = 'pending' AND ((SELECT yes FROM park) OR parked_at < $4)
-                       RETURNING parked_at IS NOT NULL AS parked)
-       SELECT failing_since, circuit_opened_at = now() AS opened, EXISTS (SELECT 1 FROM parked WHERE parked) AS parked FROM endpoint`,
-      [...attemptParams(attempt), attempt.endpointId, circuit.threshold, circuit.park !== null, circuit.park?.attempts ?? 0, circuit.park?.scheduleLeftMs ?? 0],
-    );
+    const { rows } = await this.db.query<{ failing_since: Date | null; opened: boolean; parked: boolean }>(RECORD_FAILURE, [
+      ...attemptParams(attempt),
+      attempt.endpointId,
+      circuit.threshold,
+      circuit.park !== null,
+      circuit.park?.attempts ?? 0,
+      circuit.park?.scheduleLeftMs ?? 0,
+    ]);
     return { failingSince: rows[0]?.failing_since ?? null, circuitOpened: rows[0]?.opened === true, parked: rows[0]?.parked === true };
   }
 
   /**
    * Stores the successful attempt, marks the delivery succeeded (and no longer parked), resolves its open
    * dead letter (a delivery retried after dead-lettering), stops the endpoint's failure clock and closes its
-   * circuit, all in one statement.
+   * circuit ({@link closeOnSuccessSql}), all in one statement.
    */
   async recordSuccess(attempt: NewAttempt): Promise<SuccessEffects> {
-    const { rows } = await this.db.query<{ resolved: boolean; backlog: boolean; closed: boolean }>(
-      `WITH stored AS (${INSERT_ATTEMPT}),
-            delivered AS (UPDATE deliveries SET status = 'succeeded', parked_at = NULL, updated_at = now() WHERE id = $1),
-            resolved AS (UPDATE dead_letters SET resolved_at = now(), resolution = 'delivered'
-                         WHERE delivery_id = $1 AND resolved_at IS NULL RETURNING id),
-            healthy AS (UPDATE endpoints e SET failing_since = NULL, consecutive_failures = 0, circuit_opened_at = NULL
-                        FROM (SELECT circuit_opened_at FROM endpoints WHERE id = $10) AS before
-                        WHERE e.id = $10 AND (e.failing_since IS NOT NULL OR e.consecutive_failures > 0 OR e.circuit_opened_at IS NOT NULL)
-                        RETURNING before.circuit_opened_at IS NOT NULL AS was_open)
-       SELECT EXISTS (SELECT 1 FROM resolved) AS resolved,
-              EXISTS (SELECT 1 FROM dead_letters WHERE endpoint_id = $10 AND resolved_at IS NULL AND delivery_id <> $1) AS backlog,
-              EXISTS (SELECT 1 FROM healthy WHERE was_open) AS closed`,
-      [...attemptParams(attempt), attempt.endpointId],
-    );
+    const { rows } = await this.db.query<{ resolved: boolean; backlog: boolean; closed: boolean }>(RECORD_SUCCESS, [
+      ...attemptParams(attempt),
+      attempt.endpointId,
+    ]);
     return { resolvedDeadLetter: rows[0].resolved, endpointBacklog: rows[0].backlog, circuitClosed: rows[0].closed };
   }
 

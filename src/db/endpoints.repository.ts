@@ -1,5 +1,6 @@
 import type { RetryPolicySettings } from '../config';
 import type { SecretBox } from '../security/secret-box';
+import { CIRCUIT_RESET } from './circuits.repository';
 import type { Queryable } from './database';
 
 /** An endpoint as stored, secret included: never return this shape from the API unfiltered. */
@@ -219,7 +220,7 @@ export class EndpointsRepository {
     }
     // Re-enabling starts the endpoint afresh (failure clock, failure count, circuit): it must fail for the
     // whole period again before it is disabled.
-    if (changes.disabled === false) sets.push('failing_since = NULL', 'consecutive_failures = 0', 'circuit_opened_at = NULL');
+    if (changes.disabled === false) sets.push(CIRCUIT_RESET);
     const { rows } = await this.db.query<EndpointRow>(
       `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
        WHERE id = $1 AND deleted_at IS NULL ${RETURNING}`,

@@ -1,5 +1,5 @@
 import { newId } from '../domain/ids';
-import type { ParkPlan } from './circuits.repository';
+import { parkOnCreationSql, type ParkPlan } from './circuits.repository';
 import type { Database, Queryable } from './database';
 import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryRow } from './deliveries.repository';
 
@@ -59,6 +59,9 @@ export interface Subscriber {
   park?: ParkPlan;
 }
 
+// Whether a new delivery parks behind its endpoint's open circuit, with the subscriber's plan ($6..$8).
+const PARK_ON_CREATION = parkOnCreationSql({ endpointId: '$3', park: '$6', attempts: '$7', scheduleLeftMs: '$8' });
+
 /** SQL for `messages`, and for creating a message's deliveries in the same transaction. */
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
@@ -99,13 +102,10 @@ export class MessagesRepository {
           `WITH stream AS (
              INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
              ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
-             RETURNING last_sequence),
-           open AS (SELECT 1 FROM endpoints WHERE $6::boolean AND id = $3 AND circuit_opened_at IS NOT NULL FOR SHARE)
+             RETURNING last_sequence)
            INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until)
            SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until
-           FROM (SELECT CASE WHEN parked THEN now() END AS at, CASE WHEN parked THEN $7::int END AS attempts,
-                        CASE WHEN parked THEN now() + make_interval(secs => $8::float8 / 1000) END AS until
-                 FROM (SELECT EXISTS (SELECT 1 FROM open) AS parked) AS o) AS p
+           FROM (${PARK_ON_CREATION}) AS p
            RETURNING ${DELIVERY_COLUMNS}`,
           [
             newId('dlv'),
