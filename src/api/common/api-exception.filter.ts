@@ -2,13 +2,9 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { Response } from 'express';
 import { ConflictError, DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import type { Logger } from '../../logging/logger';
+import type { ApiErrorBody } from './api-error.view';
 import { UnauthorizedError } from './api-token.middleware';
 import { RequestBodyError } from './json-body';
-
-/** The JSON every error answer carries. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string };
-}
 
 function describe(exception: unknown): { status: number; body: ApiErrorBody } {
   if (exception instanceof InvalidFieldError) {

@@ -1,19 +1,24 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EXAMPLE } from '../common/examples';
+import { ApiErrors, ApiIdParam, ApiTokenRequired, notFound } from '../common/openapi';
 import { DeliveriesService } from './deliveries.service';
-import type { DeliveryView } from './delivery.view';
+import { DeliveryView } from './delivery.view';
 
 export type { DeliveryView } from './delivery.view';
 
 /** `/v1/deliveries`: one message to one endpoint, attempt by attempt. */
 @ApiTags('deliveries')
-@ApiBearerAuth()
+@ApiTokenRequired()
 @Controller('v1/deliveries')
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get(':id')
   @ApiOperation({ summary: 'A delivery, its status (pending, succeeded, dead_lettered) and its attempts.' })
+  @ApiIdParam('The delivery id.', EXAMPLE.deliveryId)
+  @ApiOkResponse({ type: DeliveryView, description: 'The delivery and every attempt.' })
+  @ApiErrors(notFound('delivery', EXAMPLE.deliveryId))
   get(@Param('id') id: string): Promise<DeliveryView> {
     return this.deliveries.get(id);
   }

@@ -1,39 +1,130 @@
-import type { RetryPolicySettings } from '../../config';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import type { EndpointRecord } from '../../db/endpoints.repository';
+import { EXAMPLE } from '../common/examples';
 
-/** An endpoint as the API shows it; the secret only where the caller asked for it. */
-export interface EndpointView {
-  id: string;
-  url: string;
-  description: string;
-  eventTypes: string[] | null;
-  headers: Record<string, string>;
-  retryPolicy: RetryPolicySettings;
-  timeoutMs: number;
-  disabled: boolean;
-  /** `manual`, `gone` (the receiver answered 410) or `failing` (every delivery failed for too long). */
-  disabledReason: string | null;
-  autoRecover: boolean;
-  /** First failure since the last success; null while healthy. */
-  failingSince: string | null;
-  /**
-   * The circuit breaker: `open` since `openedAt` after too many failed attempts in a row, while its
-   * deliveries wait (parked) for a probe to succeed; `closed` otherwise.
-   */
-  circuit: { state: 'open' | 'closed'; openedAt: string | null; consecutiveFailures: number };
-  /** Fixed limit across all workers (requests per second), or null. */
-  rateLimitPerSecond: number | null;
-  /** The pace it gets right now: its limit, or lower after 429s; null when unpaced. */
-  currentRate: number | null;
-  /** What a dead letter does to an ordered stream: `hold` it or `skip` past it. */
-  orderingFailureMode: string;
-  createdAt: string;
-  updatedAt: string;
+/** The retry schedule an endpoint's deliveries follow, every field filled in. */
+export class RetryPolicyView {
+  @ApiProperty({ description: 'Attempts in all, the first included.', example: 6 })
+  maxAttempts!: number;
+
+  @ApiProperty({ description: 'Delay before the first retry (ms).', example: 60_000 })
+  initialIntervalMs!: number;
+
+  @ApiProperty({ description: 'Each delay is the previous one times this.', example: 2 })
+  backoffCoefficient!: number;
+
+  @ApiProperty({ description: 'Longest single delay (ms).', example: 3_600_000 })
+  maxIntervalMs!: number;
+}
+
+/** An endpoint's circuit breaker. */
+export class CircuitView {
+  @ApiProperty({
+    enum: ['open', 'closed'],
+    description: '`open` after too many failed attempts in a row: its deliveries wait (parked) until a probe succeeds. `closed` otherwise.',
+    example: 'closed',
+  })
+  state!: 'open' | 'closed';
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the circuit opened; null while closed.', example: null })
+  openedAt!: string | null;
+
+  @ApiProperty({ description: 'Failed attempts since the last successful one.', example: 0 })
+  consecutiveFailures!: number;
+}
+
+/** An endpoint as the API shows it, without its secret. */
+export class EndpointView {
+  @ApiProperty({ description: 'The endpoint id: `ep_` and 28 hex digits.', example: EXAMPLE.endpointId })
+  id!: string;
+
+  @ApiProperty({ description: 'Where deliveries are POSTed.', example: EXAMPLE.url })
+  url!: string;
+
+  @ApiProperty({ description: 'Free text, `""` when not set.', example: 'billing service' })
+  description!: string;
+
+  @ApiProperty({ type: [String], nullable: true, description: 'Event types it receives; null means every event type.', example: [EXAMPLE.eventType] })
+  eventTypes!: string[] | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Custom headers sent on every attempt, names lower-case.',
+    example: { 'x-tenant': 'acme' },
+  })
+  headers!: Record<string, string>;
+
+  @ApiProperty({ type: RetryPolicyView, description: 'The retry schedule, copied from the server defaults where not given at creation.' })
+  retryPolicy!: RetryPolicyView;
+
+  @ApiProperty({ description: 'Deadline of one attempt (ms): connect, headers and body together.', example: 15_000 })
+  timeoutMs!: number;
+
+  @ApiProperty({ description: 'A disabled endpoint gets no new deliveries.', example: false })
+  disabled!: boolean;
+
+  @ApiProperty({
+    type: String,
+    enum: ['manual', 'gone', 'failing'],
+    nullable: true,
+    description:
+      'Why it is disabled: `manual` (PATCH `disabled: true`), `gone` (the receiver answered 410) or `failing` (every delivery failed for HOOKWAY_DISABLE_AFTER); null while enabled.',
+    example: null,
+  })
+  disabledReason!: string | null;
+
+  @ApiProperty({ description: 'Whether its dead letters are redriven automatically once a delivery succeeds again.', example: true })
+  autoRecover!: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Time of the first failed attempt since the last successful one; null while healthy.',
+    example: null,
+  })
+  failingSince!: string | null;
+
+  @ApiProperty({ type: CircuitView, description: 'The circuit breaker.' })
+  circuit!: CircuitView;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Requests per second it gets across all workers, or null for no limit.', example: 20 })
+  rateLimitPerSecond!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The pace it gets right now (requests per second): its limit, or lower after 429 answers; null when unpaced.',
+    example: 20,
+  })
+  currentRate!: number | null;
+
+  @ApiProperty({
+    enum: ['hold', 'skip'],
+    description: 'What a dead-lettered message with an ordering key does to the later ones with that key: `hold` them, or `skip` it.',
+    example: 'hold',
+  })
+  orderingFailureMode!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When it was created.', example: EXAMPLE.createdAt })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When it last changed.', example: EXAMPLE.updatedAt })
+  updatedAt!: string;
+
+  /** Absent from reads; only {@link CreatedEndpointView} carries (and documents) it. */
   secret?: string;
 }
 
-/** Renders an endpoint; `withSecret` only on creation and the dedicated secret route. */
-export function toEndpointView(endpoint: EndpointRecord, withSecret = false): EndpointView {
+/** The answer of `POST /v1/endpoints`: the endpoint and its signing secret. */
+export class CreatedEndpointView extends OmitType(EndpointView, ['secret'] as const) {
+  @ApiProperty({ description: 'The signing secret: `whsec_` and base64 of 24 to 64 bytes. Only this answer and the secret route show it.', example: EXAMPLE.secret })
+  secret!: string;
+}
+
+/** Renders an endpoint, without its secret. */
+export function toEndpointView(endpoint: EndpointRecord): EndpointView {
   return {
     id: endpoint.id,
     url: endpoint.url,
@@ -56,6 +147,16 @@ export function toEndpointView(endpoint: EndpointRecord, withSecret = false): En
     orderingFailureMode: endpoint.orderingFailureMode,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
-    ...(withSecret ? { secret: endpoint.secret } : {}),
   };
+}
+
+/** Renders a newly created endpoint with its secret, the one answer besides the secret route that shows it. */
+export function toCreatedEndpointView(endpoint: EndpointRecord): CreatedEndpointView {
+  return { ...toEndpointView(endpoint), secret: endpoint.secret };
+}
+
+/** One page of `GET /v1/endpoints`. */
+export class EndpointPage {
+  @ApiProperty({ type: [EndpointView], description: 'Endpoints, oldest first; fewer than `limit` on the last page.' })
+  items!: EndpointView[];
 }

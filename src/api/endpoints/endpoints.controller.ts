@@ -1,29 +1,42 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EXAMPLE } from '../common/examples';
+import { ApiErrors, ApiIdParam, ApiPageQuery, ApiTokenRequired, BODY_ERRORS, ERRORS, notFound } from '../common/openapi';
 import { parsePage } from '../common/pagination';
 import { CreateEndpointDto } from './dto/create-endpoint.dto';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto';
-import { toEndpointView, type EndpointView } from './endpoint.view';
+import { EndpointSecretView, RotatedSecretView } from './endpoint-secret.view';
+import { CreatedEndpointView, EndpointPage, EndpointView, toCreatedEndpointView, toEndpointView } from './endpoint.view';
 import { EndpointsService } from './endpoints.service';
+
+const ENDPOINT_ID = 'The endpoint id.';
 
 /** `/v1/endpoints`: where messages are delivered. */
 @ApiTags('endpoints')
-@ApiBearerAuth()
+@ApiTokenRequired()
 @Controller('v1/endpoints')
 export class EndpointsController {
   constructor(private readonly endpoints: EndpointsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register an endpoint; the answer carries its signing secret.' })
-  async create(@Body() dto: CreateEndpointDto): Promise<EndpointView> {
-    return toEndpointView(await this.endpoints.create(dto), true);
+  @ApiOperation({
+    summary: 'Register an endpoint; the answer carries its signing secret.',
+    description:
+      'Fields left out take the server defaults, which are copied into the endpoint: changing HOOKWAY_RETRY_* later does not change it. ' +
+      'The URL must pass the SSRF policy (a loopback, private or reserved destination is refused with 400 naming `url`).',
+  })
+  @ApiCreatedResponse({ type: CreatedEndpointView, description: 'The endpoint, with `secret` (shown here and by the secret route only).' })
+  @ApiErrors(...BODY_ERRORS)
+  async create(@Body() dto: CreateEndpointDto): Promise<CreatedEndpointView> {
+    return toCreatedEndpointView(await this.endpoints.create(dto));
   }
 
   @Get()
   @ApiOperation({ summary: 'List endpoints, oldest first; pass the last id as `after` for the next page.' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'after', required: false })
-  async list(@Query('limit') limit?: string, @Query('after') after?: string): Promise<{ items: EndpointView[] }> {
+  @ApiPageQuery(EXAMPLE.endpointId)
+  @ApiOkResponse({ type: EndpointPage, description: 'One page of endpoints, without their secrets.' })
+  @ApiErrors(ERRORS.invalidQuery)
+  async list(@Query('limit') limit?: string, @Query('after') after?: string): Promise<EndpointPage> {
     const page = parsePage(limit, after);
     const items = await this.endpoints.list(page.limit, page.after);
     return { items: items.map((e) => toEndpointView(e)) };
@@ -31,33 +44,60 @@ export class EndpointsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One endpoint (without its secret).' })
+  @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
+  @ApiOkResponse({ type: EndpointView, description: 'The endpoint.' })
+  @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
   async get(@Param('id') id: string): Promise<EndpointView> {
     return toEndpointView(await this.endpoints.get(id));
   }
 
   @Get(':id/secret')
   @ApiOperation({ summary: "The endpoint's signing secret." })
-  async secret(@Param('id') id: string): Promise<{ secret: string }> {
+  @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
+  @ApiOkResponse({ type: EndpointSecretView, description: 'The current secret.' })
+  @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
+  async secret(@Param('id') id: string): Promise<EndpointSecretView> {
     return { secret: (await this.endpoints.get(id)).secret };
   }
 
   @Post(':id/secret/rotate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate the signing secret: the old one keeps signing beside the new one for HOOKWAY_SECRET_ROTATION_OVERLAP (24 h).' })
-  async rotate(@Param('id') id: string): Promise<{ secret: string; previousSecretExpiresAt: string | null }> {
+  @ApiOperation({
+    summary: 'Rotate the signing secret: the old one keeps signing beside the new one for HOOKWAY_SECRET_ROTATION_OVERLAP (24 h).',
+    description: 'Every attempt during the overlap carries both signatures, so receivers can switch secrets without refusing a delivery.',
+  })
+  @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
+  @ApiOkResponse({ type: RotatedSecretView, description: 'The new secret and when the previous one stops signing.' })
+  @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
+  async rotate(@Param('id') id: string): Promise<RotatedSecretView> {
     const rotated = await this.endpoints.rotateSecret(id);
     return { secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change an endpoint; `disabled: false` re-enables it.' })
+  @ApiOperation({
+    summary: 'Change an endpoint; `disabled: false` re-enables it.',
+    description:
+      'Absent fields stay as they are; a partial `retryPolicy` changes only the fields it names. `url`, `secret`, `headers` and ' +
+      '`rateLimitPerSecond` apply from the next attempt of deliveries under way; `retryPolicy` and `timeoutMs` are fixed per delivery when it ' +
+      'starts (or its dead letter is retried).',
+  })
+  @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
+  @ApiOkResponse({ type: EndpointView, description: 'The endpoint as it now is.' })
+  @ApiErrors(...BODY_ERRORS, notFound('endpoint', EXAMPLE.endpointId))
   async update(@Param('id') id: string, @Body() dto: UpdateEndpointDto): Promise<EndpointView> {
     return toEndpointView(await this.endpoints.update(id, dto));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an endpoint; its deliveries stay inspectable.' })
+  @ApiOperation({
+    summary: 'Delete an endpoint; its deliveries stay inspectable.',
+    description: 'The next attempt of its open deliveries fails with reason `endpoint_deleted`, which dead-letters them; such dead letters can only be discarded.',
+  })
+  @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
   async remove(@Param('id') id: string): Promise<void> {
     await this.endpoints.remove(id);
   }

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import type { Database } from '../../db/database';
 import type { ShutdownState } from '../../runtime/http-drain';
 import { DATABASE, SHUTDOWN_STATE, TEMPORAL_CLIENT } from '../core/tokens';
+import { HealthView } from './health.view';
 
 type Check = 'ok' | 'unavailable';
 
@@ -31,7 +32,25 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '200 when PostgreSQL and Temporal answer; 503 naming the one that does not, or saying the API is stopping.' })
+  @ApiOperation({
+    summary: '200 when PostgreSQL and Temporal answer; 503 naming the one that does not, or saying the API is stopping.',
+    description: 'Needs no token. A load balancer should take an API that answers 503 out of rotation.',
+  })
+  @ApiOkResponse({ type: HealthView, description: 'Both dependencies answered within 2 s.', example: { status: 'ok', postgres: 'ok', temporal: 'ok' } })
+  @ApiServiceUnavailableResponse({
+    type: HealthView,
+    description: 'A dependency did not answer within 2 s, or the API is stopping.',
+    examples: {
+      dependency_unavailable: {
+        summary: 'dependency_unavailable',
+        value: { status: 'unavailable', postgres: 'ok', temporal: 'unavailable', error: { code: 'dependency_unavailable', message: 'temporal did not answer' } },
+      },
+      shutting_down: {
+        summary: 'shutting_down',
+        value: { status: 'stopping', error: { code: 'shutting_down', message: 'this API is stopping; send requests to another one' } },
+      },
+    },
+  })
   async check(@Res() res: Response): Promise<void> {
     if (this.shutdown.stopping) {
       // Still answering what it received, but a load balancer should send new requests elsewhere.

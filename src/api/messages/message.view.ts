@@ -1,16 +1,60 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { DeliveryRecord } from '../../db/deliveries.repository';
 import type { MessageRecord } from '../../db/messages.repository';
+import { EXAMPLE } from '../common/examples';
+
+/** One endpoint a message goes to. */
+export class MessageDeliveryView {
+  @ApiProperty({ description: 'The delivery id: read it with `GET /v1/deliveries/{id}`.', example: EXAMPLE.deliveryId })
+  id!: string;
+
+  @ApiProperty({ description: 'The endpoint it goes to.', example: EXAMPLE.endpointId })
+  endpointId!: string;
+
+  @ApiProperty({ description: 'The Temporal workflow that delivers it.', example: EXAMPLE.workflowId })
+  workflowId!: string;
+
+  @ApiProperty({
+    enum: ['pending', 'succeeded', 'dead_lettered'],
+    description: '`pending` until delivered (retries included, and while a retried dead letter runs), then `succeeded` or `dead_lettered`.',
+    example: 'pending',
+  })
+  status!: string;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "The message's number in this endpoint's stream for its ordering key, from 1; null without a key.",
+    example: 1,
+  })
+  sequence!: number | null;
+}
 
 /** A message as the API shows it, with where it is going. */
-export interface MessageView {
-  id: string;
-  eventType: string;
-  payload: Record<string, unknown>;
-  idempotencyKey: string | null;
-  orderingKey: string | null;
-  createdAt: string;
-  /** `sequence`: the message's place in the endpoint's stream for its ordering key (null without one). */
-  deliveries: { id: string; endpointId: string; workflowId: string; status: string; sequence: number | null }[];
+export class MessageView {
+  @ApiProperty({ description: 'The message id, and the `webhook-id` receivers get.', example: EXAMPLE.messageId })
+  id!: string;
+
+  @ApiProperty({ description: 'The event type.', example: EXAMPLE.eventType })
+  eventType!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The payload as posted.', example: { invoiceId: 'inv_42', amount: 1200 } })
+  payload!: Record<string, unknown>;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The `Idempotency-Key` it was posted with, or null.', example: 'order-7781-paid' })
+  idempotencyKey!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Its ordering key, or null.', example: EXAMPLE.orderingKey })
+  orderingKey!: string | null;
+
+  @ApiProperty({ format: 'date-time', description: 'When it was accepted.', example: EXAMPLE.createdAt })
+  createdAt!: string;
+
+  @ApiProperty({
+    type: [MessageDeliveryView],
+    description: 'One delivery per endpoint that was live, enabled and subscribed to `eventType` when it was accepted; may be empty.',
+  })
+  deliveries!: MessageDeliveryView[];
 }
 
 /** Renders a message and its deliveries. */

@@ -1,23 +1,41 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InvalidFieldError } from '../../domain/errors';
+import { EXAMPLE } from '../common/examples';
+import { ApiErrors, ApiIdParam, ApiTokenRequired, BODY_ERRORS, notFound, unavailable } from '../common/openapi';
 import { IDEMPOTENCY_KEY_PATTERN } from '../common/validators';
 import { CreateMessageDto } from './dto/create-message.dto';
-import { toMessageView, type MessageView } from './message.view';
+import { MessageView, toMessageView } from './message.view';
 import { MessagesService } from './messages.service';
 
 /** `/v1/messages`: events to deliver to every subscribed endpoint. */
 @ApiTags('messages')
-@ApiBearerAuth()
+@ApiTokenRequired()
 @Controller('v1/messages')
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a message; 202 means every delivery is durably scheduled.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeats with the same key return the first message.' })
-  async publish(@Body() dto: CreateMessageDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<MessageView> {
+  @ApiOperation({
+    summary: 'Send a message; 202 means every delivery is durably scheduled.',
+    description:
+      'The message is fanned out to every endpoint that is live, enabled and subscribed to `eventType` at that moment, one delivery each. ' +
+      'A repeat with the same `Idempotency-Key` or the same `id` returns the first message unchanged, whatever the new body says, and starts nothing twice.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '`[A-Za-z0-9_.:-]{1,256}`. Repeats with the same key return the first message.',
+    example: 'order-7781-paid',
+  })
+  @ApiAcceptedResponse({ type: MessageView, description: 'The message (or the first one, for a repeat) and its deliveries.' })
+  @ApiErrors(
+    ...BODY_ERRORS,
+    unavailable('postgres', 'nothing was stored; send it again later.'),
+    unavailable('temporal', 'the message is stored but some deliveries may not have started: repeat the same request (same `Idempotency-Key` or `id`).'),
+  )
+  async publish(@Body() dto: CreateMessageDto, @Headers('Idempotency-Key') idempotencyKey?: string): Promise<MessageView> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
       throw new InvalidFieldError('Idempotency-Key', 'Idempotency-Key header must match [A-Za-z0-9_.:-]{1,256}');
     }
@@ -27,6 +45,9 @@ export class MessagesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A message and the state of its deliveries.' })
+  @ApiIdParam('The message id.', EXAMPLE.messageId)
+  @ApiOkResponse({ type: MessageView, description: 'The message and its deliveries.' })
+  @ApiErrors(notFound('message', EXAMPLE.messageId))
   async get(@Param('id') id: string): Promise<MessageView> {
     const { message, deliveries } = await this.messages.get(id);
     return toMessageView(message, deliveries);

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { RENDER_METRICS } from '../core/tokens';
 
 /** `/metrics`: Prometheus text exposition of this process, delivery metrics and the Temporal SDK's. */
@@ -10,7 +10,20 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics: hookway_* and the Temporal SDK worker metrics.' })
+  @ApiOperation({ summary: 'Prometheus metrics: hookway_* and the Temporal SDK worker metrics.', description: 'Needs no token. Prometheus text format 0.0.4.' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'The metrics of this process.',
+    content: {
+      'text/plain': {
+        schema: {
+          type: 'string',
+          description: 'Prometheus text exposition.',
+          example: '# TYPE hookway_deliveries_total counter\nhookway_deliveries_total{outcome="succeeded",event_type="invoice.paid"} 42\n',
+        },
+      },
+    },
+  })
   metrics(): Promise<string> {
     return this.render();
   }

@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { StatsRepository, type HeadlineFigures } from '../../db/stats.repository';
+import { StatsRepository } from '../../db/stats.repository';
 import { parseDuration } from '../../domain/duration';
 import { InvalidFieldError } from '../../domain/errors';
+import type { StatsView } from './stats.view';
 
 const MAX_WINDOW_MS = 31 * 86_400_000;
-
-/** The headline figures over a window, per endpoint and overall. */
-export interface StatsView {
-  window: string;
-  overall: HeadlineFigures;
-  endpoints: (HeadlineFigures & { endpointId: string })[];
-}
 
 /** Computes the four headline figures from PostgreSQL. */
 @Injectable()

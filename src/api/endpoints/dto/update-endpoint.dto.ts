@@ -8,7 +8,14 @@ import { CreateEndpointDto } from './create-endpoint.dto';
  * are; `null` is refused except for `eventTypes`, where it means "every event type" again.
  */
 export class UpdateEndpointDto extends OmitType(CreateEndpointDto, ['url', 'eventTypes', 'rateLimitPerSecond'] as const) {
-  @ApiPropertyOptional({ nullable: true, description: 'Requests per second across all workers; null removes the limit.' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0.01,
+    maximum: 10000,
+    description: 'Requests per second across all workers; null removes the limit. Setting or removing it also drops any 429 slow-down.',
+    example: 20,
+  })
   @Optional()
   @ValidateIf((_object: object, value: unknown) => value !== null)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -16,18 +23,23 @@ export class UpdateEndpointDto extends OmitType(CreateEndpointDto, ['url', 'even
   @Max(10_000)
   rateLimitPerSecond?: number | null;
 
-  @ApiPropertyOptional({ example: 'https://example.com/webhooks' })
+  @ApiPropertyOptional({ example: 'https://example.com/webhooks', maxLength: 2048, description: 'New URL, under the same rules as on creation.' })
   @Optional()
   @IsWebhookUrl()
   url?: string;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Event types to receive; null means all.' })
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Event types to receive (as on creation); null means every event type again.', example: ['invoice.paid'] })
   @Optional()
   @ValidateIf((_object: object, value: unknown) => value !== null)
   @EventTypeList()
   eventTypes?: string[] | null;
 
-  @ApiPropertyOptional({ description: 'A disabled endpoint gets no new deliveries; false re-enables it.' })
+  @ApiPropertyOptional({
+    description:
+      'A disabled endpoint gets no new deliveries (those started continue); `true` sets `disabledReason` to `manual`. `false` re-enables it, ' +
+      'clears `disabledReason`, restarts the health clock (`failingSince`) and keeps its dead letters.',
+    example: false,
+  })
   @Optional()
   @IsBoolean()
   disabled?: boolean;

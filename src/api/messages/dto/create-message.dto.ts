@@ -11,18 +11,30 @@ import {
 
 /** Body of `POST /v1/messages`. */
 export class CreateMessageDto {
-  @ApiProperty({ example: 'invoice.paid' })
+  @ApiProperty({
+    example: 'invoice.paid',
+    description: 'The event type, `[A-Za-z0-9_.:-]{1,256}`. Endpoints subscribe by exact match.',
+  })
   @IsString()
   @Matches(EVENT_TYPE_PATTERN, { message: 'eventType must match [A-Za-z0-9_.:-]{1,256}' })
   eventType!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { invoiceId: 'inv_42', amount: 1200 } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { invoiceId: 'inv_42', amount: 1200 },
+    description:
+      'A JSON object (not an array, string or null); strings and keys must not contain U+0000 or unpaired surrogates. ' +
+      'Receivers get it as `data`, its keys in the order posted.',
+  })
   @IsStorableJsonObject()
   @KeepAsSent()
   payload!: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: 'Your id for this message; it becomes the `webhook-id`. Posting the same id again is a no-op.',
+    description:
+      'Your id for this message, `[A-Za-z0-9_.:-]{1,200}` but not `.` or `..`; it becomes the `webhook-id`. Posting the same id again ' +
+      'returns the first message and starts nothing twice. Default `msg_` and 28 hex digits.',
     example: 'evt_2024_0001',
   })
   @Optional()
@@ -32,7 +44,7 @@ export class CreateMessageDto {
 
   @ApiPropertyOptional({
     description:
-      'Messages with the same ordering key reach each endpoint strictly in the order they were accepted: the next ' +
+      'Messages with the same ordering key (`[A-Za-z0-9_.:-]{1,128}`) reach each endpoint strictly in the order they were accepted: the next ' +
       'is sent only once the previous one succeeded or was dead-lettered. Other keys, and messages without one, are not held up.',
     example: 'job-12345',
   })

@@ -1,0 +1,22 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** What went wrong, in a form a program can act on. */
+export class ApiErrorDetail {
+  @ApiProperty({ description: 'Stable code to act on, e.g. `invalid_field`, `endpoint_not_found`, `unauthorized`.', example: 'invalid_field' })
+  code!: string;
+
+  @ApiProperty({ description: 'What went wrong, for a person.', example: 'url must use http or https' })
+  message!: string;
+
+  @ApiPropertyOptional({
+    description: 'With `invalid_field` only: the path of the field, header or query parameter, e.g. `retryPolicy.maxAttempts` or `Idempotency-Key`.',
+    example: 'url',
+  })
+  field?: string;
+}
+
+/** The JSON every error answer carries. */
+export class ApiErrorBody {
+  @ApiProperty({ type: ApiErrorDetail, description: 'The error.' })
+  error!: ApiErrorDetail;
+}
