@@ -1,35 +1,14 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
-import type { Database } from '../../db/database';
-import type { ShutdownState } from '../../runtime/http-drain';
-import { DATABASE, SHUTDOWN_STATE, TEMPORAL_CLIENT } from '../core/tokens';
+import { HealthService } from './health.service';
 import { HealthView } from './health.view';
-
-type Check = 'ok' | 'unavailable';
-
-async function withDeadline(check: Promise<unknown>, ms: number): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<Check>((resolve) => {
-    timer = setTimeout(() => resolve('unavailable'), ms);
-  });
-  try {
-    return await Promise.race([check.then((ok) => (ok === false ? 'unavailable' : 'ok'), () => 'unavailable' as const), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** `/health`: whether this API can keep what it accepts, and whether a load balancer should still send it requests. */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-    @Inject(SHUTDOWN_STATE) private readonly shutdown: ShutdownState,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
   @Get()
   @ApiOperation({
@@ -52,25 +31,7 @@ export class HealthController {
     },
   })
   async check(@Res() res: Response): Promise<void> {
-    if (this.shutdown.stopping) {
-      // Still answering what it received, but a load balancer should send new requests elsewhere.
-      res.status(503).json({ status: 'stopping', error: { code: 'shutting_down', message: 'this API is stopping; send requests to another one' } });
-      return;
-    }
-    const [postgres, temporal] = await Promise.all([
-      withDeadline(this.db.ping(), 2_000),
-      withDeadline(this.client.workflowService.getSystemInfo({}), 2_000),
-    ]);
-    const down = Object.entries({ postgres, temporal }).filter(([, state]) => state !== 'ok').map(([name]) => name);
-    if (down.length === 0) {
-      res.status(200).json({ status: 'ok', postgres, temporal });
-      return;
-    }
-    res.status(503).json({
-      status: 'unavailable',
-      postgres,
-      temporal,
-      error: { code: 'dependency_unavailable', message: `${down.join(' and ')} did not answer` },
-    });
+    const { healthy, view } = await this.health.check();
+    res.status(healthy ? 200 : 503).json(view);
   }
 }
