@@ -50,6 +50,8 @@ const MAX_TTL_MS = 300_000;
 const MAX_CACHED_NAMES = 10_000;
 // Once one family answered, the other gets this long (RFC 8305's resolution delay) before it is dropped.
 const OTHER_FAMILY_GRACE_MS = 50;
+// Between a query that gave up before the caller's deadline and the next one.
+const RETRY_PAUSE_MS = 50;
 const LOCALHOST: readonly ResolvedAddress[] = [
   { address: '127.0.0.1', family: 4 },
   { address: '::1', family: 6 },
@@ -102,6 +104,27 @@ export class HostResolver {
     if (name === 'localhost' || name.endsWith('.localhost')) return LOCALHOST;
     const cached = this.cache.get(name);
     if (cached && cached.expiresAt > Date.now()) return cached.addresses;
+    // c-ares's own tries can give up before the deadline (its backoff varies by version and is randomised),
+    // and a query shared with an earlier caller ends on that caller's clock: ask again until ours.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const timedOut = new DnsTimeoutError(name, timeoutMs);
+      const query = this.shared(name);
+      try {
+        return (await withDeadline(query, deadline - Date.now(), () => timedOut)).addresses;
+      } catch (error) {
+        if (error === timedOut || !(error instanceof DnsTimeoutError) || Date.now() >= deadline) {
+          throw error instanceof DnsTimeoutError ? timedOut : error;
+        }
+        if (this.inflight.get(name) === query) this.inflight.delete(name);
+        // A server that times out at once must not turn this into a busy loop.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_PAUSE_MS, Math.max(0, deadline - Date.now()))));
+      }
+    }
+  }
+
+  /** The query in flight for `name`, or a new one. */
+  private shared(name: string): Promise<Answer> {
     let query = this.inflight.get(name);
     if (!query) {
       const started = this.query(name).then((answer) => {
@@ -115,7 +138,7 @@ export class HostResolver {
       this.inflight.set(name, started);
       query = started;
     }
-    return (await withDeadline(query, timeoutMs, () => new DnsTimeoutError(name, timeoutMs))).addresses;
+    return query;
   }
 
   /** Abandons every query still waiting for DNS (at shutdown: a hung one would hold the process). */
@@ -129,22 +152,7 @@ export class HostResolver {
     this.cache.set(name, { addresses: answer.addresses, expiresAt: Date.now() + answer.ttlMs });
   }
 
-  /**
-   * Asks until an answer or the default deadline: c-ares's own tries can give up before it (its backoff
-   * varies by version), and an early `dns_timeout` would cut the attempt short of what was configured.
-   */
-  private async query(name: string): Promise<Answer> {
-    const giveUpAt = Date.now() + this.options.timeoutMs;
-    for (;;) {
-      try {
-        return await this.askOnce(name);
-      } catch (error) {
-        if (!(error instanceof DnsTimeoutError) || Date.now() >= giveUpAt) throw error;
-      }
-    }
-  }
-
-  private askOnce(name: string): Promise<Answer> {
+  private query(name: string): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       const answers: { 4?: RecordWithTtl[]; 6?: RecordWithTtl[] } = {};
       const errors: string[] = [];

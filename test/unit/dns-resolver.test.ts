@@ -80,6 +80,15 @@ describe('HostResolver against a real DNS server on 127.0.0.1', () => {
     assert.ok(ms >= timeoutMs - 10 && ms < timeoutMs + 500, `gave up after ${Math.round(ms)} ms of ${timeoutMs}`);
   });
 
+  test('a resolution that joins a query begun earlier still gets its whole deadline', async () => {
+    const r = resolver(1_500);
+    const first = timed(() => assert.rejects(r.resolve('hang-shared.hookway.test'), (error: unknown) => error instanceof DnsTimeoutError));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const { ms } = await timed(() => assert.rejects(r.resolve('hang-shared.hookway.test'), (error: unknown) => error instanceof DnsTimeoutError));
+    assert.ok(ms >= 1_490 && ms < 2_000, `the later resolution gave up after ${Math.round(ms)} ms of its 1500`);
+    assert.ok((await first).ms < 2_000);
+  });
+
   test('IP literals, localhost and hosts-file names are answered without DNS', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-hosts-'));
     const hostsFile = path.join(dir, 'hosts');
