@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_APPLICATION } from '../src/domain/applications';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { Agent } from 'undici';
@@ -144,7 +145,7 @@ describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
     const { deadLetter } = createActivities(activityDeps(components, { http, alertHttp, logger: components.logger }));
     try {
       await inParallel(COUNT - VIA_DELIVERY, 16, async (i) => {
-        const candidate = { id: newId('msg'), eventType: 'scale.event', payload: { n: VIA_DELIVERY + i }, idempotencyKey: null, orderingKey: null };
+        const candidate = { id: newId('msg'), applicationId: DEFAULT_APPLICATION.id, eventType: 'scale.event', payload: { n: VIA_DELIVERY + i }, idempotencyKey: null, orderingKey: null };
         const subscribers = [manual, auto].map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, candidate.id) }));
         const { message, deliveries } = await stored.accept(candidate, async () => subscribers);
         ids.push(message.id);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_APPLICATION } from '../src/domain/applications';
 import { after, before, describe, test } from 'node:test';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
@@ -67,8 +68,8 @@ describe('idempotency', () => {
         // What POST /v1/messages commits before it starts any workflow, and nothing more.
         const endpoints = new EndpointsRepository(sweeping.db, sweeping.secretBox);
         const accepted = await new MessagesRepository(sweeping.db).accept(
-          { id: 'evt_orphan', eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null, orderingKey: null },
-          async (tx) => (await endpoints.findSubscribers('orphan.case', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, 'evt_orphan') })),
+          { id: 'evt_orphan', applicationId: DEFAULT_APPLICATION.id, eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null, orderingKey: null },
+          async (tx) => (await endpoints.findSubscribers(DEFAULT_APPLICATION.id, 'orphan.case', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, 'evt_orphan') })),
         );
         assert.equal(accepted.deliveries[0].endpointId, created.body.id);
         const [request] = await target.waitForRequests(1, 20_000);

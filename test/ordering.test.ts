@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_APPLICATION } from '../src/domain/applications';
 import { after, before, describe, test } from 'node:test';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
@@ -216,8 +217,8 @@ describe('ordered delivery per key', () => {
     const messages = new MessagesRepository(hookway.db);
     for (let seq = 1; seq <= 3; seq += 1) {
       await messages.accept(
-        { id: `evt_orphan_${seq}`, eventType: 'order.orphan', payload: { key: 'orphaned', seq }, idempotencyKey: null, orderingKey: 'orphaned' },
-        async (tx) => (await endpoints.findSubscribers('order.orphan', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, `evt_orphan_${seq}`) })),
+        { id: `evt_orphan_${seq}`, applicationId: DEFAULT_APPLICATION.id, eventType: 'order.orphan', payload: { key: 'orphaned', seq }, idempotencyKey: null, orderingKey: 'orphaned' },
+        async (tx) => (await endpoints.findSubscribers(DEFAULT_APPLICATION.id, 'order.orphan', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, `evt_orphan_${seq}`) })),
       );
     }
     await eventually(async () => sequencesByKey(receiver.log, true).get('orphaned') ?? [], (seqs) => seqs.length === 3, 30_000);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_APPLICATION } from '../src/domain/applications';
 import { after, before, describe, test } from 'node:test';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import { CircuitsRepository } from '../src/db/circuits.repository';
@@ -60,7 +61,7 @@ describe('the orphan sweep', () => {
     for (let i = 0; i < count; i += 25) {
       const chunk = Array.from({ length: Math.min(25, count - i) }, (_, j) =>
         messages.accept(
-          { id: `evt_${eventType}_${i + j}`, eventType, payload: { n: i + j }, idempotencyKey: null, orderingKey: null },
+          { id: `evt_${eventType}_${i + j}`, applicationId: DEFAULT_APPLICATION.id, eventType, payload: { n: i + j }, idempotencyKey: null, orderingKey: null },
           async () => [{ id: endpointId, workflowId: deliveryWorkflowId(endpointId, `evt_${eventType}_${i + j}`) }],
         ),
       );

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ApplicationsModule } from './applications/applications.module';
 import { CoreModule, type ApiDeps } from './core/core.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule],
+      imports: [CoreModule.forRoot(deps), ApplicationsModule, EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule],
     };
   }
 }

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { apiTokenMiddleware } from './common/api-token.middleware';
 import { jsonBody } from './common/json-body';
+import { shorthandRoutes, withShorthandRoutes } from './common/shorthand-routes';
 import { StorableParamsPipe } from './common/storable-params.pipe';
 import { createValidationPipe } from './common/validation';
 import type { ApiDeps } from './core/core.module';
@@ -23,18 +24,17 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     bodyParser: false,
   });
   if (deps.auth.mode === 'token') app.use(apiTokenMiddleware(deps.auth.token));
+  app.use(shorthandRoutes());
   app.use(jsonBody(deps.components.config.api.maxPayloadBytes));
   app.useGlobalPipes(new StorableParamsPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(deps.components.logger.child({ component: 'api' })));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Hookway')
-      .setDescription('Webhook delivery on Temporal: endpoints, messages, deliveries, dead letters.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const described = new DocumentBuilder()
+    .setTitle('Hookway')
+    .setDescription('Webhook delivery on Temporal: applications, endpoints, messages, deliveries, dead letters.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  const document = withShorthandRoutes(SwaggerModule.createDocument(app, described));
   SwaggerModule.setup(DOCS_PATH, app, document);
   return app;
 }

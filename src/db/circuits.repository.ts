@@ -201,7 +201,7 @@ export class CircuitsRepository {
   async takeProbe(endpointId: string): Promise<ParkedDelivery | undefined> {
     const { rows } = await this.db.query<ParkedRow>(
       `UPDATE deliveries d SET parked_at = now(), probed_at = now() FROM messages m
-       WHERE m.id = d.message_id
+       WHERE m.application_id = d.application_id AND m.id = d.message_id
          AND d.id = (SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND status = 'pending'
                      ORDER BY parked_until <= now() NULLS FIRST, parked_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${PARKED_COLUMNS}`,
@@ -234,7 +234,7 @@ export class CircuitsRepository {
    */
   async releasable(endpointId: string, limit: number): Promise<ParkedDelivery[]> {
     const { rows } = await this.db.query<ParkedRow>(
-      `SELECT ${PARKED_COLUMNS} FROM deliveries d JOIN messages m ON m.id = d.message_id
+      `SELECT ${PARKED_COLUMNS} FROM deliveries d JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id
        WHERE d.endpoint_id = $1 AND d.parked_at IS NOT NULL AND d.status = 'pending'
          AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $1 AND e.circuit_opened_at IS NOT NULL AND e.deleted_at IS NULL)
        ORDER BY d.parked_at LIMIT $2`,

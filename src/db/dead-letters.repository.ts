@@ -4,6 +4,8 @@ import type { Database, Queryable } from './database';
 /** A delivery whose attempts ran out. */
 export interface DeadLetterRecord {
   id: string;
+  /** The application of its message and endpoint. */
+  applicationId: string;
   deliveryId: string;
   messageId: string;
   endpointId: string;
@@ -41,6 +43,7 @@ export interface NewDeadLetter {
 
 interface DeadLetterRow {
   id: string;
+  application_id: string;
   delivery_id: string;
   message_id: string;
   endpoint_id: string;
@@ -95,11 +98,12 @@ async function raiseQueueAlerts(tx: Queryable, endpointId: string, deadLetterId:
   return alerts;
 }
 
-const COLUMNS = 'id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution, pending_alerts, run_id';
+const COLUMNS = 'id, application_id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, dead_lettered_at, resolved_at, resolution, pending_alerts, run_id';
 
 function toRecord(row: DeadLetterRow): DeadLetterRecord {
   return {
     id: row.id,
+    applicationId: row.application_id,
     deliveryId: row.delivery_id,
     messageId: row.message_id,
     endpointId: row.endpoint_id,
@@ -145,8 +149,8 @@ export class DeadLettersRepository {
       // Retention deleted the delivery with its message (a run reset after that): nothing to hold.
       if (rowCount === 0) return undefined;
       const { rows } = await tx.query<DeadLetterRow & { opened: boolean }>(
-        `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, run_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, run_id, application_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, d.application_id FROM deliveries d WHERE d.id = $2
          ON CONFLICT (delivery_id) WHERE resolved_at IS NULL
          DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, run_id = EXCLUDED.run_id
          RETURNING ${COLUMNS}, (xmax = 0) AS opened`,
@@ -181,7 +185,7 @@ export class DeadLettersRepository {
         `UPDATE deliveries d SET status = 'dead_lettered', parked_at = NULL, updated_at = now(),
            stream_released = d.stream_released OR (d.ordering_key IS NOT NULL AND e.ordering_failure_mode = 'skip')
          FROM endpoints e, messages m
-         WHERE e.id = d.endpoint_id AND m.id = d.message_id AND d.id IN (
+         WHERE e.id = d.endpoint_id AND m.application_id = d.application_id AND m.id = d.message_id AND d.id IN (
            SELECT id FROM deliveries WHERE endpoint_id = $1 AND parked_at IS NOT NULL AND parked_until <= now() AND status = 'pending'
              AND (probed_at IS NULL OR probed_at < now() - make_interval(secs => $3::float8 / 1000))
            ORDER BY parked_until LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -191,8 +195,8 @@ export class DeadLettersRepository {
       if (ended.length === 0) return { expired: [], pendingAlerts: [] };
       const error = `${PARKED_EXPIRED_REASON}: the endpoint's circuit stayed open until the retry schedule ran out; not attempted again`;
       const { rows } = await tx.query<DeadLetterRow & { opened: boolean }>(
-        `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts)
-         SELECT n.id, n.delivery_id, n.message_id, $1, n.workflow_id, $2, n.attempts
+        `INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts, application_id)
+         SELECT n.id, n.delivery_id, n.message_id, $1, n.workflow_id, $2, n.attempts, (SELECT application_id FROM endpoints WHERE id = $1)
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[]) AS n(id, delivery_id, message_id, workflow_id, attempts)
          ON CONFLICT (delivery_id) WHERE resolved_at IS NULL
          DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, run_id = NULL
@@ -318,16 +322,16 @@ export class DeadLettersRepository {
     return Number(rows[0].n);
   }
 
-  /** Open dead letters, oldest first, optionally of one endpoint, with their total count. */
-  async listOpen(filter: { endpointId?: string; limit: number; after?: string }): Promise<{ items: DeadLetterRecord[]; total: number }> {
-    const params = [filter.endpointId ?? null];
-    const where = 'resolved_at IS NULL AND ($1::text IS NULL OR endpoint_id = $1)';
+  /** Open dead letters, oldest first, of an application or one endpoint, with their total count. */
+  async listOpen(filter: { applicationId?: string; endpointId?: string; limit: number; after?: string }): Promise<{ items: DeadLetterRecord[]; total: number }> {
+    const params = [filter.endpointId ?? null, filter.applicationId ?? null];
+    const where = 'resolved_at IS NULL AND ($1::text IS NULL OR endpoint_id = $1) AND ($2::text IS NULL OR application_id = $2)';
     const [page, count] = await Promise.all([
       // After the dead letter whose id is `after` in the queue's order (one resolved meanwhile still marks the place).
       this.db.query<DeadLetterRow>(
         `SELECT ${COLUMNS} FROM dead_letters WHERE ${where}
-           AND ($3::text IS NULL OR (dead_lettered_at, id) > (SELECT dead_lettered_at, id FROM dead_letters WHERE id = $3))
-         ORDER BY dead_lettered_at, id LIMIT $2`,
+           AND ($4::text IS NULL OR (dead_lettered_at, id) > (SELECT dead_lettered_at, id FROM dead_letters WHERE id = $4))
+         ORDER BY dead_lettered_at, id LIMIT $3`,
         [...params, filter.limit, filter.after ?? null],
       ),
       this.db.query<{ total: string }>(`SELECT count(*) AS total FROM dead_letters WHERE ${where}`, params),

@@ -8,6 +8,8 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'dead_lettered';
 /** One message to one endpoint. */
 export interface DeliveryRecord {
   id: string;
+  /** The application of its message and endpoint. */
+  applicationId: string;
   messageId: string;
   endpointId: string;
   workflowId: string;
@@ -74,6 +76,7 @@ export interface FailureEffects {
 /** Row shape shared with the messages repository, which creates deliveries. */
 export interface DeliveryRow {
   id: string;
+  application_id: string;
   message_id: string;
   endpoint_id: string;
   workflow_id: string;
@@ -89,12 +92,13 @@ export interface DeliveryRow {
 }
 
 /** Columns matching {@link DeliveryRow}. */
-export const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, workflow_id, status, ordering_key, sequence, parked_at, parked_until, created_at, updated_at';
+export const DELIVERY_COLUMNS = 'id, application_id, message_id, endpoint_id, workflow_id, status, ordering_key, sequence, parked_at, parked_until, created_at, updated_at';
 
 /** Maps a `deliveries` row to its record. */
 export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
   return {
     id: row.id,
+    applicationId: row.application_id,
     messageId: row.message_id,
     endpointId: row.endpoint_id,
     workflowId: row.workflow_id,
@@ -258,7 +262,7 @@ export class DeliveriesRepository {
       `SELECT ${DELIVERY_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, d.created_at::text AS cursor_at,
               m.event_type, m.ordering_key AS message_ordering_key, m.created_at AS message_created_at,
               e.deleted_at IS NOT NULL AS endpoint_deleted
-       FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
+       FROM deliveries d JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
        WHERE d.status = 'pending' AND d.ordering_key IS NULL AND d.sweep_checked_at IS NULL AND d.parked_at IS NULL
          AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
          AND (d.created_at, d.id) > ($3::timestamptz, $4::text)

@@ -6,6 +6,8 @@ import type { Queryable } from './database';
 /** An endpoint as stored, secret included: never return this shape from the API unfiltered. */
 export interface EndpointRecord {
   id: string;
+  /** The application whose messages it gets; fixed at creation. */
+  applicationId: string;
   url: string;
   description: string;
   /** `null` subscribes to every event type. */
@@ -46,11 +48,12 @@ export type DisabledReason = 'manual' | 'gone' | 'failing';
 
 /** Fields a PATCH may change; absent fields stay as they are. */
 export type EndpointChanges = Partial<
-  Omit<EndpointRecord, 'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'consecutiveFailures' | 'circuitOpenedAt' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'>
+  Omit<EndpointRecord, 'id' | 'applicationId' | 'createdAt' | 'updatedAt' | 'failingSince' | 'consecutiveFailures' | 'circuitOpenedAt' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'>
 >;
 
 interface EndpointRow {
   id: string;
+  application_id: string;
   url: string;
   description: string;
   event_types: string[] | null;
@@ -75,11 +78,11 @@ interface EndpointRow {
 }
 
 // Every read joins the endpoint's pacing row, so the HTTP activity learns its rate with the endpoint.
-const COLUMNS = `e.id, e.url, e.description, e.event_types, e.secret, e.previous_secret, e.previous_secret_expires_at, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
+const COLUMNS = `e.id, e.application_id, e.url, e.description, e.event_types, e.secret, e.previous_secret, e.previous_secret_expires_at, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
   e.disabled_reason, e.auto_recover, e.failing_since, e.consecutive_failures, e.circuit_opened_at, e.rate_limit_per_second, t.rate AS current_rate, e.ordering_failure_mode, e.created_at, e.updated_at`;
 const FROM = 'endpoints e LEFT JOIN endpoint_throttles t ON t.endpoint_id = e.id';
 // INSERT/UPDATE ... RETURNING cannot join; the pacing row of a written endpoint is read by subquery.
-const RETURNING = `RETURNING id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, headers, retry_policy, timeout_ms, disabled,
+const RETURNING = `RETURNING id, application_id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, headers, retry_policy, timeout_ms, disabled,
   disabled_reason, auto_recover, failing_since, consecutive_failures, circuit_opened_at, rate_limit_per_second,
   (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, ordering_failure_mode, created_at, updated_at`;
 
@@ -93,6 +96,7 @@ export class EndpointsRepository {
   private toRecord(row: EndpointRow): EndpointRecord {
     return {
       id: row.id,
+      applicationId: row.application_id,
       url: row.url,
       description: row.description,
       eventTypes: row.event_types,
@@ -130,8 +134,8 @@ export class EndpointsRepository {
   ): Promise<EndpointRecord> {
     const { rows } = await this.db.query<EndpointRow>(
       `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover, rate_limit_per_second,
-         ordering_failure_mode)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ${RETURNING}`,
+         ordering_failure_mode, application_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ${RETURNING}`,
       [
         endpoint.id,
         endpoint.url,
@@ -144,16 +148,20 @@ export class EndpointsRepository {
         endpoint.autoRecover,
         endpoint.rateLimitPerSecond,
         endpoint.orderingFailureMode,
+        endpoint.applicationId,
       ],
     );
     return this.toRecord(rows[0]);
   }
 
-  /** The live endpoint with this id (or a deleted one too, with `includeDeleted`), or undefined. */
-  async findById(id: string, options: { includeDeleted?: boolean } = {}): Promise<EndpointRecord | undefined> {
+  /**
+   * The live endpoint with this id (or a deleted one too, with `includeDeleted`), or undefined; with
+   * `applicationId`, only when it belongs to that application.
+   */
+  async findById(id: string, options: { includeDeleted?: boolean; applicationId?: string } = {}): Promise<EndpointRecord | undefined> {
     const { rows } = await this.db.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $1 AND ($2::boolean OR e.deleted_at IS NULL)`,
-      [id, options.includeDeleted === true],
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $1 AND ($2::boolean OR e.deleted_at IS NULL) AND ($3::text IS NULL OR e.application_id = $3)`,
+      [id, options.includeDeleted === true, options.applicationId ?? null],
     );
     return rows[0] ? this.toRecord(rows[0]) : undefined;
   }
@@ -164,30 +172,30 @@ export class EndpointsRepository {
    */
   async findForAttempt(id: string, messageId: string): Promise<{ endpoint: EndpointRecord; payload: string | null } | undefined> {
     const { rows } = await this.db.query<EndpointRow & { payload: string | null }>(
-      `SELECT ${COLUMNS}, (SELECT m.payload::text FROM messages m WHERE m.id = $2) AS payload
+      `SELECT ${COLUMNS}, (SELECT m.payload::text FROM messages m WHERE m.application_id = e.application_id AND m.id = $2) AS payload
        FROM ${FROM} WHERE e.id = $1 AND e.deleted_at IS NULL`,
       [id, messageId],
     );
     return rows[0] ? { endpoint: this.toRecord(rows[0]), payload: rows[0].payload } : undefined;
   }
 
-  /** Live endpoints, oldest first, `limit` at a time after the `after` id. */
-  async list(limit: number, after?: string): Promise<EndpointRecord[]> {
+  /** The application's live endpoints, oldest first, `limit` at a time after the `after` id. */
+  async list(applicationId: string, limit: number, after?: string): Promise<EndpointRecord[]> {
     const { rows } = await this.db.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.deleted_at IS NULL AND ($2::text IS NULL OR e.id > $2)
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.application_id = $3 AND e.deleted_at IS NULL AND ($2::text IS NULL OR e.id > $2)
        ORDER BY e.id LIMIT $1`,
-      [limit, after ?? null],
+      [limit, after ?? null, applicationId],
     );
     return rows.map((r) => this.toRecord(r));
   }
 
-  /** Enabled, live endpoints that take `eventType` (or every type). */
-  async findSubscribers(eventType: string, tx: Queryable = this.db): Promise<EndpointRecord[]> {
+  /** The application's enabled, live endpoints that take `eventType` (or every type). */
+  async findSubscribers(applicationId: string, eventType: string, tx: Queryable = this.db): Promise<EndpointRecord[]> {
     const { rows } = await tx.query<EndpointRow>(
       `SELECT ${COLUMNS} FROM ${FROM}
-       WHERE e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types))
+       WHERE e.application_id = $2 AND e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types))
        ORDER BY e.id`,
-      [eventType],
+      [eventType, applicationId],
     );
     return rows.map((r) => this.toRecord(r));
   }

@@ -5,7 +5,9 @@ import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryR
 
 /** An accepted message. */
 export interface MessageRecord {
+  /** The caller's id (or a generated one): unique within its application, and the `webhook-id` receivers dedupe on. */
   id: string;
+  applicationId: string;
   eventType: string;
   payload: Record<string, unknown>;
   idempotencyKey: string | null;
@@ -18,7 +20,7 @@ export interface MessageRecord {
 export type MessageEnvelope = Pick<MessageRecord, 'id' | 'eventType' | 'orderingKey' | 'createdAt'>;
 
 /** A message about to be accepted. */
-export type CandidateMessage = Pick<MessageRecord, 'id' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;
+export type CandidateMessage = Pick<MessageRecord, 'id' | 'applicationId' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;
 
 /** The outcome of accepting a message: the stored message, its deliveries, and whether it is new. */
 export interface AcceptedMessage {
@@ -29,6 +31,7 @@ export interface AcceptedMessage {
 
 interface MessageRow {
   id: string;
+  application_id: string;
   event_type: string;
   payload: Record<string, unknown>;
   idempotency_key: string | null;
@@ -36,11 +39,12 @@ interface MessageRow {
   created_at: Date;
 }
 
-const COLUMNS = 'id, event_type, payload, idempotency_key, ordering_key, created_at';
+const COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, created_at';
 
 function toRecord(row: MessageRow): MessageRecord {
   return {
     id: row.id,
+    applicationId: row.application_id,
     eventType: row.event_type,
     payload: row.payload,
     idempotencyKey: row.idempotency_key,
@@ -80,18 +84,18 @@ export class MessagesRepository {
   ): Promise<AcceptedMessage> {
     return this.db.withTransaction(async (tx) => {
       const inserted = await tx.query<MessageRow>(
-        `INSERT INTO messages (id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-        [candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
+        [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
       );
       if (inserted.rows.length === 0) {
         const existing = await tx.query<MessageRow>(
-          `SELECT ${COLUMNS} FROM messages WHERE idempotency_key = $2 OR id = $1
-           ORDER BY (idempotency_key = $2) DESC NULLS LAST LIMIT 1`,
-          [candidate.id, candidate.idempotencyKey],
+          `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
+           ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
+          [candidate.applicationId, candidate.id, candidate.idempotencyKey],
         );
         const message = toRecord(existing.rows[0]);
-        return { message, deliveries: await this.deliveriesOf(message.id, tx), created: false };
+        return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
       }
       const message = toRecord(inserted.rows[0]);
       const endpoints = await subscribers(tx);
@@ -103,8 +107,8 @@ export class MessagesRepository {
              INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
              ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
              RETURNING last_sequence)
-           INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until)
-           SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until
+           INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
+           SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
            FROM (${PARK_ON_CREATION}) AS p
            RETURNING ${DELIVERY_COLUMNS}`,
           [
@@ -116,6 +120,7 @@ export class MessagesRepository {
             endpoint.park !== undefined,
             endpoint.park?.attempts ?? 0,
             endpoint.park?.scheduleLeftMs ?? 0,
+            message.applicationId,
           ],
         );
         deliveries.push(toDeliveryRecord(rows[0]));
@@ -124,17 +129,17 @@ export class MessagesRepository {
     });
   }
 
-  /** The message with this id, or undefined. */
-  async findById(id: string): Promise<MessageRecord | undefined> {
-    const { rows } = await this.db.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]);
+  /** The application's message with this id, or undefined. */
+  async findById(applicationId: string, id: string): Promise<MessageRecord | undefined> {
+    const { rows } = await this.db.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND id = $2`, [applicationId, id]);
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** The message's deliveries, in endpoint order. */
-  async deliveriesOf(messageId: string, tx: Queryable = this.db): Promise<DeliveryRecord[]> {
+  /** The deliveries of the application's message, in endpoint order. */
+  async deliveriesOf(applicationId: string, messageId: string, tx: Queryable = this.db): Promise<DeliveryRecord[]> {
     const { rows } = await tx.query<DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE message_id = $1 ORDER BY endpoint_id`,
-      [messageId],
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE application_id = $1 AND message_id = $2 ORDER BY endpoint_id`,
+      [applicationId, messageId],
     );
     return rows.map(toDeliveryRecord);
   }

@@ -1,7 +1,7 @@
 import type { Database } from './database';
 
 /** Where a paged deletion goes on from: the last row it looked at (excluded), or undefined to start. */
-export type RetentionCursor = [string, string] | undefined;
+export type RetentionCursor = string[] | undefined;
 
 /** What one batch did: rows deleted, where the next batch starts, and whether the table is done. */
 export interface RetentionBatch {
@@ -18,7 +18,7 @@ export interface RetentionBatch {
 // deliver or retry them any more.
 const EXPIRED = `NOT EXISTS (
   SELECT 1 FROM deliveries d
-  WHERE d.message_id = m.id
+  WHERE d.application_id = m.application_id AND d.message_id = m.id
     AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.deleted_at < $1)
     AND (d.status = 'pending' OR d.updated_at >= $1
          OR EXISTS (SELECT 1 FROM dead_letters dl WHERE dl.delivery_id = d.id AND (dl.resolved_at IS NULL OR dl.resolved_at >= $1))))`;
@@ -50,25 +50,26 @@ export class RetentionRepository {
   async deleteExpiredMessages(cutoff: Date, cursor: RetentionCursor, limit: number): Promise<RetentionBatch> {
     return this.db.withTransaction(async (tx) => {
       // created_at goes out as text so the cursor keeps PostgreSQL's microseconds.
-      const { rows } = await tx.query<{ id: string; created_at: string; expired: boolean }>(
-        `SELECT m.id, m.created_at::text AS created_at, ${EXPIRED} AS expired
+      // A cursor of two (created_at, id) comes from a run begun before messages were keyed by application.
+      const [after, afterApplication, afterId] = cursor?.length === 2 ? [cursor[0], '', cursor[1]] : (cursor ?? ['-infinity', '', '']);
+      const { rows } = await tx.query<{ application_id: string; id: string; created_at: string; expired: boolean }>(
+        `SELECT m.application_id, m.id, m.created_at::text AS created_at, ${EXPIRED} AS expired
          FROM messages m
-         WHERE m.created_at < $1 AND (m.created_at, m.id) > ($2::timestamptz, $3::text)
-         ORDER BY m.created_at, m.id LIMIT $4`,
-        [cutoff, cursor?.[0] ?? '-infinity', cursor?.[1] ?? '', limit],
+         WHERE m.created_at < $1 AND (m.created_at, m.application_id, m.id) > ($2::timestamptz, $3::text, $4::text)
+         ORDER BY m.created_at, m.application_id, m.id LIMIT $5`,
+        [cutoff, after, afterApplication, afterId, limit],
       );
       const last = rows.at(-1);
-      const ids = rows.filter((r) => r.expired).map((r) => r.id);
-      if (ids.length > 0) {
-        await tx.query(
-          'DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE message_id = ANY($1::text[]))',
-          [ids],
-        );
-        await tx.query('DELETE FROM dead_letters WHERE message_id = ANY($1::text[])', [ids]);
-        await tx.query('DELETE FROM deliveries WHERE message_id = ANY($1::text[])', [ids]);
-        await tx.query('DELETE FROM messages WHERE id = ANY($1::text[])', [ids]);
+      const expired = rows.filter((r) => r.expired);
+      if (expired.length > 0) {
+        const keys = [expired.map((r) => r.application_id), expired.map((r) => r.id)];
+        const matching = '(application_id, message_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))';
+        await tx.query(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE ${matching})`, keys);
+        await tx.query(`DELETE FROM dead_letters WHERE ${matching}`, keys);
+        await tx.query(`DELETE FROM deliveries WHERE ${matching}`, keys);
+        await tx.query('DELETE FROM messages WHERE (application_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))', keys);
       }
-      return { deleted: ids.length, cursor: last ? [last.created_at, last.id] : cursor, done: rows.length < limit };
+      return { deleted: expired.length, cursor: last ? [last.created_at, last.application_id, last.id] : cursor, done: rows.length < limit };
     });
   }
 

@@ -50,7 +50,7 @@ export class StatsRepository {
       // however many deliveries the table holds.
       `WITH recent AS (
          SELECT d.id, d.endpoint_id, d.status, d.updated_at, m.created_at AS accepted_at
-         FROM deliveries d JOIN messages m ON m.id = d.message_id
+         FROM deliveries d JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id
          WHERE d.created_at >= now() - make_interval(secs => $1::float8 / 1000) AND d.status <> 'pending'
        ),
        per_delivery AS (

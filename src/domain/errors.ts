@@ -12,7 +12,7 @@ export class InvalidFieldError extends Error {
 /** A resource that does not exist (or no longer does). */
 export class NotFoundError extends Error {
   constructor(
-    readonly resource: 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key',
+    readonly resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key',
     readonly id: string,
   ) {
     super(`${resource.replace('_', ' ')} ${id} not found`);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
  * A new identifier: prefix, then 12 hex digits of milliseconds (so IDs sort by creation) and 16 random
  * hex digits. Only `[a-z0-9_]`, so it is safe in URLs, workflow IDs and header values.
  */
-export function newId(prefix: 'ep' | 'msg' | 'dlv' | 'dlq'): string {
+export function newId(prefix: 'app' | 'ep' | 'msg' | 'dlv' | 'dlq' | 'tok'): string {
   const time = Date.now().toString(16).padStart(12, '0');
   return `${prefix}_${time}${randomBytes(8).toString('hex')}`;
 }

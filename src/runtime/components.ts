@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
+import { ApplicationsRepository } from '../db/applications.repository';
 import { CircuitsRepository } from '../db/circuits.repository';
 import type { Database } from '../db/database';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
@@ -34,6 +35,7 @@ export interface Foundations {
 
 /** The repositories over one pool. */
 export interface Repositories {
+  applications: ApplicationsRepository;
   endpoints: EndpointsRepository;
   messages: MessagesRepository;
   deliveries: DeliveriesRepository;
@@ -68,6 +70,7 @@ export interface Components extends Foundations {
 export function buildComponents(foundations: Foundations): Components {
   const { config, db, client, secretBox } = foundations;
   const repositories: Repositories = {
+    applications: new ApplicationsRepository(db),
     endpoints: new EndpointsRepository(db, secretBox),
     messages: new MessagesRepository(db),
     deliveries: new DeliveriesRepository(db),

@@ -38,7 +38,7 @@ export class DeadLetterRetrier {
     if (deadLetter.resolvedAt) {
       throw new ConflictError('dead_letter_resolved', `dead letter ${deadLetterId} was ${deadLetter.resolution} already`);
     }
-    const [message, endpoint] = await Promise.all([messages.findById(deadLetter.messageId), endpoints.findById(deadLetter.endpointId)]);
+    const [message, endpoint] = await Promise.all([messages.findById(deadLetter.applicationId, deadLetter.messageId), endpoints.findById(deadLetter.endpointId)]);
     if (!endpoint || !message) {
       throw new ConflictError('endpoint_deleted', `endpoint ${deadLetter.endpointId} was deleted; discard the dead letter instead`);
     }

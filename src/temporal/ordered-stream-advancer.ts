@@ -36,7 +36,7 @@ export class OrderedStreamAdvancer {
     if (previous && !previous.released && !(await this.closes(previous.workflowId))) {
       return { state: 'finishing', sequence: head.sequence - 1, messageId: previous.messageId, workflowId: previous.workflowId };
     }
-    const message = await this.repos.messages.findById(head.messageId);
+    const message = await this.repos.messages.findById(endpoint.applicationId, head.messageId);
     if (!message) return { state: 'idle' };
     const { input, memo } = deliveryInputFor(message, { id: head.deliveryId }, endpoint);
     if (!(await this.starter.start(head.workflowId, input, memo))) await this.runAgainIfCut(stream, head, input, memo);

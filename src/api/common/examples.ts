@@ -14,4 +14,6 @@ export const EXAMPLE = {
   orderingKey: 'job-12345',
   eventType: 'invoice.paid',
   url: 'https://example.com/webhooks',
+  applicationId: 'app_019ad2c3f1e07a4b2c6d8e0f1a23',
+  applicationUid: 'acme',
 } as const;

@@ -40,7 +40,7 @@ export const ERRORS = {
 } satisfies Record<string, ErrorAnswer>;
 
 /** The 404 of a route that reads one `resource` by id; `id` is an example of it. */
-export function notFound(resource: 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key', id: string): ErrorAnswer {
+export function notFound(resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key', id: string): ErrorAnswer {
   const name = resource.replace('_', ' ');
   return {
     status: 404,
@@ -85,6 +85,17 @@ export function ApiErrors(...answers: ErrorAnswer[]): MethodDecorator & ClassDec
 /** A `/v1` controller: the bearer token is required, and every route can answer 401. */
 export function ApiTokenRequired(): ClassDecorator {
   return applyDecorators(ApiBearerAuth(), ApiErrors(ERRORS.unauthorized));
+}
+
+/**
+ * A controller under `/v1/applications/:app`: documents `app` and the 404 of an unknown application. The
+ * routes without an application (`/v1/endpoints`, ...) are added to the document by `withShorthandRoutes`.
+ */
+export function ApiApplicationScoped(): ClassDecorator {
+  return applyDecorators(
+    ApiParam({ name: 'app', description: 'The application: its id (`app_...`) or its uid.', example: 'acme' }),
+    ApiErrors(notFound('application', 'acme')),
+  );
 }
 
 /** The `:id` (or other) path parameter of a route. */

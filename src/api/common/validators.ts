@@ -145,3 +145,32 @@ export const IsSigningSecret = decorator(
     return bytes >= 24 && bytes <= 64;
   },
 );
+
+/** Bounds of a `{ string: string }` map such as an application's `metadata`. */
+const STRING_MAP_LIMITS = { entries: 50, keyLength: 256, valueLength: 1024 };
+
+/** Why `value` is not a small `{ string: string }` map, or undefined when it is. */
+export function stringMapProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of strings';
+  const entries = Object.entries(value);
+  if (entries.length > STRING_MAP_LIMITS.entries) return `must have at most ${STRING_MAP_LIMITS.entries} entries`;
+  for (const [key, item] of entries) {
+    if (key.length === 0 || key.length > STRING_MAP_LIMITS.keyLength) return `keys must be 1 to ${STRING_MAP_LIMITS.keyLength} characters`;
+    if (typeof item !== 'string') return `values must be strings (${key} is not)`;
+    if (item.length > STRING_MAP_LIMITS.valueLength) return `values must be at most ${STRING_MAP_LIMITS.valueLength} characters (${key} is longer)`;
+  }
+  return undefined;
+}
+
+/** At most 50 string entries, keys up to 256 and values up to 1024 characters. */
+export const IsStringMap = (options?: ValidationOptions) => (target: object, propertyName: string): void =>
+  registerDecorator({
+    name: 'isStringMap',
+    target: target.constructor,
+    propertyName,
+    options,
+    validator: {
+      validate: (value: unknown) => stringMapProblem(value) === undefined,
+      defaultMessage: (args) => `${args?.property ?? propertyName} ${stringMapProblem(args?.value) ?? 'is not valid'}`,
+    },
+  });

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ApplicationsRepository } from '../../db/applications.repository';
 import { DeadLettersRepository } from '../../db/dead-letters.repository';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
@@ -42,6 +43,7 @@ export class CoreModule {
       { provide: LOGGER, useValue: logger },
       { provide: RENDER_METRICS, useValue: deps.renderMetrics },
       { provide: SHUTDOWN_STATE, useValue: deps.shutdown ?? { stopping: false } },
+      { provide: ApplicationsRepository, useValue: repositories.applications },
       { provide: EndpointsRepository, useValue: repositories.endpoints },
       { provide: MessagesRepository, useValue: repositories.messages },
       { provide: DeliveriesRepository, useValue: repositories.deliveries },

@@ -7,6 +7,9 @@ export class DeadLetterView {
   @ApiProperty({ description: 'The dead letter id: `dlq_` and 28 hex digits.', example: EXAMPLE.deadLetterId })
   id!: string;
 
+  @ApiProperty({ description: 'The application of its message and endpoint.', example: EXAMPLE.applicationId })
+  applicationId!: string;
+
   @ApiProperty({ description: 'The delivery that failed.', example: EXAMPLE.deliveryId })
   deliveryId!: string;
 
@@ -33,6 +36,7 @@ export class DeadLetterView {
 export function toDeadLetterView(d: DeadLetterRecord): DeadLetterView {
   return {
     id: d.id,
+    applicationId: d.applicationId,
     deliveryId: d.deliveryId,
     messageId: d.messageId,
     endpointId: d.endpointId,

@@ -1,9 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EXAMPLE } from '../common/examples';
-import { ApiErrors, ApiIdParam, ApiPageQuery, ApiTokenRequired, ERRORS, notFound, unavailable, type ErrorAnswer } from '../common/openapi';
-import { parsePage } from '../common/pagination';
-import { DeadLetterPage, DeadLetterRetryView, RedriveView, toDeadLetterView } from './dead-letter.view';
+import { ApiErrors, ApiIdParam, ApiTokenRequired, notFound, unavailable, type ErrorAnswer } from '../common/openapi';
+import { DeadLetterRetryView } from './dead-letter.view';
 import { DeadLettersService } from './dead-letters.service';
 
 const DEAD_LETTER_ID = 'The dead letter id.';
@@ -14,28 +13,14 @@ const RESOLVED: ErrorAnswer = {
   example: { code: 'dead_letter_resolved', message: `dead letter ${EXAMPLE.deadLetterId} was discarded already` },
 };
 
-/** `/v1/dead-letters`: deliveries whose attempts ran out and that wait for an operator. */
+/** `/v1/dead-letters/:id`: one dead letter, by its id, whatever its application. */
 @ApiTags('dead-letters')
 @ApiTokenRequired()
-@Controller()
+@Controller('v1/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
-  @Get('v1/dead-letters')
-  @ApiOperation({
-    summary: 'Open dead letters, oldest first (the queue order), optionally of one endpoint; pass the last id as `after` for the next page.',
-    description: 'A dead letter leaves the list when its delivery later succeeds (however it was retried) or when it is discarded.',
-  })
-  @ApiQuery({ name: 'endpointId', required: false, type: String, description: 'Only the dead letters of this endpoint.', example: EXAMPLE.endpointId })
-  @ApiPageQuery(EXAMPLE.deadLetterId)
-  @ApiOkResponse({ type: DeadLetterPage, description: 'One page of open dead letters and how many there are in all.' })
-  @ApiErrors(ERRORS.invalidQuery)
-  async list(@Query('endpointId') endpointId?: string, @Query('limit') limit?: string, @Query('after') after?: string): Promise<DeadLetterPage> {
-    const page = await this.deadLetters.list({ endpointId, ...parsePage(limit, after) });
-    return { total: page.total, items: page.items.map(toDeadLetterView) };
-  }
-
-  @Post('v1/dead-letters/:id/retry')
+  @Post(':id/retry')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Run the delivery again (same webhook-id); 409 when it was delivered or discarded.',
@@ -62,7 +47,7 @@ export class DeadLettersController {
     return this.deadLetters.retry(id);
   }
 
-  @Delete('v1/dead-letters/:id')
+  @Delete(':id')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Discard a dead letter without delivering it.',
@@ -73,15 +58,5 @@ export class DeadLettersController {
   @ApiErrors(notFound('dead_letter', EXAMPLE.deadLetterId), RESOLVED)
   async discard(@Param('id') id: string): Promise<void> {
     await this.deadLetters.discard(id);
-  }
-
-  @Post('v1/endpoints/:id/dead-letters/retry')
-  @HttpCode(202)
-  @ApiOperation({ summary: "Redrive all of an endpoint's dead letters, oldest first, paced by HOOKWAY_REDRIVE_INTERVAL_MS." })
-  @ApiIdParam('The endpoint id.', EXAMPLE.endpointId)
-  @ApiAcceptedResponse({ type: RedriveView, description: 'The redrive was handed to the endpoint\'s dead-letter workflow.' })
-  @ApiErrors(notFound('endpoint', EXAMPLE.endpointId), unavailable('temporal', 'Temporal did not take the redrive; retry later.'))
-  redrive(@Param('id') endpointId: string): Promise<RedriveView> {
-    return this.deadLetters.redrive(endpointId);
   }
 }

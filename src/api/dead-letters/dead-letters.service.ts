@@ -21,7 +21,7 @@ export class DeadLettersService {
   ) {}
 
   /** Open dead letters, oldest first, read from PostgreSQL (the one home of the queue) at any size. */
-  list(filter: { endpointId?: string } & PageQuery): Promise<{ items: DeadLetterRecord[]; total: number }> {
+  list(filter: { applicationId: string; endpointId?: string } & PageQuery): Promise<{ items: DeadLetterRecord[]; total: number }> {
     return this.deadLetters.listOpen(filter);
   }
 
@@ -39,8 +39,8 @@ export class DeadLettersService {
    * Redrives every open dead letter of the endpoint through its dead-letter workflow, which pages through
    * them in PostgreSQL oldest first, paced. @returns how many were open when asked.
    */
-  async redrive(endpointId: string): Promise<{ count: number }> {
-    if (!(await this.endpoints.findById(endpointId))) throw new NotFoundError('endpoint', endpointId);
+  async redrive(applicationId: string, endpointId: string): Promise<{ count: number }> {
+    if (!(await this.endpoints.findById(endpointId, { applicationId }))) throw new NotFoundError('endpoint', endpointId);
     const count = await this.deadLetters.countOpen(endpointId);
     if (count > 0) {
       try {

@@ -39,6 +39,9 @@ export class DeliveryView {
   @ApiProperty({ description: 'The delivery id.', example: EXAMPLE.deliveryId })
   id!: string;
 
+  @ApiProperty({ description: 'The application of its message and endpoint.', example: EXAMPLE.applicationId })
+  applicationId!: string;
+
   @ApiProperty({ description: 'The message delivered.', example: EXAMPLE.messageId })
   messageId!: string;
 
@@ -94,6 +97,7 @@ export class DeliveryView {
 export function toDeliveryView(delivery: DeliveryRecord, attempts: AttemptRecord[], temporalUiUrl: string): DeliveryView {
   return {
     id: delivery.id,
+    applicationId: delivery.applicationId,
     messageId: delivery.messageId,
     endpointId: delivery.endpointId,
     workflowId: delivery.workflowId,

@@ -38,6 +38,9 @@ export class EndpointView {
   @ApiProperty({ description: 'The endpoint id: `ep_` and 28 hex digits.', example: EXAMPLE.endpointId })
   id!: string;
 
+  @ApiProperty({ description: 'The application whose messages it gets.', example: EXAMPLE.applicationId })
+  applicationId!: string;
+
   @ApiProperty({ description: 'Where deliveries are POSTed.', example: EXAMPLE.url })
   url!: string;
 
@@ -127,6 +130,7 @@ export class CreatedEndpointView extends OmitType(EndpointView, ['secret'] as co
 export function toEndpointView(endpoint: EndpointRecord): EndpointView {
   return {
     id: endpoint.id,
+    applicationId: endpoint.applicationId,
     url: endpoint.url,
     description: endpoint.description,
     eventTypes: endpoint.eventTypes,

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EXAMPLE } from '../common/examples';
-import { ApiErrors, ApiIdParam, ApiPageQuery, ApiTokenRequired, BODY_ERRORS, ERRORS, notFound } from '../common/openapi';
+import { ApplicationPipe } from '../applications/application.pipe';
+import { ApiApplicationScoped, ApiErrors, ApiIdParam, ApiPageQuery, ApiTokenRequired, BODY_ERRORS, ERRORS, notFound } from '../common/openapi';
 import { parsePage } from '../common/pagination';
 import { CreateEndpointDto } from './dto/create-endpoint.dto';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto';
@@ -11,10 +12,11 @@ import { EndpointsService } from './endpoints.service';
 
 const ENDPOINT_ID = 'The endpoint id.';
 
-/** `/v1/endpoints`: where messages are delivered. */
+/** `/v1/applications/:app/endpoints`: where an application's messages are delivered. */
 @ApiTags('endpoints')
 @ApiTokenRequired()
-@Controller('v1/endpoints')
+@ApiApplicationScoped()
+@Controller('v1/applications/:app/endpoints')
 export class EndpointsController {
   constructor(private readonly endpoints: EndpointsService) {}
 
@@ -27,8 +29,8 @@ export class EndpointsController {
   })
   @ApiCreatedResponse({ type: CreatedEndpointView, description: 'The endpoint, with `secret` (shown here and by the secret route only).' })
   @ApiErrors(...BODY_ERRORS)
-  async create(@Body() dto: CreateEndpointDto): Promise<CreatedEndpointView> {
-    return toCreatedEndpointView(await this.endpoints.create(dto));
+  async create(@Param('app', ApplicationPipe) applicationId: string, @Body() dto: CreateEndpointDto): Promise<CreatedEndpointView> {
+    return toCreatedEndpointView(await this.endpoints.create(applicationId, dto));
   }
 
   @Get()
@@ -36,9 +38,9 @@ export class EndpointsController {
   @ApiPageQuery(EXAMPLE.endpointId)
   @ApiOkResponse({ type: EndpointPage, description: 'One page of endpoints, without their secrets.' })
   @ApiErrors(ERRORS.invalidQuery)
-  async list(@Query('limit') limit?: string, @Query('after') after?: string): Promise<EndpointPage> {
+  async list(@Param('app', ApplicationPipe) applicationId: string, @Query('limit') limit?: string, @Query('after') after?: string): Promise<EndpointPage> {
     const page = parsePage(limit, after);
-    const items = await this.endpoints.list(page.limit, page.after);
+    const items = await this.endpoints.list(applicationId, page.limit, page.after);
     return { items: items.map((e) => toEndpointView(e)) };
   }
 
@@ -47,8 +49,8 @@ export class EndpointsController {
   @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
   @ApiOkResponse({ type: EndpointView, description: 'The endpoint.' })
   @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
-  async get(@Param('id') id: string): Promise<EndpointView> {
-    return toEndpointView(await this.endpoints.get(id));
+  async get(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string): Promise<EndpointView> {
+    return toEndpointView(await this.endpoints.get(applicationId, id));
   }
 
   @Get(':id/secret')
@@ -56,8 +58,8 @@ export class EndpointsController {
   @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
   @ApiOkResponse({ type: EndpointSecretView, description: 'The current secret.' })
   @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
-  async secret(@Param('id') id: string): Promise<EndpointSecretView> {
-    return { secret: (await this.endpoints.get(id)).secret };
+  async secret(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string): Promise<EndpointSecretView> {
+    return { secret: (await this.endpoints.get(applicationId, id)).secret };
   }
 
   @Post(':id/secret/rotate')
@@ -69,8 +71,8 @@ export class EndpointsController {
   @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
   @ApiOkResponse({ type: RotatedSecretView, description: 'The new secret and when the previous one stops signing.' })
   @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
-  async rotate(@Param('id') id: string): Promise<RotatedSecretView> {
-    const rotated = await this.endpoints.rotateSecret(id);
+  async rotate(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string): Promise<RotatedSecretView> {
+    const rotated = await this.endpoints.rotateSecret(applicationId, id);
     return { secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
   }
 
@@ -85,8 +87,8 @@ export class EndpointsController {
   @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
   @ApiOkResponse({ type: EndpointView, description: 'The endpoint as it now is.' })
   @ApiErrors(...BODY_ERRORS, notFound('endpoint', EXAMPLE.endpointId))
-  async update(@Param('id') id: string, @Body() dto: UpdateEndpointDto): Promise<EndpointView> {
-    return toEndpointView(await this.endpoints.update(id, dto));
+  async update(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string, @Body() dto: UpdateEndpointDto): Promise<EndpointView> {
+    return toEndpointView(await this.endpoints.update(applicationId, id, dto));
   }
 
   @Delete(':id')
@@ -98,7 +100,7 @@ export class EndpointsController {
   @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.endpoints.remove(id);
+  async remove(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string): Promise<void> {
+    await this.endpoints.remove(applicationId, id);
   }
 }

@@ -42,11 +42,12 @@ export class EndpointsService {
     if (refusal) throw new InvalidFieldError('url', `url is not allowed: ${refusal}`);
   }
 
-  /** Stores a new endpoint with defaults filled in. */
-  async create(dto: CreateEndpointDto): Promise<EndpointRecord> {
+  /** Stores a new endpoint of the application, with defaults filled in. */
+  async create(applicationId: string, dto: CreateEndpointDto): Promise<EndpointRecord> {
     await this.assertDeliverable(dto.url);
     return this.endpoints.insert({
       id: newId('ep'),
+      applicationId,
       url: dto.url,
       description: dto.description ?? '',
       eventTypes: dto.eventTypes ? [...new Set(dto.eventTypes)] : null,
@@ -60,21 +61,21 @@ export class EndpointsService {
     });
   }
 
-  /** Live endpoints, a page at a time. */
-  list(limit: number, after?: string): Promise<EndpointRecord[]> {
-    return this.endpoints.list(limit, after);
+  /** The application's live endpoints, a page at a time. */
+  list(applicationId: string, limit: number, after?: string): Promise<EndpointRecord[]> {
+    return this.endpoints.list(applicationId, limit, after);
   }
 
-  /** The endpoint, or NotFoundError. */
-  async get(id: string): Promise<EndpointRecord> {
-    const endpoint = await this.endpoints.findById(id);
+  /** The application's endpoint, or NotFoundError (also when it is another application's). */
+  async get(applicationId: string, id: string): Promise<EndpointRecord> {
+    const endpoint = await this.endpoints.findById(id, { applicationId });
     if (!endpoint) throw new NotFoundError('endpoint', id);
     return endpoint;
   }
 
   /** Applies the given fields; a partial `retryPolicy` changes only the fields it names. */
-  async update(id: string, dto: UpdateEndpointDto): Promise<EndpointRecord> {
-    const current = await this.get(id);
+  async update(applicationId: string, id: string, dto: UpdateEndpointDto): Promise<EndpointRecord> {
+    const current = await this.get(applicationId, id);
     if (dto.url !== undefined) await this.assertDeliverable(dto.url);
     const changes: EndpointChanges = {};
     if (dto.url !== undefined) changes.url = dto.url;
@@ -104,14 +105,16 @@ export class EndpointsService {
   }
 
   /** Gives the endpoint a new secret; the old one keeps signing beside it for the rotation overlap. */
-  async rotateSecret(id: string): Promise<EndpointRecord> {
+  async rotateSecret(applicationId: string, id: string): Promise<EndpointRecord> {
+    await this.get(applicationId, id);
     const rotated = await this.endpoints.rotateSecret(id, newSigningSecret(), this.config.security.secretRotationOverlapMs);
     if (!rotated) throw new NotFoundError('endpoint', id);
     return rotated;
   }
 
   /** Removes the endpoint; its past deliveries stay inspectable. */
-  async remove(id: string): Promise<void> {
+  async remove(applicationId: string, id: string): Promise<void> {
+    await this.get(applicationId, id);
     if (!(await this.endpoints.softDelete(id))) throw new NotFoundError('endpoint', id);
   }
 }

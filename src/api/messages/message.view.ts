@@ -32,8 +32,11 @@ export class MessageDeliveryView {
 
 /** A message as the API shows it, with where it is going. */
 export class MessageView {
-  @ApiProperty({ description: 'The message id, and the `webhook-id` receivers get.', example: EXAMPLE.messageId })
+  @ApiProperty({ description: 'The message id, unique within its application, and the `webhook-id` receivers get.', example: EXAMPLE.messageId })
   id!: string;
+
+  @ApiProperty({ description: 'The application it was sent to.', example: EXAMPLE.applicationId })
+  applicationId!: string;
 
   @ApiProperty({ description: 'The event type.', example: EXAMPLE.eventType })
   eventType!: string;
@@ -61,6 +64,7 @@ export class MessageView {
 export function toMessageView(message: MessageRecord, deliveries: DeliveryRecord[]): MessageView {
   return {
     id: message.id,
+    applicationId: message.applicationId,
     eventType: message.eventType,
     payload: message.payload,
     idempotencyKey: message.idempotencyKey,

@@ -2,16 +2,18 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/c
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InvalidFieldError } from '../../domain/errors';
 import { EXAMPLE } from '../common/examples';
-import { ApiErrors, ApiIdParam, ApiTokenRequired, BODY_ERRORS, notFound, unavailable } from '../common/openapi';
+import { ApplicationPipe } from '../applications/application.pipe';
+import { ApiApplicationScoped, ApiErrors, ApiIdParam, ApiTokenRequired, BODY_ERRORS, notFound, unavailable } from '../common/openapi';
 import { IDEMPOTENCY_KEY_PATTERN } from '../common/validators';
 import { CreateMessageDto } from './dto/create-message.dto';
 import { MessageView, toMessageView } from './message.view';
 import { MessagesService } from './messages.service';
 
-/** `/v1/messages`: events to deliver to every subscribed endpoint. */
+/** `/v1/applications/:app/messages`: events to deliver to every subscribed endpoint of the application. */
 @ApiTags('messages')
 @ApiTokenRequired()
-@Controller('v1/messages')
+@ApiApplicationScoped()
+@Controller('v1/applications/:app/messages')
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
@@ -20,8 +22,8 @@ export class MessagesController {
   @ApiOperation({
     summary: 'Send a message; 202 means every delivery is durably scheduled.',
     description:
-      'The message is fanned out to every endpoint that is live, enabled and subscribed to `eventType` at that moment, one delivery each. ' +
-      'A repeat with the same `Idempotency-Key` or the same `id` returns the first message unchanged, whatever the new body says, and starts nothing twice.',
+      'The message is fanned out to every endpoint of the application that is live, enabled and subscribed to `eventType` at that moment, one delivery each. ' +
+      'A repeat in the same application with the same `Idempotency-Key` or the same `id` returns the first message unchanged, whatever the new body says, and starts nothing twice.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -35,11 +37,11 @@ export class MessagesController {
     unavailable('postgres', 'nothing was stored; send it again later.'),
     unavailable('temporal', 'the message is stored but some deliveries may not have started: repeat the same request (same `Idempotency-Key` or `id`).'),
   )
-  async publish(@Body() dto: CreateMessageDto, @Headers('Idempotency-Key') idempotencyKey?: string): Promise<MessageView> {
+  async publish(@Param('app', ApplicationPipe) applicationId: string, @Body() dto: CreateMessageDto, @Headers('Idempotency-Key') idempotencyKey?: string): Promise<MessageView> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
       throw new InvalidFieldError('Idempotency-Key', 'Idempotency-Key header must match [A-Za-z0-9_.:-]{1,256}');
     }
-    const { message, deliveries } = await this.messages.publish(dto, idempotencyKey);
+    const { message, deliveries } = await this.messages.publish(applicationId, dto, idempotencyKey);
     return toMessageView(message, deliveries);
   }
 
@@ -48,8 +50,8 @@ export class MessagesController {
   @ApiIdParam('The message id.', EXAMPLE.messageId)
   @ApiOkResponse({ type: MessageView, description: 'The message and its deliveries.' })
   @ApiErrors(notFound('message', EXAMPLE.messageId))
-  async get(@Param('id') id: string): Promise<MessageView> {
-    const { message, deliveries } = await this.messages.get(id);
+  async get(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string): Promise<MessageView> {
+    const { message, deliveries } = await this.messages.get(applicationId, id);
     return toMessageView(message, deliveries);
   }
 }

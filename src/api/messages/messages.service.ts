@@ -30,7 +30,7 @@ export class MessagesService {
    * repeat (same id or idempotency key) starts whatever a failed first call left unstarted and returns
    * the original message.
    */
-  async publish(dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
+  async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
     const subscribers = new Map<string, EndpointRecord>();
     const id = dto.id ?? newId('msg');
     let accepted: AcceptedMessage;
@@ -38,13 +38,14 @@ export class MessagesService {
       accepted = await this.messages.accept(
         {
           id,
+          applicationId,
           eventType: dto.eventType,
           payload: dto.payload,
           idempotencyKey: idempotencyKey ?? null,
           orderingKey: dto.orderingKey ?? null,
         },
         async (tx) => {
-          for (const endpoint of await this.endpoints.findSubscribers(dto.eventType, tx)) subscribers.set(endpoint.id, endpoint);
+          for (const endpoint of await this.endpoints.findSubscribers(applicationId, dto.eventType, tx)) subscribers.set(endpoint.id, endpoint);
           return [...subscribers.values()].map((endpoint) => ({
             id: endpoint.id,
             workflowId: deliveryWorkflowId(endpoint.id, id),
@@ -95,10 +96,10 @@ export class MessagesService {
     await this.starter.start(delivery.workflowId, input, memo);
   }
 
-  /** The message with its deliveries, or NotFoundError. */
-  async get(id: string): Promise<AcceptedMessage> {
-    const message = await this.messages.findById(id);
+  /** The application's message with its deliveries, or NotFoundError. */
+  async get(applicationId: string, id: string): Promise<AcceptedMessage> {
+    const message = await this.messages.findById(applicationId, id);
     if (!message) throw new NotFoundError('message', id);
-    return { message, deliveries: await this.messages.deliveriesOf(id), created: false };
+    return { message, deliveries: await this.messages.deliveriesOf(applicationId, id), created: false };
   }
 }

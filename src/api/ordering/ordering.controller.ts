@@ -1,14 +1,16 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EXAMPLE } from '../common/examples';
-import { ApiErrors, ApiIdParam, ApiTokenRequired, notFound } from '../common/openapi';
+import { ApplicationPipe } from '../applications/application.pipe';
+import { ApiApplicationScoped, ApiErrors, ApiIdParam, ApiTokenRequired, notFound } from '../common/openapi';
 import { BlockedKeysView, OrderingKeyView } from './ordering-key.view';
 import { OrderingService } from './ordering.service';
 
-/** `/v1/endpoints/:id/ordering-keys`: where each ordered stream of an endpoint stands. */
+/** `/v1/applications/:app/endpoints/:id/ordering-keys`: where each ordered stream of an endpoint stands. */
 @ApiTags('ordering')
 @ApiTokenRequired()
-@Controller('v1/endpoints/:id')
+@ApiApplicationScoped()
+@Controller('v1/applications/:app/endpoints/:id')
 export class OrderingController {
   constructor(private readonly ordering: OrderingService) {}
 
@@ -17,8 +19,8 @@ export class OrderingController {
   @ApiIdParam('The endpoint id.', EXAMPLE.endpointId)
   @ApiOkResponse({ type: BlockedKeysView, description: 'The blocked keys (at most 250).' })
   @ApiErrors(notFound('endpoint', EXAMPLE.endpointId))
-  async blocked(@Param('id') id: string): Promise<BlockedKeysView> {
-    return { items: await this.ordering.blocked(id) };
+  async blocked(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string): Promise<BlockedKeysView> {
+    return { items: await this.ordering.blocked(applicationId, id) };
   }
 
   @Get('ordering-keys/:key')
@@ -30,7 +32,7 @@ export class OrderingController {
     notFound('endpoint', EXAMPLE.endpointId),
     { ...notFound('ordering_key', EXAMPLE.orderingKey), description: '`ordering_key_not_found`: the endpoint never got a message with this key.' },
   )
-  one(@Param('id') id: string, @Param('key') key: string): Promise<OrderingKeyView> {
-    return this.ordering.one(id, key);
+  one(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string, @Param('key') key: string): Promise<OrderingKeyView> {
+    return this.ordering.one(applicationId, id, key);
   }
 }

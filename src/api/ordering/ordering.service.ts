@@ -16,14 +16,14 @@ export class OrderingService {
   ) {}
 
   /** The keys held by a dead letter, longest blocked first; NotFoundError for an unknown endpoint. */
-  async blocked(endpointId: string): Promise<OrderingKeyView[]> {
-    await this.endpoints.get(endpointId); // 404 endpoint_not_found rather than an empty list
+  async blocked(applicationId: string, endpointId: string): Promise<OrderingKeyView[]> {
+    await this.endpoints.get(applicationId, endpointId); // 404 endpoint_not_found rather than an empty list
     return (await this.streams.blocked(endpointId, BLOCKED_PAGE)).map(toOrderingKeyView);
   }
 
   /** Where one key stands; NotFoundError for an unknown endpoint or key. */
-  async one(endpointId: string, key: string): Promise<OrderingKeyView> {
-    await this.endpoints.get(endpointId); // tells an unknown endpoint from an unknown key
+  async one(applicationId: string, endpointId: string, key: string): Promise<OrderingKeyView> {
+    await this.endpoints.get(applicationId, endpointId); // tells an unknown endpoint from an unknown key
     const state = await this.streams.state({ endpointId, orderingKey: key });
     if (!state) throw new NotFoundError('ordering_key', key);
     return toOrderingKeyView(state);

@@ -1,0 +1,72 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { RequestHandler } from 'express';
+import { DEFAULT_APPLICATION } from '../../domain/applications';
+
+type Operation = Record<string, unknown> & { operationId?: string; summary?: string; parameters?: unknown[]; responses?: Record<string, unknown> };
+
+const SCOPED = `/v1/applications/${DEFAULT_APPLICATION.uid}`;
+
+/**
+ * Where a route without an application goes: `/v1/endpoints...` and `/v1/messages...` are the default
+ * application's, and so is the dead-letter list (`GET /v1/dead-letters`); `/v1/dead-letters/:id` stays
+ * global, as dead-letter ids are. Undefined for every other path.
+ */
+export function shorthandTarget(method: string, path: string): string | undefined {
+  const resource = /^\/v1\/(endpoints|messages)(\/.*)?$/i.exec(path);
+  if (resource) return `${SCOPED}/${resource[1]}${resource[2] ?? ''}`;
+  if (/^\/v1\/dead-letters\/?$/i.test(path) && (method === 'GET' || method === 'HEAD')) return `${SCOPED}/dead-letters`;
+  return undefined;
+}
+
+/**
+ * Serves the shorthand routes by rewriting them to the default application's before routing, so each
+ * route is written once, under `/v1/applications/:app`. The original path stays in `req.originalUrl`.
+ */
+export function shorthandRoutes(): RequestHandler {
+  return (req, _res, next) => {
+    const target = shorthandTarget(req.method, req.path);
+    if (target) {
+      const query = req.url.indexOf('?');
+      req.url = target + (query >= 0 ? req.url.slice(query) : '');
+    }
+    next();
+  };
+}
+
+/** Drops what only an application path can answer: its `app` parameter and `application_not_found`. */
+function withoutApplication(operation: Operation): Operation {
+  const parameters = (operation.parameters ?? []).filter((p) => !(typeof p === 'object' && p !== null && (p as { name?: string }).name === 'app'));
+  const responses = { ...(operation.responses ?? {}) };
+  const notFound = responses['404'] as { content?: Record<string, { examples?: Record<string, unknown>; example?: { error?: { code?: string } } }> } | undefined;
+  const json = notFound?.content?.['application/json'];
+  if (json?.examples && 'application_not_found' in json.examples) {
+    const { application_not_found: _dropped, ...others } = json.examples;
+    const rest = Object.values(others);
+    if (rest.length === 0) delete responses['404'];
+    else responses['404'] = { ...notFound, content: { 'application/json': { ...json, examples: others } } };
+  } else if (json?.example?.error?.code === 'application_not_found') {
+    delete responses['404'];
+  }
+  return {
+    ...operation,
+    operationId: operation.operationId ? `${operation.operationId}_defaultApplication` : undefined,
+    summary: `Default application: ${operation.summary ?? ''}`,
+    parameters,
+    responses,
+  };
+}
+
+/** The document with each shorthand route beside the application route it stands for. */
+export function withShorthandRoutes(document: OpenAPIObject): OpenAPIObject {
+  const paths: OpenAPIObject['paths'] = {};
+  for (const [path, item] of Object.entries(document.paths)) {
+    paths[path] = item;
+    const scoped = /^\/v1\/applications\/\{app\}(\/.*)$/.exec(path);
+    if (!scoped) continue;
+    const short = `/v1${scoped[1]}`;
+    const methods = Object.entries(item as Record<string, Operation>).filter(([method]) => shorthandTarget(method.toUpperCase(), short) !== undefined);
+    if (methods.length === 0) continue;
+    paths[short] = Object.fromEntries(methods.map(([method, operation]) => [method, withoutApplication(operation)]));
+  }
+  return { ...document, paths };
+}
