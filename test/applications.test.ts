@@ -266,6 +266,9 @@ describe('applications', () => {
     assert.equal(ended.applicationId, failingApp.id, 'the global delivery route still shows it, with its application');
     assert.equal((await hookway.api('GET', `/v1/applications/failing-app/endpoints/${pending.id}`)).status, 404);
     assert.equal((await hookway.api('POST', '/v1/applications/failing-app/messages', { eventType: 'dl.pending', payload: {} })).status, 404);
+    assert.equal((await hookway.api('GET', `/v1/applications/${failingApp.id}/messages/${waiting.id}`)).status, 404, 'its messages are read through the global delivery route only');
+    const created = await hookway.api('POST', `/v1/applications/${failingApp.id}/endpoints`, { url: slow.url });
+    assert.equal(created.body.error?.code, 'application_not_found');
   });
 
   test('the OpenAPI document has every application route, and each shorthand route without the app parameter', async () => {
@@ -274,6 +277,11 @@ describe('applications', () => {
       assert.ok(document.paths[route], route);
     }
     assert.ok(document.paths['/v1/applications/{app}/endpoints'].post.parameters?.some((p) => p.name === 'app' && p.in === 'path'));
+    const notFoundCodes = (route: string): string[] =>
+      Object.keys((document.paths[route].get as unknown as { responses: Record<string, { content: Record<string, { examples?: object }> }> }).responses['404']?.content['application/json'].examples ?? {}).sort();
+    assert.deepEqual(notFoundCodes('/v1/applications/{app}/endpoints/{id}'), ['application_not_found', 'endpoint_not_found']);
+    assert.deepEqual(notFoundCodes('/v1/applications/{app}/endpoints'), ['application_not_found']);
+    assert.deepEqual(notFoundCodes('/v1/endpoints/{id}'), ['endpoint_not_found'], 'the shorthand cannot answer application_not_found');
     for (const [route, method] of [
       ['/v1/endpoints', 'post'],
       ['/v1/endpoints/{id}', 'patch'],

@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { apiTokenMiddleware } from './common/api-token.middleware';
 import { jsonBody } from './common/json-body';
-import { shorthandRoutes, withShorthandRoutes } from './common/shorthand-routes';
+import { shorthandRoutes, withApplicationRoutes } from './common/shorthand-routes';
 import { StorableParamsPipe } from './common/storable-params.pipe';
 import { createValidationPipe } from './common/validation';
 import type { ApiDeps } from './core/core.module';
@@ -34,7 +34,7 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  const document = withShorthandRoutes(SwaggerModule.createDocument(app, described));
+  const document = withApplicationRoutes(SwaggerModule.createDocument(app, described));
   SwaggerModule.setup(DOCS_PATH, app, document);
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from './database';
+import type { Database } from './database';
 
 /** A customer of the platform: its endpoints get only its own messages. */
 export interface ApplicationRecord {
@@ -56,7 +56,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** SQL for `applications`. Deleted applications are kept (soft delete) and invisible here. */
 export class ApplicationsRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Stores a new application.
@@ -119,17 +119,17 @@ export class ApplicationsRepository {
   }
 
   /**
-   * Marks the application and its live endpoints deleted, in one statement: its deliveries then end as an
-   * endpoint's do when it is deleted. False when there was no live application with this id.
+   * Marks the application and its live endpoints deleted: its deliveries then end as a deleted endpoint's
+   * do. False when there was no live application with this id. Two statements in one transaction: the
+   * first waits for endpoints being created in the application (they hold its row FOR SHARE), so the
+   * second, with a fresh snapshot, deletes them too; creations after it find the application deleted.
    */
   async softDelete(id: string): Promise<boolean> {
-    const { rows } = await this.db.query<{ deleted: boolean }>(
-      `WITH app AS (UPDATE applications SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id),
-            endpoints AS (UPDATE endpoints SET deleted_at = now(), updated_at = now()
-                          WHERE application_id IN (SELECT id FROM app) AND deleted_at IS NULL RETURNING id)
-       SELECT EXISTS (SELECT 1 FROM app) AS deleted, (SELECT count(*) FROM endpoints) AS endpoints`,
-      [id],
-    );
-    return rows[0].deleted;
+    return this.db.withTransaction(async (tx) => {
+      const { rowCount } = await tx.query('UPDATE applications SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
+      if (!rowCount) return false;
+      await tx.query('UPDATE endpoints SET deleted_at = now(), updated_at = now() WHERE application_id = $1 AND deleted_at IS NULL', [id]);
+      return true;
+    });
   }
 }

@@ -125,17 +125,21 @@ export class EndpointsRepository {
     return JSON.stringify(this.box.seal(JSON.stringify(headers)));
   }
 
-  /** Stores a new endpoint. */
+  /**
+   * Stores a new endpoint, if its application is live (read FOR SHARE, so a deletion of the application
+   * waits for this one and deletes it too); undefined when the application is gone.
+   */
   async insert(
     endpoint: Omit<
       EndpointRecord,
       'createdAt' | 'updatedAt' | 'disabled' | 'disabledReason' | 'failingSince' | 'consecutiveFailures' | 'circuitOpenedAt' | 'currentRate' | 'previousSecret' | 'previousSecretExpiresAt'
     >,
-  ): Promise<EndpointRecord> {
+  ): Promise<EndpointRecord | undefined> {
     const { rows } = await this.db.query<EndpointRow>(
       `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover, rate_limit_per_second,
          ordering_failure_mode, application_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ${RETURNING}`,
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+       WHERE EXISTS (SELECT 1 FROM applications WHERE id = $12 AND deleted_at IS NULL FOR SHARE) ${RETURNING}`,
       [
         endpoint.id,
         endpoint.url,
@@ -151,7 +155,7 @@ export class EndpointsRepository {
         endpoint.applicationId,
       ],
     );
-    return this.toRecord(rows[0]);
+    return rows[0] ? this.toRecord(rows[0]) : undefined;
   }
 
   /**

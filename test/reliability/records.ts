@@ -9,7 +9,7 @@ export async function storedDeliveries(databaseUrl: string, ids: string[]): Prom
   const db = new Database(databaseUrl, { maxConnections: 1 });
   try {
     const { rows } = await db.query<{ id: string; status: string | null }>(
-      `SELECT m.id, d.status FROM messages m LEFT JOIN deliveries d ON d.application_id = m.application_id AND d.message_id = m.id WHERE m.id = ANY($1)`,
+      `SELECT m.id, d.status FROM messages m LEFT JOIN deliveries d ON d.application_id = m.application_id AND d.message_id = m.id WHERE m.application_id = 'app_default' AND m.id = ANY($1)`,
       [ids],
     );
     return new Map(rows.map((row) => [row.id, row.status ?? 'no delivery']));

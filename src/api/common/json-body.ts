@@ -1,5 +1,6 @@
 import { json, type RequestHandler } from 'express';
 import { InvalidFieldError } from '../../domain/errors';
+import { findUnstorableString } from './validators';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth';
 
 /** A request body that could not be read: not JSON, too large, or in an encoding we do not take. */
@@ -78,14 +79,23 @@ export function jsonBody(limit: number): RequestHandler {
       if (!error) {
         // This callback runs from the body stream's events, outside Express's own try/catch: a throw here
         // would be uncaught, so whatever fails goes to the error filter instead.
-        let field: string | undefined;
+        let stripped: string | undefined;
+        let unstorable: string | undefined;
         try {
-          field = strippedKeyPath(req.body, '');
+          stripped = strippedKeyPath(req.body, '');
+          unstorable = stripped === undefined ? findUnstorableString(req.body) : undefined;
         } catch (failure) {
           return next(failure);
         }
-        if (!field) return next();
-        return next(new InvalidFieldError(field, `${field}: keys named __proto__, constructor or prototype are refused, as they cannot be passed on safely`));
+        if (stripped) {
+          return next(new InvalidFieldError(stripped, `${stripped}: keys named __proto__, constructor or prototype are refused, as they cannot be passed on safely`));
+        }
+        // PostgreSQL stores neither U+0000 nor half a surrogate pair, in text or jsonb: refused in any field,
+        // key or value, before a statement could fail on them.
+        if (unstorable !== undefined) {
+          return next(new InvalidFieldError(unstorable, `${unstorable || 'the body'} holds U+0000 or an unpaired surrogate, which cannot be stored; send valid UTF-16 without NUL`));
+        }
+        return next();
       }
       const type = (error as { type?: string }).type ?? '';
       const known = BODY_ERRORS[type];

@@ -88,14 +88,12 @@ export function ApiTokenRequired(): ClassDecorator {
 }
 
 /**
- * A controller under `/v1/applications/:app`: documents `app` and the 404 of an unknown application. The
- * routes without an application (`/v1/endpoints`, ...) are added to the document by `withShorthandRoutes`.
+ * A controller under `/v1/applications/:app`: documents `app`. Its 404 `application_not_found` is added to
+ * each route by `withApplicationRoutes` (a class-level 404 would be replaced by a route's own), and the
+ * routes without an application (`/v1/endpoints`, ...) are copied in beside them.
  */
 export function ApiApplicationScoped(): ClassDecorator {
-  return applyDecorators(
-    ApiParam({ name: 'app', description: 'The application: its id (`app_...`) or its uid.', example: 'acme' }),
-    ApiErrors(notFound('application', 'acme')),
-  );
+  return ApiParam({ name: 'app', description: 'The application: its id (`app_...`) or its uid.', example: 'acme' });
 }
 
 /** The `:id` (or other) path parameter of a route. */

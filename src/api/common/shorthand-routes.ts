@@ -56,13 +56,39 @@ function withoutApplication(operation: Operation): Operation {
   };
 }
 
-/** The document with each shorthand route beside the application route it stands for. */
-export function withShorthandRoutes(document: OpenAPIObject): OpenAPIObject {
+type ErrorContent = { schema?: unknown; example?: { error: { code: string } }; examples?: Record<string, unknown> };
+type ErrorResponse = { description?: string; content?: Record<string, ErrorContent> };
+
+const APPLICATION_NOT_FOUND = { code: 'application_not_found', message: 'application acme not found' };
+
+/** The operation's 404 with `application_not_found` among its answers, in the shared `{ error }` schema. */
+function withApplicationNotFound(operation: Operation): Operation {
+  const responses = { ...(operation.responses ?? {}) } as Record<string, ErrorResponse>;
+  const schema = responses['401']?.content?.['application/json']?.schema;
+  const existing = responses['404'];
+  const json = existing?.content?.['application/json'];
+  if (json?.example?.error.code === 'application_not_found' || (json?.examples && 'application_not_found' in json.examples)) return operation;
+  const examples: Record<string, unknown> = { ...(json?.examples ?? {}) };
+  if (json?.example) examples[json.example.error.code] = { summary: json.example.error.code, value: json.example };
+  examples.application_not_found = { summary: 'application_not_found', value: { error: APPLICATION_NOT_FOUND } };
+  const description = [existing?.description, '`application_not_found`: no live application with this id or uid.'].filter(Boolean).join(' ');
+  responses['404'] = { description, content: { 'application/json': { schema: json?.schema ?? schema, examples } } };
+  return { ...operation, responses };
+}
+
+/**
+ * The document with every route under `/v1/applications/{app}` declaring `application_not_found`, and each
+ * shorthand route beside the application route it stands for.
+ */
+export function withApplicationRoutes(document: OpenAPIObject): OpenAPIObject {
   const paths: OpenAPIObject['paths'] = {};
-  for (const [path, item] of Object.entries(document.paths)) {
+  for (const [path, original] of Object.entries(document.paths)) {
+    const scoped = /^\/v1\/applications\/\{app\}(\/.*)?$/.exec(path);
+    const item = scoped
+      ? Object.fromEntries(Object.entries(original as Record<string, Operation>).map(([method, operation]) => [method, withApplicationNotFound(operation)]))
+      : original;
     paths[path] = item;
-    const scoped = /^\/v1\/applications\/\{app\}(\/.*)$/.exec(path);
-    if (!scoped) continue;
+    if (!scoped?.[1]) continue;
     const short = `/v1${scoped[1]}`;
     const methods = Object.entries(item as Record<string, Operation>).filter(([method]) => shorthandTarget(method.toUpperCase(), short) !== undefined);
     if (methods.length === 0) continue;

@@ -45,7 +45,7 @@ export class EndpointsService {
   /** Stores a new endpoint of the application, with defaults filled in. */
   async create(applicationId: string, dto: CreateEndpointDto): Promise<EndpointRecord> {
     await this.assertDeliverable(dto.url);
-    return this.endpoints.insert({
+    const created = await this.endpoints.insert({
       id: newId('ep'),
       applicationId,
       url: dto.url,
@@ -59,6 +59,9 @@ export class EndpointsService {
       rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
       orderingFailureMode: dto.orderingFailureMode ?? 'hold',
     });
+    // The application was deleted since the path named it.
+    if (!created) throw new NotFoundError('application', applicationId);
+    return created;
   }
 
   /** The application's live endpoints, a page at a time. */

@@ -49,6 +49,9 @@ CREATE INDEX IF NOT EXISTS dead_letters_message_key_idx ON dead_letters (applica
 DROP INDEX IF EXISTS dead_letters_message_idx;
 -- Fan-out reads an application's live endpoints; lists page them by id.
 CREATE INDEX IF NOT EXISTS endpoints_application_idx ON endpoints (application_id, id) WHERE deleted_at IS NULL;
+-- Retention walks messages by (created_at, application_id, id), the new key.
+CREATE INDEX IF NOT EXISTS messages_created_key_idx ON messages (created_at, application_id, id);
+DROP INDEX IF EXISTS messages_created_idx;
 -- An application's message log, newest first.
 CREATE INDEX IF NOT EXISTS messages_application_created_idx ON messages (application_id, created_at, id);
 -- An application's open dead letters.
