@@ -1,5 +1,5 @@
 import type { Queryable } from './database';
-import type { MessageEnvelope } from './messages.repository';
+import type { MessageEnvelope } from './message-envelope';
 
 /** Where a delivery's schedule was when it parked. */
 export interface ParkPlan {

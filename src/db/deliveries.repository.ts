@@ -1,4 +1,4 @@
-import type { MessageEnvelope } from './messages.repository';
+import type { MessageEnvelope } from './message-envelope';
 import { closeOnSuccessSql, countFailureSql, parkAfterFailureSql, type ParkPlan } from './circuits.repository';
 import type { Database } from './database';
 

@@ -2,22 +2,14 @@ import { newId } from '../domain/ids';
 import { parkOnCreationSql, type ParkPlan } from './circuits.repository';
 import type { Database, Queryable } from './database';
 import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryRow } from './deliveries.repository';
+import type { MessageEnvelope } from './message-envelope';
 
 /** An accepted message. */
-export interface MessageRecord {
-  /** The caller's id (or a generated one): unique within its application, and the `webhook-id` receivers dedupe on. */
-  id: string;
+export interface MessageRecord extends MessageEnvelope {
   applicationId: string;
-  eventType: string;
   payload: Record<string, unknown>;
   idempotencyKey: string | null;
-  /** Messages with one key reach each endpoint in the order they were accepted; null for no order. */
-  orderingKey: string | null;
-  createdAt: Date;
 }
-
-/** A message without its payload: what starting its deliveries needs. */
-export type MessageEnvelope = Pick<MessageRecord, 'id' | 'eventType' | 'orderingKey' | 'createdAt'>;
 
 /** A message about to be accepted. */
 export type CandidateMessage = Pick<MessageRecord, 'id' | 'applicationId' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;

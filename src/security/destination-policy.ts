@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { SecuritySettings } from '../config';
-import { HostResolver, type ResolvedAddress } from './host-resolver';
+import { HostResolver } from './host-resolver';
+import type { ResolvedAddress } from './resolved-address';
 import { nonPublicReason } from './ip-ranges';
 
 /** A destination the policy refuses; `code` lets the attempt classifier recognise it. */

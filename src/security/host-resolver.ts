@@ -1,12 +1,8 @@
 import { promises as dns, type RecordWithTtl } from 'node:dns';
 import { isIP } from 'node:net';
 import { readHostsFile } from './hosts-file';
+import type { ResolvedAddress } from './resolved-address';
 
-/** One address a host name resolved to. */
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
 
 /** No DNS answer within the deadline; `code` lets the attempt classifier report `dns_timeout`. */
 export class DnsTimeoutError extends Error {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { isIP } from 'node:net';
-import type { ResolvedAddress } from './host-resolver';
+import type { ResolvedAddress } from './resolved-address';
 
 /**
  * The names of a hosts file (`/etc/hosts` format) and their addresses, IPv4 first; empty when the file

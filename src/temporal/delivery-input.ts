@@ -1,7 +1,7 @@
 import type { DeliveryInput } from '../../workflows/definitions';
 import type { DeliveryRecord } from '../db/deliveries.repository';
 import type { EndpointRecord } from '../db/endpoints.repository';
-import type { MessageEnvelope } from '../db/messages.repository';
+import type { MessageEnvelope } from '../db/message-envelope';
 import type { DeliveryMemo } from './delivery-starter';
 
 /**
