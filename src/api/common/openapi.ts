@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import type { NotFoundError } from '../../domain/errors';
 import { ApiErrorBody, type ApiErrorDetail } from './api-error.view';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './pagination';
 
@@ -24,8 +25,8 @@ export const ERRORS = {
   },
   unauthorized: {
     status: 401,
-    description: '`unauthorized`: no `Authorization: Bearer <HOOKWAY_API_TOKEN>`, or a wrong token.',
-    example: { code: 'unauthorized', message: 'send Authorization: Bearer <HOOKWAY_API_TOKEN>' },
+    description: '`unauthorized`: no `Authorization: Bearer <token>` (the operator token, HOOKWAY_API_TOKEN, or an application token), or a wrong, revoked or expired token.',
+    example: { code: 'unauthorized', message: 'send Authorization: Bearer <token>' },
   },
   payloadTooLarge: {
     status: 413,
@@ -40,7 +41,7 @@ export const ERRORS = {
 } satisfies Record<string, ErrorAnswer>;
 
 /** The 404 of a route that reads one `resource` by id; `id` is an example of it. */
-export function notFound(resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key', id: string): ErrorAnswer {
+export function notFound(resource: NotFoundError['resource'], id: string): ErrorAnswer {
   const name = resource.replace('_', ' ');
   return {
     status: 404,
@@ -94,7 +95,7 @@ export function ApiTokenRequired(): ClassDecorator {
 export function ApiApplicationScoped(): ClassDecorator {
   return applyDecorators(
     ApiParam({ name: 'app', description: 'The application: its id (`app_...`) or its uid.', example: 'acme' }),
-    ApiErrors(notFound('application', 'acme')),
+    ApiErrors({ ...notFound('application', 'acme'), description: '`application_not_found`: no application with this id or uid, or one an application token may not see.' }),
   );
 }
 

@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { RequestHandler } from 'express';
 import { DEFAULT_APPLICATION } from '../../domain/applications';
+import { FORBIDDEN } from '../auth/access.decorators';
 
 type Operation = Record<string, unknown> & { operationId?: string; summary?: string; parameters?: unknown[]; responses?: Record<string, unknown> };
 
@@ -33,7 +34,10 @@ export function shorthandRoutes(): RequestHandler {
   };
 }
 
-/** Drops what only an application path can answer: its `app` parameter and `application_not_found`. */
+/**
+ * Drops what only an application path can answer (its `app` parameter and `application_not_found`), and
+ * adds the 403 of an application token: the shorthand routes are the operator's.
+ */
 function withoutApplication(operation: Operation): Operation {
   const parameters = (operation.parameters ?? []).filter((p) => !(typeof p === 'object' && p !== null && (p as { name?: string }).name === 'app'));
   const responses = { ...(operation.responses ?? {}) };
@@ -47,6 +51,11 @@ function withoutApplication(operation: Operation): Operation {
   } else if (json?.example?.error?.code === 'application_not_found') {
     delete responses['404'];
   }
+  const unauthorized = responses['401'] as { content?: Record<string, { schema?: unknown }> } | undefined;
+  responses['403'] = {
+    description: `${FORBIDDEN.description} The routes without an application are the operator's; an application token uses \`/v1/applications/{app}/...\`.`,
+    content: { 'application/json': { schema: unauthorized?.content?.['application/json']?.schema, example: { error: FORBIDDEN.example } } },
+  };
   return {
     ...operation,
     operationId: operation.operationId ? `${operation.operationId}_defaultApplication` : undefined,

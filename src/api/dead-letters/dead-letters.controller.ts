@@ -1,5 +1,6 @@
 import { Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OwnedResource } from '../auth/access.decorators';
 import { EXAMPLE } from '../common/examples';
 import { ApiErrors, ApiIdParam, ApiTokenRequired, notFound, unavailable, type ErrorAnswer } from '../common/openapi';
 import { DeadLetterRetryView } from './dead-letter.view';
@@ -16,6 +17,7 @@ const RESOLVED: ErrorAnswer = {
 /** `/v1/dead-letters/:id`: one dead letter, by its id, whatever its application. */
 @ApiTags('dead-letters')
 @ApiTokenRequired()
+@OwnedResource('dead_letter')
 @Controller('v1/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}

@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OwnedResource } from '../auth/access.decorators';
 import { EXAMPLE } from '../common/examples';
 import { ApiErrors, ApiIdParam, ApiTokenRequired, notFound } from '../common/openapi';
 import { DeliveriesService } from './deliveries.service';
@@ -15,6 +16,7 @@ export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get(':id')
+  @OwnedResource('delivery')
   @ApiOperation({ summary: 'A delivery, its status (pending, succeeded, dead_lettered) and its attempts.' })
   @ApiIdParam('The delivery id.', EXAMPLE.deliveryId)
   @ApiOkResponse({ type: DeliveryView, description: 'The delivery and every attempt.' })
