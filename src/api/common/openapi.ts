@@ -50,6 +50,18 @@ export function notFound(resource: NotFoundError['resource'], id: string): Error
   };
 }
 
+/** The 404 of a route under `/v1/applications/:app` whose application is unknown, deleted, or not the token's. */
+export const APPLICATION_NOT_FOUND: ErrorAnswer = {
+  ...notFound('application', 'acme'),
+  description: '`application_not_found`: no application with this id or uid, or one an application token may not see.',
+};
+
+/** The 404 of a global by-id route: no such resource, or (to an application token) another application's. */
+export function notFoundOrNotOwned(resource: 'delivery' | 'dead_letter', id: string): ErrorAnswer {
+  const answer = notFound(resource, id);
+  return { ...answer, description: `${answer.description.slice(0, -1)}, or one of another application (to an application token).` };
+}
+
 /** The 503 of a route whose work `dependency` did not take; `description` says what the client should do. */
 export function unavailable(dependency: 'postgres' | 'temporal', description: string): ErrorAnswer {
   return {
@@ -95,7 +107,7 @@ export function ApiTokenRequired(): ClassDecorator {
 export function ApiApplicationScoped(): ClassDecorator {
   return applyDecorators(
     ApiParam({ name: 'app', description: 'The application: its id (`app_...`) or its uid.', example: 'acme' }),
-    ApiErrors({ ...notFound('application', 'acme'), description: '`application_not_found`: no application with this id or uid, or one an application token may not see.' }),
+    ApiErrors(APPLICATION_NOT_FOUND),
   );
 }
 

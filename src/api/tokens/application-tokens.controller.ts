@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { ApplicationPipe } from '../applications/application.pipe';
 import { OperatorOnly } from '../auth/access.decorators';
 import { EXAMPLE } from '../common/examples';
-import { ApiApplicationScoped, ApiErrors, ApiIdParam, ApiPageQuery, ApiTokenRequired, BODY_ERRORS, ERRORS, notFound } from '../common/openapi';
+import { ApiApplicationScoped, ApiErrors, ApiIdParam, ApiPageQuery, ApiTokenRequired, APPLICATION_NOT_FOUND, BODY_ERRORS, ERRORS, notFound } from '../common/openapi';
 import { parsePage } from '../common/pagination';
 import { ApplicationTokenPage, CreatedApplicationTokenView } from './application-token.view';
 import { ApplicationTokensService } from './application-tokens.service';
@@ -45,7 +45,8 @@ export class ApplicationTokensController {
   @ApiOperation({ summary: 'Revoke a token: from now on it answers 401 on every API process.' })
   @ApiIdParam('The token id (`tok_...`).', EXAMPLE.tokenId)
   @ApiNoContentResponse({ description: 'Revoked.' })
-  @ApiErrors(notFound('token', EXAMPLE.tokenId))
+  // A route-level 404 replaces the controller's: both codes are named here.
+  @ApiErrors(APPLICATION_NOT_FOUND, notFound('token', EXAMPLE.tokenId))
   async revoke(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string): Promise<void> {
     await this.tokens.revoke(applicationId, id);
   }
