@@ -296,3 +296,23 @@ describe('application tokens', () => {
     assert.equal((await hookway.api('GET', '/v1/applications/tenant-c')).status, 404, 'the operator deleted tenant-c last');
   });
 });
+
+describe('application tokens on an API without an operator token (HOOKWAY_INSECURE_NO_AUTH)', () => {
+  test('a caller without a token is the operator; an application token is still checked and scoped', async () => {
+    const open = await startTestHookway({ HOOKWAY_API_TOKEN: '', HOOKWAY_INSECURE_NO_AUTH: 'true' }, { api: true, worker: false });
+    try {
+      assert.equal((await open.api('POST', '/v1/applications', { name: 'Open', uid: 'open-app' })).status, 201);
+      const created = await open.api<CreatedApplicationTokenView>('POST', '/v1/applications/open-app/tokens', {});
+      assert.equal(created.status, 201);
+      assert.equal((await open.api('GET', '/v1/applications/open-app', undefined, bearer(created.body.token))).status, 200);
+      assert.equal((await open.api('GET', '/v1/applications', undefined, bearer(created.body.token))).status, 403);
+      assert.equal((await open.api('GET', '/v1/applications/default', undefined, bearer(created.body.token))).status, 404);
+      const forged = `hwa_${created.body.id}_${'A'.repeat(43)}`;
+      assert.equal((await open.api('GET', '/v1/applications/open-app', undefined, bearer(forged))).status, 401);
+      assert.equal((await open.api('GET', '/v1/applications')).status, 200);
+    } finally {
+      await open.stop();
+      await open.dropDatabase();
+    }
+  });
+});
