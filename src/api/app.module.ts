@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApplicationsModule } from './applications/applications.module';
+import { AuthModule } from './auth/auth.module';
 import { CoreModule, type ApiDeps } from './core/core.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
@@ -9,6 +10,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrderingModule } from './ordering/ordering.module';
 import { StatsModule } from './stats/stats.module';
+import { ApplicationTokensModule } from './tokens/application-tokens.module';
 
 /** The whole HTTP API. */
 @Module({})
@@ -17,7 +19,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), ApplicationsModule, EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule],
+      imports: [CoreModule.forRoot(deps), AuthModule, ApplicationsModule, ApplicationTokensModule, EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule],
     };
   }
 }

@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { apiTokenMiddleware } from './auth/api-token.middleware';
 import { ApiExceptionFilter } from './common/api-exception.filter';
-import { apiTokenMiddleware } from './common/api-token.middleware';
 import { jsonBody } from './common/json-body';
 import { shorthandRoutes, withApplicationRoutes } from './common/shorthand-routes';
 import { StorableParamsPipe } from './common/storable-params.pipe';
@@ -23,7 +23,12 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     logger: ['error', 'warn'],
     bodyParser: false,
   });
-  if (deps.auth.mode === 'token') app.use(apiTokenMiddleware(deps.auth.token));
+  app.use(
+    apiTokenMiddleware({
+      operatorToken: deps.auth.mode === 'token' ? deps.auth.token : undefined,
+      tokens: deps.components.repositories.applicationTokens,
+    }),
+  );
   app.use(shorthandRoutes());
   app.use(jsonBody(deps.components.config.api.maxPayloadBytes));
   app.useGlobalPipes(new StorableParamsPipe(), createValidationPipe());

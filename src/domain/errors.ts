@@ -12,7 +12,7 @@ export class InvalidFieldError extends Error {
 /** A resource that does not exist (or no longer does). */
 export class NotFoundError extends Error {
   constructor(
-    readonly resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key',
+    readonly resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key' | 'token',
     readonly id: string,
   ) {
     super(`${resource.replace('_', ' ')} ${id} not found`);
@@ -39,5 +39,13 @@ export class ConflictError extends Error {
   ) {
     super(message);
     this.name = 'ConflictError';
+  }
+}
+
+/** The caller is known, but its token may not use this route (an application token on an operator route). */
+export class ForbiddenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
   }
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
+import { ApplicationTokensRepository } from '../db/application-tokens.repository';
 import { ApplicationsRepository } from '../db/applications.repository';
 import { CircuitsRepository } from '../db/circuits.repository';
 import type { Database } from '../db/database';
@@ -36,6 +37,7 @@ export interface Foundations {
 /** The repositories over one pool. */
 export interface Repositories {
   applications: ApplicationsRepository;
+  applicationTokens: ApplicationTokensRepository;
   endpoints: EndpointsRepository;
   messages: MessagesRepository;
   deliveries: DeliveriesRepository;
@@ -71,6 +73,7 @@ export function buildComponents(foundations: Foundations): Components {
   const { config, db, client, secretBox } = foundations;
   const repositories: Repositories = {
     applications: new ApplicationsRepository(db),
+    applicationTokens: new ApplicationTokensRepository(db),
     endpoints: new EndpointsRepository(db, secretBox),
     messages: new MessagesRepository(db),
     deliveries: new DeliveriesRepository(db),

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OperatorOnly } from '../auth/access.decorators';
 import { EXAMPLE } from '../common/examples';
 import { ApiErrors, ApiIdParam, ApiPageQuery, ApiTokenRequired, BODY_ERRORS, ERRORS, notFound, type ErrorAnswer } from '../common/openapi';
 import { parsePage } from '../common/pagination';
@@ -30,6 +31,7 @@ export class ApplicationsController {
   constructor(private readonly applications: ApplicationsService) {}
 
   @Post()
+  @OperatorOnly()
   @ApiOperation({
     summary: 'Create an application: one customer, whose endpoints get only its own messages.',
     description: 'Its endpoints are registered, and its messages sent, under `/v1/applications/{app}/...`, where `{app}` is its id or uid.',
@@ -41,6 +43,7 @@ export class ApplicationsController {
   }
 
   @Get()
+  @OperatorOnly()
   @ApiOperation({ summary: 'List applications by id (generated ids sort oldest first); pass the last id as `after` for the next page.' })
   @ApiPageQuery(EXAMPLE.applicationId)
   @ApiOkResponse({ type: ApplicationPage, description: 'One page of applications.' })
@@ -51,7 +54,7 @@ export class ApplicationsController {
   }
 
   @Get(':app')
-  @ApiOperation({ summary: 'One application, by id or uid.' })
+  @ApiOperation({ summary: 'One application, by id or uid; an application token reads its own.' })
   @ApiIdParam(APP, EXAMPLE.applicationUid, 'app')
   @ApiOkResponse({ type: ApplicationView, description: 'The application.' })
   @ApiErrors(notFound('application', EXAMPLE.applicationUid))
@@ -60,6 +63,7 @@ export class ApplicationsController {
   }
 
   @Patch(':app')
+  @OperatorOnly()
   @ApiOperation({ summary: 'Change an application; absent fields stay as they are, `metadata` is replaced whole.' })
   @ApiIdParam(APP, EXAMPLE.applicationUid, 'app')
   @ApiOkResponse({ type: ApplicationView, description: 'The application as it now is.' })
@@ -69,6 +73,7 @@ export class ApplicationsController {
   }
 
   @Delete(':app')
+  @OperatorOnly()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete an application with its endpoints; its messages and deliveries stay inspectable by id.',

@@ -1,9 +1,9 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
+import { ConflictError, DependencyUnavailableError, ForbiddenError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import type { Logger } from '../../logging/logger';
 import type { ApiErrorBody } from './api-error.view';
-import { UnauthorizedError } from './api-token.middleware';
+import { UnauthorizedError } from '../auth/api-token.middleware';
 import { RequestBodyError } from './json-body';
 
 function describe(exception: unknown): { status: number; body: ApiErrorBody } {
@@ -15,6 +15,9 @@ function describe(exception: unknown): { status: number; body: ApiErrorBody } {
   }
   if (exception instanceof UnauthorizedError) {
     return { status: 401, body: { error: { code: 'unauthorized', message: exception.message } } };
+  }
+  if (exception instanceof ForbiddenError) {
+    return { status: 403, body: { error: { code: 'forbidden', message: exception.message } } };
   }
   if (exception instanceof ConflictError) {
     return { status: 409, body: { error: { code: exception.code, message: exception.message } } };

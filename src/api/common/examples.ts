@@ -16,4 +16,6 @@ export const EXAMPLE = {
   url: 'https://example.com/webhooks',
   applicationId: 'app_019ad2c3f1e07a4b2c6d8e0f1a23',
   applicationUid: 'acme',
+  tokenId: 'tok_019ad2c6b2d14f7a8c0e3b5d9a61',
+  applicationToken: 'hwa_tok_019ad2c6b2d14f7a8c0e3b5d9a61_Zq3mK8vT1xYc0pLr7sWnE4hJ9dFgA2uB6oQiN5eXyM0',
 } as const;

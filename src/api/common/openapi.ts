@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import type { NotFoundError } from '../../domain/errors';
 import { ApiErrorBody, type ApiErrorDetail } from './api-error.view';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './pagination';
 
@@ -24,8 +25,8 @@ export const ERRORS = {
   },
   unauthorized: {
     status: 401,
-    description: '`unauthorized`: no `Authorization: Bearer <HOOKWAY_API_TOKEN>`, or a wrong token.',
-    example: { code: 'unauthorized', message: 'send Authorization: Bearer <HOOKWAY_API_TOKEN>' },
+    description: '`unauthorized`: no `Authorization: Bearer <token>` (the operator token, HOOKWAY_API_TOKEN, or an application token), or a wrong, revoked or expired token.',
+    example: { code: 'unauthorized', message: 'send Authorization: Bearer <token>' },
   },
   payloadTooLarge: {
     status: 413,
@@ -40,13 +41,25 @@ export const ERRORS = {
 } satisfies Record<string, ErrorAnswer>;
 
 /** The 404 of a route that reads one `resource` by id; `id` is an example of it. */
-export function notFound(resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key', id: string): ErrorAnswer {
+export function notFound(resource: NotFoundError['resource'], id: string): ErrorAnswer {
   const name = resource.replace('_', ' ');
   return {
     status: 404,
     description: `\`${resource}_not_found\`: no ${name} with this id.`,
     example: { code: `${resource}_not_found`, message: `${name} ${id} not found` },
   };
+}
+
+/** The 404 of a route under `/v1/applications/:app` whose application is unknown, deleted, or not the token's. */
+export const APPLICATION_NOT_FOUND: ErrorAnswer = {
+  ...notFound('application', 'acme'),
+  description: '`application_not_found`: no application with this id or uid, or one an application token may not see.',
+};
+
+/** The 404 of a global by-id route: no such resource, or (to an application token) another application's. */
+export function notFoundOrNotOwned(resource: 'delivery' | 'dead_letter', id: string): ErrorAnswer {
+  const answer = notFound(resource, id);
+  return { ...answer, description: `${answer.description.slice(0, -1)}, or one of another application (to an application token).` };
 }
 
 /** The 503 of a route whose work `dependency` did not take; `description` says what the client should do. */

@@ -1,6 +1,8 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { RequestHandler } from 'express';
 import { DEFAULT_APPLICATION } from '../../domain/applications';
+import { APPLICATION_NOT_FOUND } from './openapi';
+import { FORBIDDEN } from '../auth/access.decorators';
 
 type Operation = Record<string, unknown> & { operationId?: string; summary?: string; parameters?: unknown[]; responses?: Record<string, unknown> };
 
@@ -33,7 +35,10 @@ export function shorthandRoutes(): RequestHandler {
   };
 }
 
-/** Drops what only an application path can answer: its `app` parameter and `application_not_found`. */
+/**
+ * Drops what only an application path can answer (its `app` parameter and `application_not_found`), and
+ * adds the 403 of an application token: the shorthand routes are the operator's.
+ */
 function withoutApplication(operation: Operation): Operation {
   const parameters = (operation.parameters ?? []).filter((p) => !(typeof p === 'object' && p !== null && (p as { name?: string }).name === 'app'));
   const responses = { ...(operation.responses ?? {}) };
@@ -47,6 +52,11 @@ function withoutApplication(operation: Operation): Operation {
   } else if (json?.example?.error?.code === 'application_not_found') {
     delete responses['404'];
   }
+  const unauthorized = responses['401'] as { content?: Record<string, { schema?: unknown }> } | undefined;
+  responses['403'] = {
+    description: `${FORBIDDEN.description} The routes without an application are the operator's; an application token uses \`/v1/applications/{app}/...\`.`,
+    content: { 'application/json': { schema: unauthorized?.content?.['application/json']?.schema, example: { error: FORBIDDEN.example } } },
+  };
   return {
     ...operation,
     operationId: operation.operationId ? `${operation.operationId}_defaultApplication` : undefined,
@@ -59,7 +69,6 @@ function withoutApplication(operation: Operation): Operation {
 type ErrorContent = { schema?: unknown; example?: { error: { code: string } }; examples?: Record<string, unknown> };
 type ErrorResponse = { description?: string; content?: Record<string, ErrorContent> };
 
-const APPLICATION_NOT_FOUND = { code: 'application_not_found', message: 'application acme not found' };
 
 /** The operation's 404 with `application_not_found` among its answers, in the shared `{ error }` schema. */
 function withApplicationNotFound(operation: Operation): Operation {
@@ -70,8 +79,8 @@ function withApplicationNotFound(operation: Operation): Operation {
   if (json?.example?.error.code === 'application_not_found' || (json?.examples && 'application_not_found' in json.examples)) return operation;
   const examples: Record<string, unknown> = { ...(json?.examples ?? {}) };
   if (json?.example) examples[json.example.error.code] = { summary: json.example.error.code, value: json.example };
-  examples.application_not_found = { summary: 'application_not_found', value: { error: APPLICATION_NOT_FOUND } };
-  const description = [existing?.description, '`application_not_found`: no live application with this id or uid.'].filter(Boolean).join(' ');
+  examples.application_not_found = { summary: 'application_not_found', value: { error: APPLICATION_NOT_FOUND.example } };
+  const description = [existing?.description, APPLICATION_NOT_FOUND.description].filter(Boolean).join(' ');
   responses['404'] = { description, content: { 'application/json': { schema: json?.schema ?? schema, examples } } };
   return { ...operation, responses };
 }

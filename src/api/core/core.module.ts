@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ApplicationTokensRepository } from '../../db/application-tokens.repository';
 import { ApplicationsRepository } from '../../db/applications.repository';
 import { DeadLettersRepository } from '../../db/dead-letters.repository';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
@@ -44,6 +45,7 @@ export class CoreModule {
       { provide: RENDER_METRICS, useValue: deps.renderMetrics },
       { provide: SHUTDOWN_STATE, useValue: deps.shutdown ?? { stopping: false } },
       { provide: ApplicationsRepository, useValue: repositories.applications },
+      { provide: ApplicationTokensRepository, useValue: repositories.applicationTokens },
       { provide: EndpointsRepository, useValue: repositories.endpoints },
       { provide: MessagesRepository, useValue: repositories.messages },
       { provide: DeliveriesRepository, useValue: repositories.deliveries },

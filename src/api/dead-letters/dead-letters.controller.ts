@@ -1,7 +1,8 @@
 import { Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OwnedResource } from '../auth/access.decorators';
 import { EXAMPLE } from '../common/examples';
-import { ApiErrors, ApiIdParam, ApiTokenRequired, notFound, unavailable, type ErrorAnswer } from '../common/openapi';
+import { ApiErrors, ApiIdParam, ApiTokenRequired, notFoundOrNotOwned, unavailable, type ErrorAnswer } from '../common/openapi';
 import { DeadLetterRetryView } from './dead-letter.view';
 import { DeadLettersService } from './dead-letters.service';
 
@@ -16,6 +17,7 @@ const RESOLVED: ErrorAnswer = {
 /** `/v1/dead-letters/:id`: one dead letter, by its id, whatever its application. */
 @ApiTags('dead-letters')
 @ApiTokenRequired()
+@OwnedResource('dead_letter')
 @Controller('v1/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
@@ -29,7 +31,7 @@ export class DeadLettersController {
   @ApiIdParam(DEAD_LETTER_ID, EXAMPLE.deadLetterId)
   @ApiAcceptedResponse({ type: DeadLetterRetryView, description: 'A run of the delivery started, or was under way already.' })
   @ApiErrors(
-    notFound('dead_letter', EXAMPLE.deadLetterId),
+    notFoundOrNotOwned('dead_letter', EXAMPLE.deadLetterId),
     RESOLVED,
     {
       status: 409,
@@ -55,7 +57,7 @@ export class DeadLettersController {
   })
   @ApiIdParam(DEAD_LETTER_ID, EXAMPLE.deadLetterId)
   @ApiNoContentResponse({ description: 'Discarded.' })
-  @ApiErrors(notFound('dead_letter', EXAMPLE.deadLetterId), RESOLVED)
+  @ApiErrors(notFoundOrNotOwned('dead_letter', EXAMPLE.deadLetterId), RESOLVED)
   async discard(@Param('id') id: string): Promise<void> {
     await this.deadLetters.discard(id);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { OperatorOnly } from '../auth/access.decorators';
 import { ApiErrors, ApiTokenRequired } from '../common/openapi';
 import { StatsService } from './stats.service';
 import { StatsView } from './stats.view';
@@ -7,6 +8,7 @@ import { StatsView } from './stats.view';
 /** `/v1/stats`: the four headline figures from PostgreSQL, for a look without Grafana. */
 @ApiTags('observability')
 @ApiTokenRequired()
+@OperatorOnly()
 @Controller('v1/stats')
 export class StatsController {
   constructor(private readonly stats: StatsService) {}
