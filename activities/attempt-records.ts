@@ -43,7 +43,7 @@ export function createAttemptRecords(deps: ActivityDeps) {
         await deps.throttles.recover(endpoint.id, endpoint.rateLimitPerSecond);
       }
       const effects = await deps.deliveries.recordSuccess(attempt);
-      if (effects.circuitClosed) await deps.circuitSignals.reconsider(attempt.endpointId, endpoint?.retryPolicy);
+      if (effects.circuitClosed) await deps.circuitSignals.reconsider(attempt.endpointId, endpoint?.retryPolicy, endpoint?.applicationId);
       if (effects.resolvedDeadLetter) await deadLetterResolved(deps, attempt.endpointId);
       const now = Date.now();
       if (effects.endpointBacklog && endpoint?.autoRecover === true && now - (lastRedrive.get(attempt.endpointId) ?? 0) > AUTO_REDRIVE_EVERY_MS) {
@@ -65,7 +65,7 @@ export function createAttemptRecords(deps: ActivityDeps) {
         const effects = await deps.deliveries.recordFailure(attempt, { threshold: deps.circuitThreshold, park });
         parked = effects.parked;
         if (effects.circuitOpened) {
-          await deps.circuitSignals.reconsider(endpoint.id, endpoint.retryPolicy);
+          await deps.circuitSignals.reconsider(endpoint.id, endpoint.retryPolicy, endpoint.applicationId);
           await deps.alerter
             .send({
               id: `alert_circuit_${endpoint.id}_${Date.now()}`,

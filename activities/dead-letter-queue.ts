@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DeadLetterRecord, QueueAlertKind } from '../src/db/dead-letters.repository';
+import { DEFAULT_APPLICATION } from '../src/domain/applications';
 import { ConflictError, NotFoundError } from '../src/domain/errors';
 import type { DeadLetterCursor, DeadLetterEntry, DeadLetterRetryOutcome, RedrivePageRequest, RedrivePageResult } from '../workflows/definitions';
 import { queueAlert } from './alerts';
@@ -44,7 +45,11 @@ export async function deadLetterExpiredParked(deps: ActivityDeps, endpointId: st
   const alertIds = stale.map((s) => s.deadLetter.id);
   const { expired, pendingAlerts, alertingDeadLetter } = await deps.deadLetters.expireParked(endpointId, Math.max(MIN_EXPIRY_BATCH, batch), deps.deadLetterAlertThreshold);
   if (expired.length === 0) return { expired: 0, alertIds };
-  for (const delivery of expired) if (delivery.opened) deps.metrics.deadLettered(endpointId, delivery.eventType);
+  const opened = expired.filter((delivery) => delivery.opened);
+  if (opened.length > 0) {
+    const applicationId = (await deps.endpoints.findById(endpointId, { includeDeleted: true }))?.applicationId ?? DEFAULT_APPLICATION.id;
+    for (const delivery of opened) deps.metrics.deadLettered({ endpointId, applicationId }, delivery.eventType);
+  }
   // The dead letters are committed: what follows is best effort, logged, never a reason to run this again.
   const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: error, endpointId }, what);
   if (pendingAlerts.includes('first_dead_letter')) {
@@ -103,7 +108,7 @@ export function createDeadLetterActivities(deps: ActivityDeps) {
       }
       const { deadLetter, opened, pendingAlerts } = recorded;
       // Counted once per dead-lettering, not again when Temporal retries this activity.
-      if (opened) deps.metrics.deadLettered(entry.endpointId, entry.eventType);
+      if (opened) deps.metrics.deadLettered({ endpointId: entry.endpointId, applicationId: deadLetter.applicationId }, entry.eventType);
       if (pendingAlerts.includes('first_dead_letter')) await deps.deadLetterSignals.opened(entry.endpointId);
       if (pendingAlerts.length > 0) await sendHeldAlerts(deadLetter, pendingAlerts);
       deps.logger.warn(

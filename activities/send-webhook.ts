@@ -61,7 +61,7 @@ export function createSendWebhook(deps: ActivityDeps, records: AttemptRecords) {
       const details: AttemptFailureDetails = { attempt: attemptNumber, reason: ENDPOINT_GONE_FAILURE_TYPE };
       throw ApplicationFailure.nonRetryable(`endpoint ${input.endpointId} was deleted`, ENDPOINT_GONE_FAILURE_TYPE, details);
     }
-    const { endpoint, payload } = found;
+    const { endpoint, payload, applicationRate } = found;
     if (payload === null) {
       const details: AttemptFailureDetails = { attempt: attemptNumber, reason: MESSAGE_GONE_FAILURE_TYPE };
       throw ApplicationFailure.nonRetryable(`message ${input.messageId} is no longer stored`, MESSAGE_GONE_FAILURE_TYPE, details);
@@ -81,13 +81,15 @@ export function createSendWebhook(deps: ActivityDeps, records: AttemptRecords) {
       );
     }
     const rate = endpoint.currentRate ?? endpoint.rateLimitPerSecond;
-    if (rate !== null) {
+    if (rate !== null || applicationRate !== null) {
       const reserved = input.reservedSlotAt !== undefined && info.attempt === 1;
-      const waitMs = reserved ? Math.max(0, (input.reservedSlotAt ?? 0) - Date.now()) : await deps.throttles.reserve(endpoint.id, rate);
+      const waitMs = reserved
+        ? Math.max(0, (input.reservedSlotAt ?? 0) - Date.now())
+        : await deps.throttles.reserve(endpoint.id, rate, { id: endpoint.applicationId, rate: applicationRate });
       if (waitMs > MAX_INLINE_WAIT_MS) {
         const slotAt = Date.now() + waitMs;
         const details: AttemptFailureDetails = { attempt: attemptNumber, reason: RATE_LIMITED_FAILURE_TYPE, waitMs, slotAt };
-        throw ApplicationFailure.nonRetryable(`waiting ${waitMs} ms for the endpoint's rate limit`, RATE_LIMITED_FAILURE_TYPE, details);
+        throw ApplicationFailure.nonRetryable(`waiting ${waitMs} ms for the endpoint's or its application's rate limit`, RATE_LIMITED_FAILURE_TYPE, details);
       }
       if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
@@ -106,9 +108,10 @@ export function createSendWebhook(deps: ActivityDeps, records: AttemptRecords) {
       responseBody: result.responseBody,
     };
 
-    deps.metrics.attempt(endpoint.id, verdict.kind, verdict.kind === 'success' ? `http_${verdict.statusCode}` : verdict.reason, result.durationMs);
+    const target = { endpointId: endpoint.id, applicationId: endpoint.applicationId };
+    deps.metrics.attempt(target, verdict.kind, verdict.kind === 'success' ? `http_${verdict.statusCode}` : verdict.reason, result.durationMs);
     if (verdict.kind === 'success') {
-      deps.metrics.delivered(endpoint.id, input.eventType, attemptNumber, Date.now() - Date.parse(input.messageTimestamp));
+      deps.metrics.delivered(target, input.eventType, attemptNumber, Date.now() - Date.parse(input.messageTimestamp));
       let recorded = true;
       try {
         await records.succeeded(attempt, endpoint);

@@ -38,6 +38,8 @@ export interface DeliveryInput {
   deliveryId: string;
   messageId: string;
   endpointId: string;
+  /** The endpoint's application: with the endpoint, the key Temporal dispatches the delivery's tasks fairly by. */
+  applicationId?: string;
   eventType: string;
   /** ISO-8601 time the message was accepted; the body's `timestamp`. */
   messageTimestamp: string;
@@ -236,11 +238,26 @@ export const circuitChangedSignal = defineSignal('circuitChanged');
 export const EndpointIdSearchAttribute = defineSearchAttributeKey('EndpointId', SearchAttributeType.KEYWORD);
 export const EventTypeSearchAttribute = defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD);
 export const MessageIdSearchAttribute = defineSearchAttributeKey('MessageId', SearchAttributeType.KEYWORD);
+export const ApplicationIdSearchAttribute = defineSearchAttributeKey('ApplicationId', SearchAttributeType.KEYWORD);
 export const HOOKWAY_SEARCH_ATTRIBUTES = [
+  ApplicationIdSearchAttribute,
   EndpointIdSearchAttribute,
   EventTypeSearchAttribute,
   MessageIdSearchAttribute,
 ] as const;
+
+/**
+ * The fairness key of a delivery's workflow and activity tasks: the application and the endpoint inside it.
+ * Temporal keys fairness by one string, so an application's backlog on one endpoint shares the queue with
+ * every other endpoint, of its own application or another's (docs/delivery-semantics.md, "Fairness").
+ * Histories recorded before applications lack the field: they belong to the default application.
+ */
+export function deliveryFairnessKey(input: Pick<DeliveryInput, 'applicationId' | 'endpointId'>): string {
+  return `${input.applicationId ?? DEFAULT_APPLICATION_ID}:${input.endpointId}`;
+}
+
+/** The application of every install before applications existed (src/domain/applications.ts). */
+export const DEFAULT_APPLICATION_ID = 'app_default';
 
 /** ApplicationFailure type of a delivery workflow that ended in the dead-letter queue. */
 export const DEAD_LETTERED_FAILURE_TYPE = 'DeliveryDeadLettered';

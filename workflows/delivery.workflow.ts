@@ -12,6 +12,7 @@ import type { HookwayActivities } from './activity-contract';
 import { afterFailure, initialState, nextAttempt, type AttemptShape } from './delivery-schedule';
 import {
   DEAD_LETTERED_FAILURE_TYPE,
+  deliveryFairnessKey,
   PARKED_FAILURE_TYPE,
   type AttemptFailureDetails,
   type DeliveryInput,
@@ -38,13 +39,13 @@ const bookkeeping = proxyActivities<HookwayActivities>({
  * workflow task out and the attempt runs again, as an activity's would. A `pass` is the rest of the
  * schedule under Temporal's retry policy, dispatched fairly across endpoints at retry priority.
  */
-function attemptActivity(shape: AttemptShape, policy: DeliveryRetryPolicy, timeoutMs: number, endpointId: string): Pick<HookwayActivities, 'sendWebhook'> {
+function attemptActivity(shape: AttemptShape, policy: DeliveryRetryPolicy, timeoutMs: number, fairnessKey: string): Pick<HookwayActivities, 'sendWebhook'> {
   if (shape.mode === 'single') {
     return proxyLocalActivities<HookwayActivities>({ startToCloseTimeout: timeoutMs + ACTIVITY_OVERHEAD_MS, retry: { maximumAttempts: 1 } });
   }
   return proxyActivities<HookwayActivities>({
     startToCloseTimeout: timeoutMs + ACTIVITY_OVERHEAD_MS,
-    priority: { fairnessKey: endpointId, priorityKey: RETRY_PRIORITY },
+    priority: { fairnessKey, priorityKey: RETRY_PRIORITY },
     retry: {
       maximumAttempts: shape.maxAttempts,
       initialInterval: shape.initialIntervalMs,
@@ -94,7 +95,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   const policy = input.retryPolicy;
   let state = initialState(input.attemptsBefore, input.circuitBypass === 'probe');
   for (;;) {
-    const { sendWebhook } = attemptActivity(nextAttempt(policy, state), policy, input.timeoutMs, input.endpointId);
+    const { sendWebhook } = attemptActivity(nextAttempt(policy, state), policy, input.timeoutMs, deliveryFairnessKey(input));
     try {
       const success = await sendWebhook({
         ...input,

@@ -174,13 +174,17 @@ export class EndpointsRepository {
    * What one attempt needs, in one round trip: the live endpoint and the message's payload as stored (JSON
    * text, not parsed). Undefined when the endpoint was deleted; `payload` null when the message is gone.
    */
-  async findForAttempt(id: string, messageId: string): Promise<{ endpoint: EndpointRecord; payload: string | null } | undefined> {
-    const { rows } = await this.db.query<EndpointRow & { payload: string | null }>(
-      `SELECT ${COLUMNS}, (SELECT m.payload::text FROM messages m WHERE m.application_id = e.application_id AND m.id = $2) AS payload
+  async findForAttempt(
+    id: string,
+    messageId: string,
+  ): Promise<{ endpoint: EndpointRecord; payload: string | null; applicationRate: number | null } | undefined> {
+    const { rows } = await this.db.query<EndpointRow & { payload: string | null; application_rate: number | null }>(
+      `SELECT ${COLUMNS}, (SELECT m.payload::text FROM messages m WHERE m.application_id = e.application_id AND m.id = $2) AS payload,
+         (SELECT a.rate_limit_per_second FROM applications a WHERE a.id = e.application_id) AS application_rate
        FROM ${FROM} WHERE e.id = $1 AND e.deleted_at IS NULL`,
       [id, messageId],
     );
-    return rows[0] ? { endpoint: this.toRecord(rows[0]), payload: rows[0].payload } : undefined;
+    return rows[0] ? { endpoint: this.toRecord(rows[0]), payload: rows[0].payload, applicationRate: rows[0].application_rate } : undefined;
   }
 
   /** The application's live endpoints, oldest first, `limit` at a time after the `after` id. */

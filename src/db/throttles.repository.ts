@@ -11,7 +11,7 @@ const MIN_RATE = 0.1;
 const SPACING = 1.05;
 
 /**
- * Per-endpoint pacing shared by all workers through one row each: every request reserves the next free
+ * Per-endpoint (and per-application) pacing shared by all workers through one row each: every request reserves the next free
  * slot (`rate` apart), so the limit holds however many workers send. 429s halve the rate; each success
  * then raises it by a tenth until it reaches the endpoint's own limit (or, without one, the row goes).
  */
@@ -19,19 +19,30 @@ export class ThrottlesRepository {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Reserves the endpoint's next slot at `rate` (used when no row exists yet).
+   * Reserves the endpoint's next slot at `rate` and, when its application has a limit, the application's
+   * next slot at `application.rate` (each used when no row exists yet), in one statement: an attempt goes
+   * at the later of the two, so neither limit is exceeded however many workers send.
    * @returns how long to wait for that slot, in ms.
    */
-  async reserve(endpointId: string, rate: number): Promise<number> {
+  async reserve(endpointId: string, rate: number | null, application?: { id: string; rate: number | null }): Promise<number> {
     const { rows } = await this.db.query<{ wait_ms: number }>(
-      `INSERT INTO endpoint_throttles AS t (endpoint_id, rate, next_slot)
-       VALUES ($1, $2::float8, clock_timestamp() + make_interval(secs => $3 / $2::float8))
-       ON CONFLICT (endpoint_id) DO UPDATE
-         SET next_slot = GREATEST(t.next_slot, clock_timestamp()) + make_interval(secs => $3 / t.rate)
-       RETURNING GREATEST(0, EXTRACT(EPOCH FROM (t.next_slot - make_interval(secs => $3 / t.rate) - clock_timestamp())) * 1000)::int AS wait_ms`,
-      [endpointId, rate, SPACING],
+      `WITH endpoint_slot AS (
+         INSERT INTO endpoint_throttles AS t (endpoint_id, rate, next_slot)
+         SELECT $1, $2::float8, clock_timestamp() + make_interval(secs => $3 / $2::float8) WHERE $2::float8 IS NOT NULL
+         ON CONFLICT (endpoint_id) DO UPDATE
+           SET next_slot = GREATEST(t.next_slot, clock_timestamp()) + make_interval(secs => $3 / t.rate)
+         RETURNING t.next_slot - make_interval(secs => $3 / t.rate) AS slot
+       ), application_slot AS (
+         INSERT INTO application_throttles AS a (application_id, rate, next_slot)
+         SELECT $4, $5::float8, clock_timestamp() + make_interval(secs => $3 / $5::float8) WHERE $5::float8 IS NOT NULL
+         ON CONFLICT (application_id) DO UPDATE
+           SET next_slot = GREATEST(a.next_slot, clock_timestamp()) + make_interval(secs => $3 / a.rate)
+         RETURNING a.next_slot - make_interval(secs => $3 / a.rate) AS slot
+       )
+       SELECT GREATEST(0, EXTRACT(EPOCH FROM (GREATEST((SELECT slot FROM endpoint_slot), (SELECT slot FROM application_slot)) - clock_timestamp())) * 1000)::int AS wait_ms`,
+      [endpointId, rate, SPACING, application?.id ?? null, application?.rate ?? null],
     );
-    return rows[0].wait_ms;
+    return rows[0].wait_ms ?? 0;
   }
 
   /** A 429: halves the endpoint's rate (or starts it at its limit's half, or {@link FIRST_SLOWDOWN_RATE}). */
@@ -55,6 +66,11 @@ export class ThrottlesRepository {
       return;
     }
     await this.db.query('UPDATE endpoint_throttles SET rate = LEAST($2, rate * 1.1) WHERE endpoint_id = $1', [endpointId, limit]);
+  }
+
+  /** Forgets the application's pacing (its limit changed). */
+  async resetApplication(applicationId: string): Promise<void> {
+    await this.db.query('DELETE FROM application_throttles WHERE application_id = $1', [applicationId]);
   }
 
   /** Forgets the endpoint's pacing (its limit changed). */

@@ -1,4 +1,4 @@
-/** The label value every event type past the limit is reported as. */
+/** The label value every event type (or application) past the limit is reported as. */
 export const OTHER_LABEL_VALUE = 'other';
 
 /**

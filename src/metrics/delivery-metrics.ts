@@ -14,19 +14,28 @@ export interface DeliveryMetricsOptions {
   eventTypes?: number;
   /** False drops the `endpoint_id` label everywhere (one series instead of one per endpoint). @default true */
   perEndpoint?: boolean;
+  /** Distinct `application_id` values reported; later ones become `other`. @default 50 */
+  applications?: number;
+}
+
+/** Whose delivery a metric counts: the endpoint and its application. */
+export interface MetricTarget {
+  endpointId: string;
+  applicationId: string;
 }
 
 type Labels = Record<string, string>;
 
 /**
- * The delivery metrics of one process, in its own registry. Labels are `endpoint_id` (unless turned off)
- * and `event_type` (a bounded set, see {@link BoundedLabelValues}) where they make sense; every other label
- * takes values from a fixed set of codes.
+ * The delivery metrics of one process, in its own registry. Labels are `application_id` (a bounded set, see
+ * {@link BoundedLabelValues}), `endpoint_id` (unless turned off) and `event_type` (bounded too) where they
+ * make sense; every other label takes values from a fixed set of codes.
  */
 export class DeliveryMetrics {
   readonly registry = new Registry();
   private readonly perEndpoint: boolean;
   private readonly eventTypes: BoundedLabelValues;
+  private readonly applications: BoundedLabelValues;
   private readonly deliveries: Counter;
   private readonly attempts: Counter;
   private readonly firstAttemptSuccesses: Counter;
@@ -36,7 +45,8 @@ export class DeliveryMetrics {
   constructor(options: DeliveryMetricsOptions = {}) {
     this.perEndpoint = options.perEndpoint ?? true;
     this.eventTypes = new BoundedLabelValues(options.eventTypes ?? 50);
-    const withEndpoint = (...names: string[]): string[] => (this.perEndpoint ? [...names, 'endpoint_id'] : names);
+    this.applications = new BoundedLabelValues(options.applications ?? 50);
+    const withEndpoint = (...names: string[]): string[] => ['application_id', ...names, ...(this.perEndpoint ? ['endpoint_id'] : [])];
     const registers = [this.registry];
     this.deliveries = new Counter({
       name: 'hookway_deliveries_total',
@@ -72,28 +82,30 @@ export class DeliveryMetrics {
     });
   }
 
-  // The per-endpoint part of a label set: empty when per-endpoint series are turned off.
-  private endpoint(endpointId: string): Labels {
-    return this.perEndpoint ? { endpoint_id: endpointId } : {};
+  // The application and endpoint part of a label set: without the endpoint when per-endpoint series are off.
+  private target({ endpointId, applicationId }: MetricTarget): Labels {
+    const application = { application_id: this.applications.value(applicationId) };
+    return this.perEndpoint ? { ...application, endpoint_id: endpointId } : application;
   }
 
   /** Counts one HTTP attempt. */
-  attempt(endpointId: string, result: AttemptKind, reason: string, durationMs: number): void {
-    this.attempts.inc({ result, reason, ...this.endpoint(endpointId) });
-    this.attemptDuration.observe(this.endpoint(endpointId), durationMs / 1000);
+  attempt(target: MetricTarget, result: AttemptKind, reason: string, durationMs: number): void {
+    const labels = this.target(target);
+    this.attempts.inc({ result, reason, ...labels });
+    this.attemptDuration.observe(labels, durationMs / 1000);
   }
 
   /** Counts a delivery that succeeded, at attempt `attempt`, `latencyMs` after its message was accepted. */
-  delivered(endpointId: string, eventType: string, attempt: number, latencyMs: number): void {
-    const labels = { event_type: this.eventTypes.value(eventType), ...this.endpoint(endpointId) };
+  delivered(target: MetricTarget, eventType: string, attempt: number, latencyMs: number): void {
+    const labels = { event_type: this.eventTypes.value(eventType), ...this.target(target) };
     this.deliveries.inc({ outcome: 'succeeded', ...labels });
     if (attempt === 1) this.firstAttemptSuccesses.inc(labels);
     this.latency.observe(labels, Math.max(0, latencyMs) / 1000);
   }
 
   /** Counts a delivery that ended in the dead-letter queue. */
-  deadLettered(endpointId: string, eventType: string): void {
-    this.deliveries.inc({ outcome: 'dead_lettered', event_type: this.eventTypes.value(eventType), ...this.endpoint(endpointId) });
+  deadLettered(target: MetricTarget, eventType: string): void {
+    this.deliveries.inc({ outcome: 'dead_lettered', event_type: this.eventTypes.value(eventType), ...this.target(target) });
   }
 
   /**

@@ -93,7 +93,7 @@ export async function startHookway(
     const added = await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
 
-    const metrics = new DeliveryMetrics({ eventTypes: config.metrics.eventTypes, perEndpoint: config.metrics.perEndpoint });
+    const metrics = new DeliveryMetrics({ eventTypes: config.metrics.eventTypes, perEndpoint: config.metrics.perEndpoint, applications: config.metrics.applications });
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     // The one place every shared object is built, whichever roles this process runs.
     const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics });

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { endpointCircuitWorkflow } from '../../workflows/endpoint-circuit.workflow';
 import {
+  ApplicationIdSearchAttribute,
   circuitChangedSignal,
   circuitWorkflowId,
   EndpointIdSearchAttribute,
@@ -23,25 +24,25 @@ export class CircuitSignals {
   /**
    * Tells the endpoint's circuit workflow to look again (the circuit opened or closed), starting it if
    * needed. Probes follow the endpoint's retry schedule (`policy`): first after its first delay, then
-   * further apart, at most 5 minutes.
+   * further apart, at most 5 minutes. `applicationId` is the endpoint's, for the `ApplicationId` search attribute.
    */
-  async reconsider(endpointId: string, policy?: DeliveryRetryPolicy): Promise<void> {
+  async reconsider(endpointId: string, policy?: DeliveryRetryPolicy, applicationId?: string): Promise<void> {
     await this.client.workflow.signalWithStart<typeof endpointCircuitWorkflow, []>('endpointCircuitWorkflow', {
-      ...this.startOptions(endpointId, policy),
+      ...this.startOptions(endpointId, policy, applicationId),
       signal: circuitChangedSignal,
       signalArgs: [],
     });
   }
 
   /** Starts the endpoint's circuit workflow unless it runs already; a running one is left as it is. */
-  async ensureRunning(endpointId: string, policy?: DeliveryRetryPolicy): Promise<void> {
+  async ensureRunning(endpointId: string, policy?: DeliveryRetryPolicy, applicationId?: string): Promise<void> {
     await this.client.workflow.start<typeof endpointCircuitWorkflow>('endpointCircuitWorkflow', {
-      ...this.startOptions(endpointId, policy),
+      ...this.startOptions(endpointId, policy, applicationId),
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
   }
 
-  private startOptions(endpointId: string, policy: DeliveryRetryPolicy = DELETED_ENDPOINT_POLICY) {
+  private startOptions(endpointId: string, policy: DeliveryRetryPolicy = DELETED_ENDPOINT_POLICY, applicationId?: string) {
     const input: EndpointCircuitInput = {
       endpointId,
       probeIntervalMs: Math.min(MAX_PROBE_INTERVAL_MS, policy.initialIntervalMs),
@@ -53,7 +54,10 @@ export class CircuitSignals {
       workflowId: circuitWorkflowId(endpointId),
       taskQueue: this.settings.taskQueue,
       args: [input] as [EndpointCircuitInput],
-      typedSearchAttributes: [{ key: EndpointIdSearchAttribute, value: endpointId }],
+      typedSearchAttributes: [
+        { key: EndpointIdSearchAttribute, value: endpointId },
+        ...(applicationId === undefined ? [] : [{ key: ApplicationIdSearchAttribute, value: applicationId }]),
+      ],
       staticSummary: 'circuit breaker',
     };
   }

@@ -19,6 +19,7 @@ export function deliveryInputFor(
       deliveryId: delivery.id,
       messageId: message.id,
       endpointId: endpoint.id,
+      applicationId: endpoint.applicationId,
       eventType: message.eventType,
       messageTimestamp: message.createdAt.toISOString(),
       retryPolicy: endpoint.retryPolicy,

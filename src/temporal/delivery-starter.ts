@@ -2,6 +2,9 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { deliveryWorkflow } from '../../workflows/delivery.workflow';
 import {
+  ApplicationIdSearchAttribute,
+  DEFAULT_APPLICATION_ID,
+  deliveryFairnessKey,
   EndpointIdSearchAttribute,
   EventTypeSearchAttribute,
   MessageIdSearchAttribute,
@@ -49,9 +52,10 @@ export class DeliveryStarter {
       workflowId,
       taskQueue: this.taskQueue,
       args: [input],
-      // Workflow tasks, like attempts, are dispatched fairly across endpoints.
-      priority: { fairnessKey: input.endpointId },
+      // Workflow tasks, like attempts, are dispatched fairly across applications' endpoints.
+      priority: { fairnessKey: deliveryFairnessKey(input) },
       typedSearchAttributes: [
+        { key: ApplicationIdSearchAttribute, value: input.applicationId ?? DEFAULT_APPLICATION_ID },
         { key: EndpointIdSearchAttribute, value: input.endpointId },
         { key: EventTypeSearchAttribute, value: input.eventType },
         { key: MessageIdSearchAttribute, value: input.messageId },

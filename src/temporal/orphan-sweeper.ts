@@ -134,11 +134,12 @@ export class OrphanSweeper {
     const circuits = await this.repos.circuits.needingWorkflow(this.settings.olderThanMs, this.settings.batch);
     for (const { endpointId, open } of circuits) {
       try {
-        const policy = (await endpoint(endpointId))?.retryPolicy;
+        const found = await endpoint(endpointId);
+        const policy = found?.retryPolicy;
         // An open circuit's running workflow is left to its probe clock; behind a closed one (a success the
         // worker could not report, an endpoint re-enabled) the workflow is told to release now.
-        if (open) await this.signals.circuits.ensureRunning(endpointId, policy);
-        else await this.signals.circuits.reconsider(endpointId, policy);
+        if (open) await this.signals.circuits.ensureRunning(endpointId, policy, found?.applicationId);
+        else await this.signals.circuits.reconsider(endpointId, policy, found?.applicationId);
         result.circuits += 1;
       } catch (error) {
         failed(error, { endpointId });

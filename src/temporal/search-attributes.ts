@@ -3,8 +3,8 @@ import { temporal } from '@temporalio/proto';
 import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
 
 /**
- * Registers the Keyword search attributes delivery workflows carry (`EndpointId`, `EventType`,
- * `MessageId`) when the namespace lacks them. The dev server gets them at start; a cluster gets them here.
+ * Registers the Keyword search attributes delivery workflows carry (`ApplicationId`, `EndpointId`,
+ * `EventType`, `MessageId`) when the namespace lacks them. The dev server gets them at start; a cluster gets them here.
  */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });

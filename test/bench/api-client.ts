@@ -62,6 +62,8 @@ export interface EndpointSpec {
   /** The one event type it subscribes to; omitted, every event type. */
   eventType?: string;
   retryPolicy?: Partial<RetryPolicySettings>;
+  /** The application it belongs to; omitted, the default one. */
+  application?: string;
 }
 
 /** A retry schedule for healthy receivers: nothing should fail, and a rare failure retries within a second. */
@@ -92,27 +94,35 @@ export class HookwayApi {
     return { status: response.statusCode, text: await response.body.text() };
   }
 
+  /** Creates an application (a tenant). @returns its id. */
+  async createApplication(name: string): Promise<string> {
+    const { status, text } = await this.call('POST', '/v1/applications', { name });
+    if (status !== 201) throw new Error(`POST /v1/applications answered ${status}: ${text}`);
+    return (JSON.parse(text) as { id: string }).id;
+  }
+
   /** Registers an endpoint whose deliveries the ledger expects at route `label`. @returns its id. */
   async createEndpoint(label: string, spec: EndpointSpec): Promise<string> {
-    const { status, text } = await this.call('POST', '/v1/endpoints', {
+    const { status, text } = await this.call('POST', spec.application === undefined ? '/v1/endpoints' : `/v1/applications/${spec.application}/endpoints`, {
       url: spec.url,
       eventTypes: spec.eventType === undefined ? undefined : [spec.eventType],
       description: `bench ${label}`,
       retryPolicy: spec.retryPolicy ?? QUICK_RETRIES,
     });
-    if (status !== 201) throw new Error(`POST /v1/endpoints answered ${status}: ${text}`);
+    if (status !== 201) throw new Error(`POST endpoint answered ${status}: ${text}`);
     const { id } = JSON.parse(text) as { id: string };
     this.ledger.register(id, label);
     return id;
   }
 
   /**
-   * Posts one message with the bench's own id (it becomes the `webhook-id` the receiver sees).
+   * Posts one message with the bench's own id (it becomes the `webhook-id` the receiver sees), to the
+   * default application or `application`.
    * @returns true on 202, which the ledger records with the instant the answer arrived.
    */
-  async send(id: string, eventType: string): Promise<boolean> {
+  async send(id: string, eventType: string, application?: string): Promise<boolean> {
     try {
-      const { status, text } = await this.call('POST', '/v1/messages', { id, eventType, payload: { id, pad: this.pad } });
+      const { status, text } = await this.call('POST', application === undefined ? '/v1/messages' : `/v1/applications/${application}/messages`, { id, eventType, payload: { id, pad: this.pad } });
       const at = performance.now();
       if (status !== 202) {
         this.ledger.reject(status);

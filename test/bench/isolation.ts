@@ -94,7 +94,7 @@ async function terminateNeighbour(ctx: BenchContext, endpointId: string): Promis
 
 /**
  * Measures a healthy endpoint's p99 at `rate` alone; then queues `BENCH_BACKLOG` deliveries to an
- * endpoint on a closed port (connection refused, retried after 1 s, 2 s, 4 s, ...), waits until each of
+ * endpoint of another application on a closed port (connection refused, retried after 1 s, 2 s, 4 s, ...), waits until each of
  * them has been tried or parked, and measures the healthy one again while they wait in retry. It is the same endpoint both times; only each run's
  * messages count. Afterwards the neighbour's workflows are terminated so later waits are bounded.
  */
@@ -105,15 +105,19 @@ export async function runIsolation(ctx: BenchContext, rate: number): Promise<Iso
   await ctx.api.createEndpoint(healthy, { url: ctx.receiver.url(healthy), eventType });
   const alone = await runPaced(ctx, { label: healthy, eventType, rate, seconds, idPrefix: 'iso-alone' });
 
+  // The neighbour is another tenant: its own application, so the figure is the isolation between
+  // applications (and, as fairness keys by application and endpoint, between endpoints too).
+  const neighbourApplication = await ctx.api.createApplication('bench isolation neighbour');
   // Nothing listens on a port just found free: every attempt is refused at once.
   const down = await ctx.api.createEndpoint(DOWN_ROUTE, {
+    application: neighbourApplication,
     url: `http://127.0.0.1:${await freePort()}/e/${DOWN_ROUTE}`,
     eventType: 'bench.iso-down',
     retryPolicy: DOWN_RETRIES,
   });
   ctx.rss.mark();
   const [enqueue, enqueueCpu] = await withCpu(ctx, () =>
-    closedLoop({ concurrency, seconds: enqueueTimeoutSeconds, count: backlog }, (n) => ctx.api.send(messageId(ctx, DOWN_ROUTE, n), 'bench.iso-down')),
+    closedLoop({ concurrency, seconds: enqueueTimeoutSeconds, count: backlog }, (n) => ctx.api.send(messageId(ctx, DOWN_ROUTE, n), 'bench.iso-down', neighbourApplication)),
   );
   // The run measures next to deliveries waiting in retry, so it starts once each has been tried or parked.
   const settleSeconds = await untilNeighbourWaits(ctx, down, ctx.ledger.acceptedFor(DOWN_ROUTE).size);

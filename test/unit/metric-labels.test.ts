@@ -4,6 +4,8 @@ import { BoundedLabelValues, OTHER_LABEL_VALUE } from '../../src/metrics/bounded
 import { DeliveryMetrics } from '../../src/metrics/delivery-metrics';
 import { parsePrometheusText } from '../support/prometheus-text';
 
+const EP_1 = { endpointId: 'ep_1', applicationId: 'app_default' };
+
 describe('metric labels stay bounded', () => {
   test('the first N distinct values pass through, later ones become "other", known ones stay themselves', () => {
     const labels = new BoundedLabelValues(2);
@@ -18,8 +20,8 @@ describe('metric labels stay bounded', () => {
   test('10,000 distinct event types leave the exposition at the limit plus "other"', async () => {
     const metrics = new DeliveryMetrics({ eventTypes: 5 });
     for (let i = 0; i < 10_000; i += 1) {
-      metrics.delivered('ep_1', `type.${i}`, 1, 10);
-      if (i % 2 === 0) metrics.deadLettered('ep_1', `type.${i}`);
+      metrics.delivered(EP_1, `type.${i}`, 1, 10);
+      if (i % 2 === 0) metrics.deadLettered(EP_1, `type.${i}`);
     }
     const samples = parsePrometheusText(await metrics.registry.metrics());
     const eventTypes = new Set(samples.map((s) => s.labels.event_type).filter((v) => v !== undefined));
@@ -41,8 +43,8 @@ describe('metric labels stay bounded', () => {
       { endpointId: 'ep_2', open: true, parked: 0 },
     ]);
     for (let i = 0; i < 1_000; i += 1) {
-      metrics.attempt(`ep_${i}`, 'success', 'ok', 5);
-      metrics.delivered(`ep_${i}`, 'order.created', 1, 10);
+      metrics.attempt({ endpointId: `ep_${i}`, applicationId: 'app_default' }, 'success', 'ok', 5);
+      metrics.delivered({ endpointId: `ep_${i}`, applicationId: 'app_default' }, 'order.created', 1, 10);
     }
     const samples = parsePrometheusText(await metrics.registry.metrics());
     assert.equal(samples.filter((s) => 'endpoint_id' in s.labels).length, 0);
@@ -50,5 +52,21 @@ describe('metric labels stay bounded', () => {
     assert.equal(samples.find((s) => s.name === 'hookway_circuit_open')?.value, 2);
     assert.equal(samples.find((s) => s.name === 'hookway_parked_deliveries')?.value, 2);
     assert.equal(samples.find((s) => s.name === 'hookway_deliveries_total')?.value, 1_000);
+  });
+
+  test('10,000 applications leave the exposition at the limit plus "other", and no delivery is lost', async () => {
+    const metrics = new DeliveryMetrics({ applications: 3, perEndpoint: false });
+    for (let i = 0; i < 10_000; i += 1) {
+      const target = { endpointId: `ep_${i}`, applicationId: `app_${i}` };
+      metrics.attempt(target, 'success', 'http_200', 5);
+      metrics.delivered(target, 'order.created', 1, 10);
+    }
+    const samples = parsePrometheusText(await metrics.registry.metrics());
+    const applications = new Set(samples.map((s) => s.labels.application_id).filter((v) => v !== undefined));
+    assert.deepEqual([...applications].sort(), ['app_0', 'app_1', 'app_2', 'other']);
+    const delivered = samples.filter((s) => s.name === 'hookway_deliveries_total');
+    assert.equal(delivered.find((s) => s.labels.application_id === 'other')?.value, 9_997);
+    assert.equal(delivered.find((s) => s.labels.application_id === 'app_1')?.value, 1);
+    assert.ok(samples.filter((s) => s.name.startsWith('hookway_deliver')).every((s) => 'application_id' in s.labels));
   });
 });

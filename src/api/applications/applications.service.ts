@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationsRepository, DuplicateUidError, type ApplicationChanges, type ApplicationRecord } from '../../db/applications.repository';
+import { ThrottlesRepository } from '../../db/throttles.repository';
 import { DEFAULT_APPLICATION } from '../../domain/applications';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
@@ -14,7 +15,10 @@ function taken(error: unknown): never {
 /** Creates, changes and removes applications, and finds the one a path names. */
 @Injectable()
 export class ApplicationsService {
-  constructor(private readonly applications: ApplicationsRepository) {}
+  constructor(
+    private readonly applications: ApplicationsRepository,
+    private readonly throttles: ThrottlesRepository,
+  ) {}
 
   /** Stores a new application; its uid defaults to its id. */
   async create(dto: CreateApplicationDto): Promise<ApplicationRecord> {
@@ -49,6 +53,8 @@ export class ApplicationsService {
     }
     const updated = await this.applications.update(id, changes).catch(taken);
     if (!updated) throw new NotFoundError('application', app);
+    // A new limit applies from the next attempt, not after slots reserved at the old pace.
+    if (changes.rateLimitPerSecond !== undefined) await this.throttles.resetApplication(id);
     return updated;
   }
 
