@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
+import { ActivityLogRepository } from '../db/activity-log.repository';
 import { ApplicationsRepository } from '../db/applications.repository';
 import { CircuitsRepository } from '../db/circuits.repository';
 import type { Database } from '../db/database';
@@ -45,6 +46,7 @@ export interface Repositories {
   streams: OrderedStreamsRepository;
   circuits: CircuitsRepository;
   retention: RetentionRepository;
+  activityLog: ActivityLogRepository;
 }
 
 /** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
@@ -80,6 +82,7 @@ export function buildComponents(foundations: Foundations): Components {
     streams: new OrderedStreamsRepository(db),
     circuits: new CircuitsRepository(db),
     retention: new RetentionRepository(db),
+    activityLog: new ActivityLogRepository(db),
   };
   const starter = new DeliveryStarter(client, config.temporal.taskQueue);
   const deadLetterSignals = new DeadLetterSignals(client, config);
