@@ -29,20 +29,20 @@ describe('/v1/stats on a large deliveries table', () => {
     url = await createTestDatabase();
     db = new Database(url);
     await migrate(db);
-    await db.query(`INSERT INTO endpoints (id, url, secret, retry_policy, timeout_ms)
-      SELECT 'ep_' || i, 'http://127.0.0.1:9/', 'sealed', '{}'::jsonb, 1000 FROM generate_series(1, 10) i`);
+    await db.query(`INSERT INTO endpoints (id, application_id, url, secret, retry_policy, timeout_ms)
+      SELECT 'ep_' || i, 'app_default', 'http://127.0.0.1:9/', 'sealed', '{}'::jsonb, 1000 FROM generate_series(1, 10) i`);
     // Created from 100 days ago up to 2 hours ago; the last RECENT within the hour.
     await db.query(
-      `INSERT INTO messages (id, event_type, payload, created_at)
-       SELECT 'msg_' || i, 'e.' || (i % 7), '{}'::json,
+      `INSERT INTO messages (id, application_id, event_type, payload, created_at)
+       SELECT 'msg_' || i, 'app_default', 'e.' || (i % 7), '{}'::json,
               CASE WHEN i > $1 - $2 THEN now() - make_interval(secs => i % 3000 / 10.0 + 1)
                    ELSE now() - interval '2 hours' - make_interval(secs => (i * 86.4)::float8) END
        FROM generate_series(1, $1) i`,
       [ROWS, RECENT],
     );
     await db.query(
-      `INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, status, created_at, updated_at)
-       SELECT 'dlv_' || substr(m.id, 5), m.id, 'ep_' || (substr(m.id, 5)::int % 10 + 1), 'wf-' || m.id,
+      `INSERT INTO deliveries (id, application_id, message_id, endpoint_id, workflow_id, status, created_at, updated_at)
+       SELECT 'dlv_' || substr(m.id, 5), m.application_id, m.id, 'ep_' || (substr(m.id, 5)::int % 10 + 1), 'wf-' || m.id,
               CASE WHEN substr(m.id, 5)::int % 50 = 0 THEN 'pending' WHEN substr(m.id, 5)::int % 20 = 0 THEN 'dead_lettered' ELSE 'succeeded' END,
               m.created_at, m.created_at + interval '1 second'
        FROM messages m`,

@@ -283,8 +283,8 @@ export const RETENTION_STAGES = ['dead_letters', 'messages', 'streams'] as const
 /** One kind of row a retention run deletes. */
 export type RetentionStage = (typeof RETENTION_STAGES)[number];
 
-/** Where a paged deletion goes on from (the last row looked at), as the activity reports it. */
-export type RetentionCursor = [string, string] | undefined;
+/** Where a paged deletion goes on from (the key of the last row looked at), as the activity reports it. */
+export type RetentionCursor = string[] | undefined;
 
 /** What one batch reports back. */
 export interface RetentionBatchResult {
