@@ -50,8 +50,8 @@ export function parseDeliveryStatus(value: string | undefined): DeliveryStatus |
 }
 
 /**
- * Reads an optional text filter such as `eventType`; a repeated parameter arrives as an array and is refused.
- * @throws InvalidFieldError naming `field` when it is not one non-empty string.
+ * Reads an optional text filter such as `eventType`.
+ * @throws InvalidFieldError naming `field` when it is empty or longer than 256 characters.
  */
 export function parseTextFilter(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
