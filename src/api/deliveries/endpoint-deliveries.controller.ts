@@ -22,7 +22,13 @@ export class EndpointDeliveriesController {
     description: 'Every attempt of one delivery is in `GET /v1/deliveries/{id}`. Pages never shift as new deliveries arrive: those come before the first page.',
   })
   @ApiIdParam('The endpoint id.', EXAMPLE.endpointId)
-  @ApiQuery({ name: 'status', required: false, enum: DELIVERY_STATUSES, description: 'Only deliveries in this status.', example: 'dead_lettered' })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    // With an explicit schema, the example must sit inside it to reach the document.
+    schema: { type: 'string', enum: [...DELIVERY_STATUSES], example: 'dead_lettered' },
+    description: 'Only deliveries in this status.',
+  })
   @ApiTimeRangeQuery('creation (its message accepted)')
   @ApiPageQuery(EXAMPLE.deliveryId)
   @ApiOkResponse({ type: DeliveryLogPage, description: 'One page of deliveries.' })
