@@ -312,8 +312,9 @@ describe('applications: migration 015 moves what existed into the default applic
          INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, status) VALUES ('dlv_old', 'evt_old', 'ep_old', 'delivery-ep_old-evt_old', 'dead_lettered');
          INSERT INTO dead_letters (id, delivery_id, message_id, endpoint_id, workflow_id, error, attempts) VALUES ('dlq_old', 'dlv_old', 'evt_old', 'ep_old', 'delivery-ep_old-evt_old', 'failed', 1);`,
       );
-      // The migrations after 015 run too; 015 comes first.
-      assert.equal((await migrate(db))[0], '015_applications.sql');
+      // Later migrations follow it.
+      const applied = await migrate(db);
+      assert.equal(applied[0], '015_applications.sql', JSON.stringify(applied));
       for (const table of ['endpoints', 'messages', 'deliveries', 'dead_letters']) {
         const { rows } = await client.query<{ application_id: string }>(`SELECT application_id FROM ${table}`);
         assert.deepEqual(rows, [{ application_id: 'app_default' }], table);

@@ -322,20 +322,36 @@ export class DeadLettersRepository {
     return Number(rows[0].n);
   }
 
-  /** Open dead letters, oldest first, of an application or one endpoint, with their total count. */
-  async listOpen(filter: { applicationId?: string; endpointId?: string; limit: number; after?: string }): Promise<{ items: DeadLetterRecord[]; total: number }> {
-    const params = [filter.endpointId ?? null, filter.applicationId ?? null];
-    const where = 'resolved_at IS NULL AND ($1::text IS NULL OR endpoint_id = $1) AND ($2::text IS NULL OR application_id = $2)';
+  /**
+   * The application's open dead letters (or one endpoint's), newest first, with their total count.
+   * @returns undefined when `after` names no dead letter of the application; one resolved since still
+   * marks its place.
+   */
+  async listOpen(filter: { applicationId: string; endpointId?: string; limit: number; after?: string }): Promise<{ items: DeadLetterRecord[]; total: number } | undefined> {
+    // Built per filter so each is a range of dead_letters_application_idx or dead_letters_endpoint_queue_idx, read backwards.
+    const params: unknown[] = [filter.applicationId];
+    let where = 'resolved_at IS NULL AND application_id = $1';
+    if (filter.endpointId !== undefined) {
+      params.push(filter.endpointId);
+      where += ' AND endpoint_id = $2';
+    }
+    const pageParams = [...params, filter.limit];
+    let cursor = '';
+    if (filter.after !== undefined) {
+      pageParams.push(filter.after);
+      cursor = `AND (dead_lettered_at, id) < (SELECT c.dead_lettered_at, c.id FROM dead_letters c WHERE c.application_id = $1 AND c.id = $${pageParams.length})`;
+    }
     const [page, count] = await Promise.all([
-      // After the dead letter whose id is `after` in the queue's order (one resolved meanwhile still marks the place).
       this.db.query<DeadLetterRow>(
-        `SELECT ${COLUMNS} FROM dead_letters WHERE ${where}
-           AND ($4::text IS NULL OR (dead_lettered_at, id) > (SELECT dead_lettered_at, id FROM dead_letters WHERE id = $4))
-         ORDER BY dead_lettered_at, id LIMIT $3`,
-        [...params, filter.limit, filter.after ?? null],
+        `SELECT ${COLUMNS} FROM dead_letters WHERE ${where} ${cursor} ORDER BY dead_lettered_at DESC, id DESC LIMIT $${params.length + 1}`,
+        pageParams,
       ),
       this.db.query<{ total: string }>(`SELECT count(*) AS total FROM dead_letters WHERE ${where}`, params),
     ]);
+    if (page.rows.length === 0 && filter.after !== undefined) {
+      const known = await this.db.query('SELECT 1 FROM dead_letters WHERE application_id = $1 AND id = $2', [filter.applicationId, filter.after]);
+      if (known.rows.length === 0) return undefined;
+    }
     return { items: page.rows.map(toRecord), total: Number(count.rows[0].total) };
   }
 }

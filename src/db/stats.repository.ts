@@ -43,15 +43,22 @@ function toFigures(row: FiguresRow): HeadlineFigures {
 export class StatsRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Figures for deliveries created in the last `windowMs`, overall and per endpoint. */
-  async headlineFigures(windowMs: number): Promise<{ overall: HeadlineFigures; endpoints: (HeadlineFigures & { endpointId: string })[] }> {
+  /**
+   * Figures for deliveries created in the last `windowMs`, overall and per endpoint: of every application,
+   * or of `applicationId`'s only.
+   */
+  async headlineFigures(windowMs: number, applicationId?: string): Promise<{ overall: HeadlineFigures; endpoints: (HeadlineFigures & { endpointId: string })[] }> {
+    // Built per scope, so each is an index range however many deliveries the table holds: the window's
+    // conditions are those of deliveries_ended_created_idx (migration 011), and with the application those
+    // of deliveries_application_ended_idx (017); its open dead letters are dead_letters_application_idx's.
+    const scoped = applicationId !== undefined;
+    const inApplication = (alias: string): string => (scoped ? `AND ${alias}application_id = $2` : '');
+    const params: unknown[] = scoped ? [windowMs, applicationId] : [windowMs];
     const { rows } = await this.db.query<FiguresRow>(
-      // The window's conditions are those of deliveries_ended_created_idx (migration 011): an index range,
-      // however many deliveries the table holds.
       `WITH recent AS (
          SELECT d.id, d.endpoint_id, d.status, d.updated_at, m.created_at AS accepted_at
          FROM deliveries d JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id
-         WHERE d.created_at >= now() - make_interval(secs => $1::float8 / 1000) AND d.status <> 'pending'
+         WHERE d.created_at >= now() - make_interval(secs => $1::float8 / 1000) AND d.status <> 'pending' ${inApplication('d.')}
        ),
        per_delivery AS (
          SELECT r.*,
@@ -61,7 +68,7 @@ export class StatsRepository {
          FROM recent r
        ),
        open_dlq AS (
-         SELECT endpoint_id, count(*) AS open FROM dead_letters WHERE resolved_at IS NULL GROUP BY endpoint_id
+         SELECT endpoint_id, count(*) AS open FROM dead_letters WHERE resolved_at IS NULL ${inApplication('')} GROUP BY endpoint_id
        ),
        figures AS (
          SELECT endpoint_id, count(*) AS ended, count(*) FILTER (WHERE first_ok) AS first_ok,
@@ -76,13 +83,16 @@ export class StatsRepository {
          CASE WHEN f.overall = 1 THEN (SELECT coalesce(sum(open), 0) FROM open_dlq)
               ELSE coalesce((SELECT open FROM open_dlq o WHERE o.endpoint_id = f.endpoint_id), 0) END AS open_dead_letters
        FROM figures f ORDER BY f.overall DESC, f.endpoint_id`,
-      [windowMs],
+      params,
     );
     const overallRow = rows.find((r) => r.endpoint_id === null);
     const empty: FiguresRow = { endpoint_id: null, ended: '0', first_ok: '0', dead: '0', p50: null, p95: null, p99: null, open_dead_letters: '0' };
     const overall = toFigures(overallRow ?? empty);
     if (!overallRow) {
-      const { rows: open } = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letters WHERE resolved_at IS NULL');
+      const { rows: open } = await this.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM dead_letters WHERE resolved_at IS NULL ${scoped ? 'AND application_id = $1' : ''}`,
+        scoped ? [applicationId] : [],
+      );
       overall.deadLetters = Number(open[0].n);
     }
     return {

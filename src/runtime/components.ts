@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { HookwayConfig } from '../config';
+import { ActivityLogRepository } from '../db/activity-log.repository';
 import { ApplicationTokensRepository } from '../db/application-tokens.repository';
 import { ApplicationsRepository } from '../db/applications.repository';
 import { CircuitsRepository } from '../db/circuits.repository';
@@ -47,6 +48,7 @@ export interface Repositories {
   streams: OrderedStreamsRepository;
   circuits: CircuitsRepository;
   retention: RetentionRepository;
+  activityLog: ActivityLogRepository;
 }
 
 /** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
@@ -83,6 +85,7 @@ export function buildComponents(foundations: Foundations): Components {
     streams: new OrderedStreamsRepository(db),
     circuits: new CircuitsRepository(db),
     retention: new RetentionRepository(db),
+    activityLog: new ActivityLogRepository(db),
   };
   const starter = new DeliveryStarter(client, config.temporal.taskQueue);
   const deadLetterSignals = new DeadLetterSignals(client, config);

@@ -20,7 +20,7 @@ export const ERRORS = {
   },
   invalidQuery: {
     status: 400,
-    description: '`invalid_field` naming the query parameter that is out of range.',
+    description: '`invalid_field` naming the query parameter that is out of range or malformed, or `after` when it is no item of this list.',
     example: { code: 'invalid_field', message: `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}`, field: 'limit' },
   },
   unauthorized: {
@@ -130,6 +130,24 @@ export function ApiPageQuery(afterExample: string): MethodDecorator {
       type: String,
       description: 'The last `id` of the previous page; absent for the first page.',
       example: afterExample,
+    }),
+  );
+}
+
+/** `since` and `until`, the time bounds of a newest-first list; `what` says which instant they bound. */
+export function ApiTimeRangeQuery(what: string): MethodDecorator {
+  return applyDecorators(
+    ApiQuery({
+      name: 'since',
+      required: false,
+      schema: { type: 'string', format: 'date-time', example: '2026-01-15T00:00:00Z' },
+      description: `Only items whose ${what} is at or after this instant (ISO-8601 with \`Z\` or an offset).`,
+    }),
+    ApiQuery({
+      name: 'until',
+      required: false,
+      schema: { type: 'string', format: 'date-time', example: '2026-01-16T00:00:00Z' },
+      description: `Only items whose ${what} is before this instant (ISO-8601 with \`Z\` or an offset); later than \`since\`.`,
     }),
   );
 }

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ActivityLogRepository } from '../../db/activity-log.repository';
 import { ApplicationTokensRepository } from '../../db/application-tokens.repository';
 import { ApplicationsRepository } from '../../db/applications.repository';
 import { DeadLettersRepository } from '../../db/dead-letters.repository';
@@ -52,6 +53,7 @@ export class CoreModule {
       { provide: DeadLettersRepository, useValue: repositories.deadLetters },
       { provide: ThrottlesRepository, useValue: repositories.throttles },
       { provide: StatsRepository, useValue: repositories.stats },
+      { provide: ActivityLogRepository, useValue: repositories.activityLog },
       { provide: OrderedStreamsRepository, useValue: repositories.streams },
       { provide: DestinationPolicy, useValue: destinations },
       { provide: DeliveryStarter, useValue: temporal.starter },

@@ -17,8 +17,10 @@ export class ApplicationDeadLettersController {
 
   @Get('dead-letters')
   @ApiOperation({
-    summary: "The application's open dead letters, oldest first (the queue order), optionally of one endpoint; pass the last id as `after` for the next page.",
-    description: 'A dead letter leaves the list when its delivery later succeeds (however it was retried) or when it is discarded.',
+    summary: "The application's open dead letters, newest first, optionally of one endpoint; pass the last id as `after` for the next page.",
+    description:
+      'A dead letter leaves the list when its delivery later succeeds (however it was retried) or when it is discarded; one that left still marks its place as `after`. ' +
+      'Redrives run the other way, oldest first. `total` counts every open dead letter the filter matches.',
   })
   @ApiQuery({ name: 'endpointId', required: false, type: String, description: 'Only the dead letters of this endpoint.', example: EXAMPLE.endpointId })
   @ApiPageQuery(EXAMPLE.deadLetterId)

@@ -52,7 +52,7 @@ export class DeadLetterPage {
   @ApiProperty({ description: 'Open dead letters that match (of the endpoint, when filtered), across all pages.', example: 2 })
   total!: number;
 
-  @ApiProperty({ type: [DeadLetterView], description: 'Open dead letters, oldest first (the queue order); fewer than `limit` on the last page.' })
+  @ApiProperty({ type: [DeadLetterView], description: 'Open dead letters, newest first; fewer than `limit` on the last page.' })
   items!: DeadLetterView[];
 }
 

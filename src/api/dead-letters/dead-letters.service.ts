@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DeadLettersRepository, type DeadLetterRecord } from '../../db/dead-letters.repository';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
-import { ConflictError, DependencyUnavailableError, NotFoundError } from '../../domain/errors';
+import { ConflictError, DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
 import type { PageQuery } from '../common/pagination';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
@@ -20,9 +20,14 @@ export class DeadLettersService {
     private readonly streams: OrderedStreamSignals,
   ) {}
 
-  /** Open dead letters, oldest first, read from PostgreSQL (the one home of the queue) at any size. */
-  list(filter: { applicationId: string; endpointId?: string } & PageQuery): Promise<{ items: DeadLetterRecord[]; total: number }> {
-    return this.deadLetters.listOpen(filter);
+  /**
+   * The application's open dead letters, newest first, read from PostgreSQL (the one home of the queue) at any size.
+   * @throws InvalidFieldError naming `after` when it is no dead letter of the application.
+   */
+  async list(filter: { applicationId: string; endpointId?: string } & PageQuery): Promise<{ items: DeadLetterRecord[]; total: number }> {
+    const page = await this.deadLetters.listOpen(filter);
+    if (!page) throw new InvalidFieldError('after', `after must be the id of one of the application's dead letters; ${filter.after ?? ''} is not`);
+    return page;
   }
 
   /** Runs the dead letter's delivery again now. */

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
+import { EndpointDeliveriesController } from './endpoint-deliveries.controller';
 
-/** Delivery inspection. */
-@Module({ controllers: [DeliveriesController], providers: [DeliveriesService] })
+/** Delivery inspection: one delivery by id, an endpoint's delivery log. */
+@Module({ controllers: [DeliveriesController, EndpointDeliveriesController], providers: [DeliveriesService] })
 export class DeliveriesModule {}

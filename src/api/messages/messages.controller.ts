@@ -1,11 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidFieldError } from '../../domain/errors';
 import { EXAMPLE } from '../common/examples';
 import { ApplicationPipe } from '../applications/application.pipe';
-import { ApiApplicationScoped, ApiErrors, ApiIdParam, ApiTokenRequired, BODY_ERRORS, notFound, unavailable } from '../common/openapi';
+import { parseTextFilter, parseTimeRange } from '../common/list-filters';
+import { ApiApplicationScoped, ApiErrors, ApiIdParam, ApiPageQuery, ApiTimeRangeQuery, ApiTokenRequired, BODY_ERRORS, ERRORS, notFound, unavailable } from '../common/openapi';
+import { parsePage } from '../common/pagination';
 import { IDEMPOTENCY_KEY_PATTERN } from '../common/validators';
 import { CreateMessageDto } from './dto/create-message.dto';
+import { MessageLogPage, toMessageLogItemView } from './message-log.view';
 import { MessageView, toMessageView } from './message.view';
 import { MessagesService } from './messages.service';
 
@@ -43,6 +46,30 @@ export class MessagesController {
     }
     const { message, deliveries } = await this.messages.publish(applicationId, dto, idempotencyKey);
     return toMessageView(message, deliveries);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: "The application's messages, newest first; pass the last id as `after` for the next page.",
+    description:
+      'Each item is the message without its payload (read one with `GET .../messages/{id}`) and its deliveries counted by status. ' +
+      'Pages never shift as new messages arrive: those come before the first page.',
+  })
+  @ApiQuery({ name: 'eventType', required: false, type: String, description: 'Only messages of this event type (exact match).', example: EXAMPLE.eventType })
+  @ApiTimeRangeQuery('acceptance')
+  @ApiPageQuery(EXAMPLE.messageId)
+  @ApiOkResponse({ type: MessageLogPage, description: 'One page of messages.' })
+  @ApiErrors(ERRORS.invalidQuery)
+  async list(
+    @Param('app', ApplicationPipe) applicationId: string,
+    @Query('eventType') eventType?: string,
+    @Query('since') since?: string,
+    @Query('until') until?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ): Promise<MessageLogPage> {
+    const filter = { eventType: parseTextFilter('eventType', eventType), ...parseTimeRange(since, until), ...parsePage(limit, after) };
+    return { items: (await this.messages.list(applicationId, filter)).map(toMessageLogItemView) };
   }
 
   @Get(':id')

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deliveryWorkflowId, scheduleLeftMs } from '../../../workflows/definitions';
 import type { HookwayConfig } from '../../config';
+import { ActivityLogRepository, type LogPage, type MessageLogEntry } from '../../db/activity-log.repository';
 import type { ParkPlan } from '../../db/circuits.repository';
 import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
 import { MessagesRepository, type AcceptedMessage } from '../../db/messages.repository';
 import type { DeliveryRecord } from '../../db/deliveries.repository';
-import { DependencyUnavailableError, NotFoundError } from '../../domain/errors';
+import { DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { deliveryInputFor } from '../../temporal/delivery-input';
@@ -22,6 +23,7 @@ export class MessagesService {
     private readonly starter: DeliveryStarter,
     private readonly streams: OrderedStreamSignals,
     @Inject(CONFIG) private readonly config: HookwayConfig,
+    private readonly log: ActivityLogRepository,
   ) {}
 
   /**
@@ -101,5 +103,15 @@ export class MessagesService {
     const message = await this.messages.findById(applicationId, id);
     if (!message) throw new NotFoundError('message', id);
     return { message, deliveries: await this.messages.deliveriesOf(applicationId, id), created: false };
+  }
+
+  /**
+   * One page of the application's messages, newest first, without payloads.
+   * @throws InvalidFieldError naming `after` when it is no message of the application.
+   */
+  async list(applicationId: string, filter: LogPage & { eventType?: string }): Promise<MessageLogEntry[]> {
+    const items = await this.log.messages(applicationId, filter);
+    if (!items) throw new InvalidFieldError('after', `after must be the id of one of the application's messages; ${filter.after ?? ''} is not`);
+    return items;
   }
 }

@@ -11,12 +11,15 @@ const MAX_WINDOW_MS = 31 * 86_400_000;
 export class StatsService {
   constructor(private readonly stats: StatsRepository) {}
 
-  /** @throws InvalidFieldError naming `window` unless it is a duration from 1 ms to 31 days. */
-  async figures(window: string): Promise<StatsView> {
+  /**
+   * The figures of every application, or of `applicationId`'s only.
+   * @throws InvalidFieldError naming `window` unless it is a duration from 1 ms to 31 days.
+   */
+  async figures(window: string, applicationId?: string): Promise<StatsView> {
     const windowMs = parseDuration(window);
     if (windowMs === undefined || windowMs <= 0 || windowMs > MAX_WINDOW_MS) {
       throw new InvalidFieldError('window', 'window must be a duration like 15m, 1h, 24h or 7d, at most 31d');
     }
-    return { window, ...(await this.stats.headlineFigures(windowMs)) };
+    return { window, ...(await this.stats.headlineFigures(windowMs, applicationId)) };
   }
 }
