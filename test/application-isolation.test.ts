@@ -5,7 +5,8 @@ import type { EndpointView } from '../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../src/api/messages/message.view';
 import { eventually, settle } from './support/eventually';
 import { parsePrometheusText, sampleValue } from './support/prometheus-text';
-import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
+import { Receivers, type ReceivedRequest, type TestReceiver } from './support/receiver';
+import { Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
 // Slots are spaced 5 % wider than the limit asks (src/db/throttles.repository.ts).
@@ -13,41 +14,24 @@ const SPACING = 1.05;
 
 describe('isolation between applications', () => {
   let hookway: TestHookway;
-  const receivers: TestReceiver[] = [];
+  let scenario: Scenario;
+  const receivers = new Receivers();
 
   before(async () => {
     // Two applications get their own application_id series; every later one is reported as `other`.
     hookway = await startTestHookway({ HOOKWAY_METRICS_APPLICATIONS: '2' });
+    scenario = new Scenario(hookway);
   });
   after(async () => {
     await hookway.stop();
     await hookway.dropDatabase();
-    await Promise.all(receivers.map((r) => r.close()));
+    await receivers.closeAll();
   });
 
-  async function receiver(): Promise<TestReceiver> {
-    const started = await startReceiver();
-    receivers.push(started);
-    return started;
-  }
-
-  async function application(body: Record<string, unknown>): Promise<ApplicationView> {
-    const created = await hookway.api<ApplicationView>('POST', '/v1/applications', body);
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
-  }
-
-  async function endpoint(app: string, url: string): Promise<EndpointView> {
-    const created = await hookway.api<EndpointView>('POST', `/v1/applications/${app}/endpoints`, { url });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
-  }
-
-  async function send(app: string, eventType: string, n: number): Promise<MessageView> {
-    const sent = await hookway.api<MessageView>('POST', `/v1/applications/${app}/messages`, { eventType, payload: { n } });
-    assert.equal(sent.status, 202, JSON.stringify(sent.body));
-    return sent.body;
-  }
+  const receiver = (): Promise<TestReceiver> => receivers.start();
+  const application = (body: Record<string, unknown>): Promise<ApplicationView> => scenario.application(body);
+  const endpoint = (app: string, url: string): Promise<EndpointView> => scenario.endpointOf(app, { url });
+  const send = (app: string, eventType: string, n: number): Promise<MessageView> => scenario.sendTo(app, { eventType, payload: { n } });
 
   const scrape = async () => parsePrometheusText(await (await fetch(`${hookway.apiUrl}/metrics`)).text());
 

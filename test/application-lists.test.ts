@@ -8,8 +8,8 @@ import type { MessageLogPage } from '../src/api/messages/message-log.view';
 import type { MessageView } from '../src/api/messages/message.view';
 import type { StatsView } from '../src/api/stats/stats.view';
 import { eventually } from './support/eventually';
-import { startReceiver, type TestReceiver } from './support/receiver';
-import { fastRetries } from './support/scenario';
+import { Receivers, type ReceiverScript, type TestReceiver } from './support/receiver';
+import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
 interface Listed {
@@ -35,40 +35,24 @@ function withOffset(iso: string): string {
 
 describe('application lists: messages, an endpoint\'s deliveries, dead letters and stats, newest first', () => {
   let hookway: TestHookway;
-  const receivers: TestReceiver[] = [];
+  let scenario: Scenario;
+  const receivers = new Receivers();
 
   before(async () => {
     hookway = await startTestHookway();
+    scenario = new Scenario(hookway);
   });
   after(async () => {
     await hookway.stop();
     await hookway.dropDatabase();
-    await Promise.all(receivers.map((r) => r.close()));
+    await receivers.closeAll();
   });
 
-  async function receiver(script?: Parameters<typeof startReceiver>[0]): Promise<TestReceiver> {
-    const started = await startReceiver(script);
-    receivers.push(started);
-    return started;
-  }
-
-  async function application(uid: string): Promise<ApplicationView> {
-    const created = await hookway.api<ApplicationView>('POST', '/v1/applications', { name: uid, uid });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
-  }
-
-  async function endpoint(app: string, body: Record<string, unknown>): Promise<EndpointView> {
-    const created = await hookway.api<EndpointView>('POST', `/v1/applications/${app}/endpoints`, body);
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
-  }
-
-  async function send(app: string, eventType: string, extra: Record<string, unknown> = {}): Promise<MessageView> {
-    const sent = await hookway.api<MessageView>('POST', `/v1/applications/${app}/messages`, { eventType, payload: { secret: 'payload-stays-out' }, ...extra });
-    assert.equal(sent.status, 202, JSON.stringify(sent.body));
-    return sent.body;
-  }
+  const receiver = (script?: ReceiverScript): Promise<TestReceiver> => receivers.start(script);
+  const application = (uid: string): Promise<ApplicationView> => scenario.application({ name: uid, uid });
+  const endpoint = (app: string, body: Record<string, unknown>): Promise<EndpointView> => scenario.endpointOf(app, body);
+  const send = (app: string, eventType: string, extra: Record<string, unknown> = {}): Promise<MessageView> =>
+    scenario.sendTo(app, { eventType, payload: { secret: 'payload-stays-out' }, ...extra });
 
   async function get<T>(path: string): Promise<T> {
     const answer = await hookway.api<T>('GET', path);

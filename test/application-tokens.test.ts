@@ -7,7 +7,7 @@ import { createLogger } from '../src/logging/logger';
 import { startHookway, type RunningHookway } from '../src/runtime/start-hookway';
 import { eventually } from './support/eventually';
 import { startReceiver, type TestReceiver } from './support/receiver';
-import { fastRetries } from './support/scenario';
+import { fastRetries, Scenario } from './support/scenario';
 import { startTestHookway, type ApiResponse, type LooseBody, type TestHookway } from './support/test-hookway';
 
 /** What one application holds, so every `{app}`, `{id}` and `{key}` of a path can be filled with its own. */
@@ -81,11 +81,7 @@ describe('application tokens', () => {
     await failing.close();
   });
 
-  async function application(uid: string): Promise<ApplicationView> {
-    const created = await hookway.api<ApplicationView>('POST', '/v1/applications', { name: uid, uid });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
-  }
+  const application = (uid: string): Promise<ApplicationView> => new Scenario(hookway).application({ name: uid, uid });
 
   async function token(app: string, body: Record<string, unknown> = {}): Promise<CreatedApplicationTokenView> {
     const created = await hookway.api<CreatedApplicationTokenView>('POST', `/v1/applications/${app}/tokens`, body);

@@ -11,46 +11,29 @@ import type { MessageView } from '../src/api/messages/message.view';
 import { Database } from '../src/db/database';
 import { migrate, MIGRATIONS_DIR } from '../src/db/migrate';
 import { eventually } from './support/eventually';
-import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
-import { fastRetries } from './support/scenario';
+import { Receivers, type ReceivedRequest, type TestReceiver } from './support/receiver';
+import { fastRetries, Scenario } from './support/scenario';
 import { createTestDatabase, dropTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';
 
 describe('applications', () => {
   let hookway: TestHookway;
-  const receivers: TestReceiver[] = [];
+  let scenario: Scenario;
+  const receivers = new Receivers();
 
   before(async () => {
     hookway = await startTestHookway();
+    scenario = new Scenario(hookway);
   });
   after(async () => {
     await hookway.stop();
     await hookway.dropDatabase();
-    await Promise.all(receivers.map((r) => r.close()));
+    await receivers.closeAll();
   });
 
-  async function receiver(): Promise<TestReceiver> {
-    const started = await startReceiver();
-    receivers.push(started);
-    return started;
-  }
-
-  async function application(body: Record<string, unknown>): Promise<ApplicationView> {
-    const created = await hookway.api<ApplicationView>('POST', '/v1/applications', body);
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
-  }
-
-  async function endpoint(app: string, body: Record<string, unknown>): Promise<EndpointView> {
-    const created = await hookway.api<EndpointView>('POST', `/v1/applications/${app}/endpoints`, body);
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return created.body;
-  }
-
-  async function send(app: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<MessageView> {
-    const sent = await hookway.api<MessageView>('POST', `/v1/applications/${app}/messages`, body, headers);
-    assert.equal(sent.status, 202, JSON.stringify(sent.body));
-    return sent.body;
-  }
+  const receiver = (): Promise<TestReceiver> => receivers.start();
+  const application = (body: Record<string, unknown>): Promise<ApplicationView> => scenario.application(body);
+  const endpoint = (app: string, body: Record<string, unknown>): Promise<EndpointView> => scenario.endpointOf(app, body);
+  const send = (app: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<MessageView> => scenario.sendTo(app, body, headers);
 
   function verified(request: ReceivedRequest, secret: string | undefined): unknown {
     return new Webhook(secret ?? '').verify(request.rawBody, request.headers);
@@ -235,8 +218,7 @@ describe('applications', () => {
   test("each application lists only its own dead letters; deleting an application ends its endpoints' deliveries", async () => {
     const failingApp = await application({ name: 'Failing', uid: 'failing-app' });
     await application({ name: 'Quiet', uid: 'quiet-app' });
-    const failing = await startReceiver(() => ({ status: 500 }));
-    receivers.push(failing);
+    const failing = await receivers.start(() => ({ status: 500 }));
     const dead = await endpoint('failing-app', { url: failing.url, eventTypes: ['dl.case'], retryPolicy: fastRetries(1) });
     const sent = await send('failing-app', { eventType: 'dl.case', payload: {} });
     await eventually(
@@ -249,8 +231,7 @@ describe('applications', () => {
     const shorthand = await hookway.api<{ items: { endpointId: string }[] }>('GET', '/v1/dead-letters?limit=100');
     assert.ok(!shorthand.body.items.some((d) => d.endpointId === dead.id), 'the shorthand lists the default application only');
 
-    const slow = await startReceiver(() => ({ status: 503 }));
-    receivers.push(slow);
+    const slow = await receivers.start(() => ({ status: 503 }));
     const pending = await endpoint('failing-app', { url: slow.url, eventTypes: ['dl.pending'], retryPolicy: { maxAttempts: 5, initialIntervalMs: 1_000, backoffCoefficient: 1, maxIntervalMs: 1_000 } });
     const waiting = await send('failing-app', { eventType: 'dl.pending', payload: {} });
     await slow.waitForRequests(1);

@@ -97,3 +97,20 @@ export async function startOutageReceiver(): Promise<TestReceiver & { recover():
   const receiver = await startReceiver(() => (healthy ? { status: 200 } : { status: 503 }));
   return Object.assign(receiver, { recover: () => void (healthy = true) });
 }
+
+/** Receivers a test file starts as it goes, closed together at its end. */
+export class Receivers {
+  private readonly started: TestReceiver[] = [];
+
+  /** Starts a receiver answering as `script` says. */
+  async start(script?: ReceiverScript, options?: { answerAfterMs?: number }): Promise<TestReceiver> {
+    const receiver = await startReceiver(script, options);
+    this.started.push(receiver);
+    return receiver;
+  }
+
+  /** Closes every receiver started. */
+  async closeAll(): Promise<void> {
+    await Promise.all(this.started.splice(0).map((receiver) => receiver.close()));
+  }
+}

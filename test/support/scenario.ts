@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ApplicationView } from '../../src/api/applications/application.view';
 import type { DeliveryView } from '../../src/api/deliveries/deliveries.controller';
 import type { EndpointView } from '../../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../../src/api/messages/message.view';
@@ -24,6 +25,27 @@ export class Scenario {
   /** Posts a message and returns the accepted message. */
   async send(eventType: string, payload: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<MessageView> {
     const response = await this.hookway.api<MessageView>('POST', '/v1/messages', { eventType, payload, ...extra });
+    assert.equal(response.status, 202, JSON.stringify(response.body));
+    return response.body;
+  }
+
+  /** Creates an application and returns it. */
+  async application(body: Record<string, unknown>): Promise<ApplicationView> {
+    const response = await this.hookway.api<ApplicationView>('POST', '/v1/applications', body);
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    return response.body;
+  }
+
+  /** Registers an endpoint of application `app` (id or uid) and returns it (secret included). */
+  async endpointOf(app: string, body: Record<string, unknown>): Promise<EndpointView> {
+    const response = await this.hookway.api<EndpointView>('POST', `/v1/applications/${app}/endpoints`, body);
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    return response.body;
+  }
+
+  /** Posts a message to application `app` and returns the accepted message. */
+  async sendTo(app: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<MessageView> {
+    const response = await this.hookway.api<MessageView>('POST', `/v1/applications/${app}/messages`, body, headers);
     assert.equal(response.status, 202, JSON.stringify(response.body));
     return response.body;
   }

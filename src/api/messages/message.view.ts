@@ -1,26 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import type { DeliveryRecord } from '../../db/deliveries.repository';
 import type { MessageRecord } from '../../db/messages.repository';
 import { EXAMPLE } from '../common/examples';
+import { DeliveryView } from '../deliveries/delivery.view';
 
 /** One endpoint a message goes to. */
-export class MessageDeliveryView {
-  @ApiProperty({ description: 'The delivery id: read it with `GET /v1/deliveries/{id}`.', example: EXAMPLE.deliveryId })
-  id!: string;
-
-  @ApiProperty({ description: 'The endpoint it goes to.', example: EXAMPLE.endpointId })
-  endpointId!: string;
-
-  @ApiProperty({ description: 'The Temporal workflow that delivers it.', example: EXAMPLE.workflowId })
-  workflowId!: string;
-
-  @ApiProperty({
-    enum: ['pending', 'succeeded', 'dead_lettered'],
-    description: '`pending` until delivered (retries included, and while a retried dead letter runs), then `succeeded` or `dead_lettered`.',
-    example: 'pending',
-  })
-  status!: string;
-
+export class MessageDeliveryView extends PickType(DeliveryView, ['id', 'endpointId', 'workflowId', 'status'] as const) {
   @ApiProperty({
     type: Number,
     nullable: true,
