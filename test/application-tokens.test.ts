@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { ApplicationView } from '../src/api/applications/application.view';
 import type { ApplicationTokenView, CreatedApplicationTokenView } from '../src/api/tokens/application-token.view';
@@ -188,6 +189,55 @@ describe('application tokens', () => {
     const live = await token('revoking');
     assert.equal((await hookway.api('DELETE', `/v1/applications/not-its-owner/tokens/${live.id}`)).status, 404, "another application's path cannot revoke it");
     assert.equal((await hookway.api('GET', '/v1/applications/revoking', undefined, bearer(live.token))).status, 200);
+  });
+
+  test('a token revoked while its request body is still arriving does nothing', async () => {
+    await application('slow-body');
+    const created = await token('slow-body');
+    const body = JSON.stringify({ url: failing.url, description: 'sent after the revocation' });
+    const url = new URL(`${hookway.apiUrl}/v1/applications/slow-body/endpoints`);
+    const answer = new Promise<{ status: number; body: LooseBody }>((resolve, reject) => {
+      const request = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...bearer(created.token), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as LooseBody }));
+        },
+      );
+      request.on('error', reject);
+      request.flushHeaders();
+      // The headers (and the token) are checked at once; the body follows after the revocation.
+      setTimeout(() => {
+        void hookway.api('DELETE', `/v1/applications/slow-body/tokens/${created.id}`).then(() => request.end(body), reject);
+      }, 300);
+    });
+    const refused = await answer;
+    assert.deepEqual([refused.status, refused.body.error?.code], [401, 'unauthorized']);
+    const endpoints = await hookway.api<{ items: unknown[] }>('GET', '/v1/applications/slow-body/endpoints');
+    assert.deepEqual(endpoints.body.items, [], 'nothing was created');
+  });
+
+  test('a shorthand route in absolute form, and an id PostgreSQL cannot store, get the documented answers', async () => {
+    const { token: defaultToken } = await token('default');
+    const url = new URL(hookway.apiUrl);
+    const absolute = await new Promise<number>((resolve, reject) => {
+      const request = http.request({ host: url.hostname, port: url.port, path: `${hookway.apiUrl}/v1/endpoints`, headers: bearer(defaultToken) }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    assert.equal(absolute, 403, 'GET http://host/v1/endpoints is the shorthand too');
+    for (const [method, path, code] of [
+      ['GET', '/v1/deliveries/%00', 'delivery_not_found'],
+      ['POST', '/v1/dead-letters/%00/retry', 'dead_letter_not_found'],
+      ['DELETE', '/v1/dead-letters/%00', 'dead_letter_not_found'],
+    ]) {
+      const answer = await hookway.api(method, path, undefined, bearer(defaultToken));
+      assert.deepEqual([answer.status, answer.body.error?.code], [404, code], `${method} ${path}`);
+    }
   });
 
   test('an expired token, a token of a deleted application and a forged one answer 401 like a wrong token', async () => {

@@ -1,7 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { ApplicationsRepository } from '../../db/applications.repository';
 import { DEFAULT_APPLICATION } from '../../domain/applications';
-import { NotFoundError } from '../../domain/errors';
+import { DependencyUnavailableError, NotFoundError } from '../../domain/errors';
 
 /**
  * Turns the `:app` of a path (an application's id or uid) into the id of that live application, or
@@ -13,7 +13,9 @@ export class ApplicationPipe implements PipeTransform<string, Promise<string>> {
 
   async transform(app: string): Promise<string> {
     if (app === DEFAULT_APPLICATION.uid || app === DEFAULT_APPLICATION.id) return DEFAULT_APPLICATION.id;
-    const application = await this.applications.find(app);
+    const application = await this.applications.find(app).catch((error: unknown) => {
+      throw new DependencyUnavailableError('postgres', error);
+    });
     if (!application) throw new NotFoundError('application', app);
     return application.id;
   }

@@ -1,21 +1,17 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { ApplicationTokensRepository } from '../../db/application-tokens.repository';
 import { DeadLettersRepository } from '../../db/dead-letters.repository';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
-import { ForbiddenError, NotFoundError } from '../../domain/errors';
-import { shorthandTarget } from '../common/shorthand-routes';
+import { DependencyUnavailableError, ForbiddenError, NotFoundError } from '../../domain/errors';
+import { isShorthand } from '../common/shorthand-routes';
+import { findUnstorableString } from '../common/validators';
 import { isOpenPath, UnauthorizedError } from './api-token.middleware';
 import { OPERATOR_ONLY, OWNED_RESOURCE, type OwnedResourceKind, type OwnedResourceRule } from './access.decorators';
 import { principalOf } from './principal';
 
 const FORBIDDEN_MESSAGE = 'this route needs the operator token (HOOKWAY_API_TOKEN); an application token cannot use it';
-
-/** The path of a URL as the client sent it, before the shorthand routes were rewritten. */
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query >= 0 ? url.slice(0, query) : url;
-}
 
 /**
  * Decides what an application token may reach; the operator's token reaches everything. In order:
@@ -34,6 +30,7 @@ export class AccessGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
+    private readonly tokens: ApplicationTokensRepository,
     deliveries: DeliveriesRepository,
     deadLetters: DeadLettersRepository,
   ) {
@@ -53,7 +50,13 @@ export class AccessGuard implements CanActivate {
     }
     if (principal.kind === 'operator') return true;
 
-    if (shorthandTarget(req.method, pathOf(req.originalUrl)) !== undefined) throw new ForbiddenError(FORBIDDEN_MESSAGE);
+    // The token was checked when the headers came; a body can take minutes, and a revocation (or the
+    // application's deletion) meanwhile must hold before anything is done.
+    const still = await this.tokens.findUsable(principal.tokenId).catch((error: unknown) => {
+      throw new DependencyUnavailableError('postgres', error);
+    });
+    if (still?.applicationId !== principal.applicationId) throw new UnauthorizedError('the bearer token is not valid');
+    if (isShorthand(req)) throw new ForbiddenError(FORBIDDEN_MESSAGE);
     const app = (req.params as Record<string, string | undefined>).app;
     if (app !== undefined && app !== principal.applicationId && app !== principal.applicationUid) throw new NotFoundError('application', app);
     const targets = [context.getHandler(), context.getClass()];
@@ -63,7 +66,12 @@ export class AccessGuard implements CanActivate {
     const owned = this.reflector.getAllAndOverride<OwnedResourceRule | undefined>(OWNED_RESOURCE, targets);
     if (!owned) throw new ForbiddenError(FORBIDDEN_MESSAGE);
     const id = (req.params as Record<string, string | undefined>)[owned.param] ?? '';
-    if ((await this.owners[owned.resource](id)) !== principal.applicationId) throw new NotFoundError(owned.resource, id);
+    // An id PostgreSQL cannot even compare (U+0000) names nothing anyone owns.
+    if (findUnstorableString(id) !== undefined) throw new NotFoundError(owned.resource, id);
+    const owner = await this.owners[owned.resource](id).catch((error: unknown) => {
+      throw new DependencyUnavailableError('postgres', error);
+    });
+    if (owner !== principal.applicationId) throw new NotFoundError(owned.resource, id);
     return true;
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApplicationTokensRepository } from '../../db/application-tokens.repository';
-import { parseApplicationToken, tokenSecretMatches } from '../../domain/application-tokens';
+import { APPLICATION_TOKEN_PREFIX, parseApplicationToken, tokenSecretMatches } from '../../domain/application-tokens';
 import { DependencyUnavailableError } from '../../domain/errors';
 import { setPrincipal, type Principal } from './principal';
 
@@ -59,7 +59,8 @@ export function apiTokenMiddleware(options: ApiTokenOptions): RequestHandler {
     }
     const parts = presented === undefined ? undefined : parseApplicationToken(presented);
     if (!parts) {
-      if (!expected) {
+      // A mangled application token is a mistake to report, not an anonymous caller of an open API.
+      if (!expected && !presented?.startsWith(APPLICATION_TOKEN_PREFIX)) {
         setPrincipal(req, OPERATOR);
         return next();
       }

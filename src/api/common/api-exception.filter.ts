@@ -45,6 +45,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const { status, body } = describe(exception);
     if (status === 503) this.logger.warn({ err: exception }, 'request refused: a dependency is unavailable');
     else if (status >= 500) this.logger.error({ err: exception }, 'request failed');
-    host.switchToHttp().getResponse<Response>().status(status).json(body);
+    const res = host.switchToHttp().getResponse<Response>();
+    // Every 401 says how to authenticate, wherever it was decided (the token middleware or the guard).
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="hookway"');
+    res.status(status).json(body);
   }
 }

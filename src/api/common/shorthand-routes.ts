@@ -20,9 +20,11 @@ export function shorthandTarget(method: string, path: string): string | undefine
   return undefined;
 }
 
+const REWRITTEN = new WeakSet<object>();
+
 /**
  * Serves the shorthand routes by rewriting them to the default application's before routing, so each
- * route is written once, under `/v1/applications/:app`. The original path stays in `req.originalUrl`.
+ * route is written once, under `/v1/applications/:app`; {@link isShorthand} remembers which requests were.
  */
 export function shorthandRoutes(): RequestHandler {
   return (req, _res, next) => {
@@ -30,9 +32,15 @@ export function shorthandRoutes(): RequestHandler {
     if (target) {
       const query = req.url.indexOf('?');
       req.url = target + (query >= 0 ? req.url.slice(query) : '');
+      REWRITTEN.add(req);
     }
     next();
   };
+}
+
+/** Whether the request came on a shorthand route (however its request line spelt the URL). */
+export function isShorthand(req: object): boolean {
+  return REWRITTEN.has(req);
 }
 
 /**
