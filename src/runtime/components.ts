@@ -33,6 +33,8 @@ export interface Foundations {
   logger: Logger;
   secretBox: SecretBox;
   metrics: DeliveryMetrics;
+  /** Whether delivery workflows are started eagerly: only a client sharing its worker's native connection can. @default false */
+  eagerStart?: boolean;
 }
 
 /** The repositories over one pool. */
@@ -87,7 +89,10 @@ export function buildComponents(foundations: Foundations): Components {
     retention: new RetentionRepository(db),
     activityLog: new ActivityLogRepository(db),
   };
-  const starter = new DeliveryStarter(client, config.temporal.taskQueue);
+  const starter = new DeliveryStarter(client, config.temporal.taskQueue, {
+    eager: foundations.eagerStart ?? false,
+    onStarted: (eagerly) => foundations.metrics.workflowStarted(eagerly),
+  });
   const deadLetterSignals = new DeadLetterSignals(client, config);
   const temporal: TemporalParts = {
     starter,
