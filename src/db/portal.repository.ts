@@ -35,14 +35,14 @@ export class PortalRepository {
   async attemptBuckets(endpointId: string, bucketSeconds: number, buckets: number): Promise<AttemptBucket[]> {
     const { rows } = await this.db.query<BucketRow>(
       `WITH span AS (
-         SELECT to_timestamp(ceil(extract(epoch FROM now()) / $2::float8) * $2::float8) - make_interval(secs => $2::float8 * $3) AS from_at
+         SELECT to_timestamp(ceil(extract(epoch FROM now()) / $2::float8) * $2::float8) - make_interval(secs => $2::float8 * $3::int) AS from_at
        ),
        recent AS (
          SELECT floor(extract(epoch FROM a.started_at - s.from_at) / $2::float8)::int AS i, a.duration_ms,
            CASE WHEN a.status_code IS NOT NULL THEN (a.status_code / 100)::text || 'xx'
                 ELSE coalesce(nullif(split_part(a.error, ':', 1), ''), 'network_error') END AS outcome
          FROM span s JOIN delivery_attempts a
-           ON a.endpoint_id = $1 AND a.started_at >= s.from_at AND a.started_at < s.from_at + make_interval(secs => $2::float8 * $3)
+           ON a.endpoint_id = $1 AND a.started_at >= s.from_at AND a.started_at < s.from_at + make_interval(secs => $2::float8 * $3::int)
        ),
        per_bucket AS (
          SELECT i, count(*) AS attempts, count(*) FILTER (WHERE outcome = '2xx') AS succeeded,
@@ -55,7 +55,7 @@ export class PortalRepository {
        )
        SELECT s.from_at + make_interval(secs => $2::float8 * g.i) AS start, coalesce(b.attempts, 0) AS attempts,
          coalesce(b.succeeded, 0) AS succeeded, o.outcomes, b.p50, b.p95
-       FROM span s CROSS JOIN generate_series(0, $3 - 1) AS g (i)
+       FROM span s CROSS JOIN generate_series(0, $3::int - 1) AS g (i)
          LEFT JOIN per_bucket b ON b.i = g.i LEFT JOIN per_outcome o ON o.i = g.i
        ORDER BY g.i`,
       [endpointId, bucketSeconds, buckets],
