@@ -246,13 +246,18 @@ describe('application tokens', () => {
     }
   });
 
-  test('an expired token, a token of a deleted application and a forged one answer 401 like a wrong token', async () => {
+  test('an expired token answers 401 token_expired; a token of a deleted application and a forged one answer 401 like a wrong token', async () => {
     await application('short-lived');
     const brief = await token('short-lived', { expiresInSeconds: 1 });
     assert.equal((await hookway.api('GET', '/v1/applications/short-lived', undefined, bearer(brief.token))).status, 200);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const expired = await hookway.api('GET', '/v1/applications/short-lived', undefined, bearer(brief.token));
-    assert.deepEqual([expired.status, expired.body.error?.message], [401, 'the bearer token is not valid']);
+    assert.deepEqual(
+      [expired.status, expired.body.error?.code, expired.body.error?.message],
+      [401, 'token_expired', `the bearer token expired at ${brief.expiresAt ?? ''}; ask for a new one`],
+    );
+    const guessed = await hookway.api('GET', '/v1/applications/short-lived', undefined, bearer(`hwa_${brief.id}_${'A'.repeat(43)}`));
+    assert.deepEqual([guessed.status, guessed.body.error?.code], [401, 'unauthorized'], "an expired token's id with a wrong secret tells nothing");
 
     await application('going-away');
     const orphan = await token('going-away');
