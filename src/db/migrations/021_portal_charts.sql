@@ -1,0 +1,8 @@
+-- The portal's per-endpoint charts read attempts by endpoint and time. Attempts carry their endpoint (a
+-- delivery's never changes), so one index range answers a window of one endpoint's attempts however many
+-- deliveries it has and however long their retries ran.
+ALTER TABLE delivery_attempts ADD COLUMN IF NOT EXISTS endpoint_id text;
+UPDATE delivery_attempts a SET endpoint_id = d.endpoint_id FROM deliveries d WHERE d.id = a.delivery_id AND a.endpoint_id IS NULL;
+CREATE INDEX IF NOT EXISTS delivery_attempts_endpoint_started_idx ON delivery_attempts (endpoint_id, started_at);
+-- The event types an application has used, read by a loose index scan (one probe per distinct type).
+CREATE INDEX IF NOT EXISTS messages_application_event_type_idx ON messages (application_id, event_type);
