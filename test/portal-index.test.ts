@@ -41,12 +41,19 @@ describe('the portal charts and pickers on large tables', () => {
        FROM messages m`,
       [ENDPOINTS],
     );
-    // Two attempts each (a 503, then a 200 a second later): 40,000 attempts, with their endpoint as recording stores it.
+    // Two attempts each (a 503, then a 200 a second later): 40,000 attempts. The 200s with their endpoint as
+    // recording stores it; the 503s without, as a worker of the previous version records them during a
+    // rolling upgrade, for migration 021's trigger to fill in.
     await db.query(
       `INSERT INTO delivery_attempts (delivery_id, run_id, attempt, started_at, duration_ms, status_code, endpoint_id)
-       SELECT d.id, 'run', n, d.created_at + make_interval(secs => n - 1), 10 * n, CASE WHEN n = 1 THEN 503 ELSE 200 END, d.endpoint_id
-       FROM deliveries d CROSS JOIN generate_series(1, 2) n`,
+       SELECT d.id, 'run', 2, d.created_at + make_interval(secs => 1), 20, 200, d.endpoint_id FROM deliveries d`,
     );
+    await db.query(
+      `INSERT INTO delivery_attempts (delivery_id, run_id, attempt, started_at, duration_ms, status_code)
+       SELECT d.id, 'run', 1, d.created_at, 10, 503 FROM deliveries d`,
+    );
+    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM delivery_attempts WHERE endpoint_id IS NULL');
+    assert.equal(Number(rows[0].n), 0, 'every attempt has its endpoint, also those recorded without it');
     await db.query('ANALYZE');
   });
   after(async () => {

@@ -31,7 +31,8 @@ function readPublicUrl(env: Env): string | undefined {
   } catch {
     throw new ConfigError('HOOKWAY_PUBLIC_URL', 'must be an absolute http(s) URL, e.g. https://hooks.example.com');
   }
-  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
+  // An empty query or fragment (`https://h/?`) parses to '' but would still end up in every link.
+  if (!['http:', 'https:'].includes(url.protocol) || /[?#]/.test(raw) || url.username || url.password) {
     throw new ConfigError('HOOKWAY_PUBLIC_URL', 'must be an http(s) URL without query, fragment or credentials, e.g. https://hooks.example.com');
   }
   return url.toString().replace(/\/+$/, '');

@@ -35,7 +35,7 @@ export class PortalRepository {
   async attemptBuckets(endpointId: string, bucketSeconds: number, buckets: number): Promise<AttemptBucket[]> {
     const { rows } = await this.db.query<BucketRow>(
       `WITH span AS (
-         SELECT to_timestamp(ceil(extract(epoch FROM now()) / $2::float8) * $2::float8) - make_interval(secs => $2::float8 * $3::int) AS from_at
+         SELECT to_timestamp((floor(extract(epoch FROM now()) / $2::float8) + 1) * $2::float8) - make_interval(secs => $2::float8 * $3::int) AS from_at
        ),
        recent AS (
          SELECT floor(extract(epoch FROM a.started_at - s.from_at) / $2::float8)::int AS i, a.duration_ms,

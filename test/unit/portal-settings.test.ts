@@ -46,7 +46,7 @@ describe('portal links', () => {
     assert.equal(readApiSettings({}).publicUrl, undefined);
     assert.equal(readApiSettings({ HOOKWAY_PUBLIC_URL: ' https://hooks.example.com/ ' }).publicUrl, 'https://hooks.example.com');
     assert.equal(readApiSettings({ HOOKWAY_PUBLIC_URL: 'https://example.com/hooks/' }).publicUrl, 'https://example.com/hooks');
-    for (const bad of ['hooks.example.com', 'ftp://example.com', 'https://example.com/?a=1', 'https://example.com/#x', 'https://u:p@example.com']) {
+    for (const bad of ['hooks.example.com', 'ftp://example.com', 'https://example.com/?a=1', 'https://example.com/#x', 'https://example.com/?', 'https://example.com/#', 'https://u:p@example.com']) {
       assert.throws(() => readApiSettings({ HOOKWAY_PUBLIC_URL: bad }), /HOOKWAY_PUBLIC_URL/, bad);
     }
   });
