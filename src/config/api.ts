@@ -1,4 +1,4 @@
-import { readDuration, readInt, readString, type Env } from './env';
+import { readBool, readDuration, readInt, readString, type Env } from './env';
 
 /** How the HTTP API listens and what it accepts. */
 export interface ApiSettings {
@@ -13,6 +13,11 @@ export interface ApiSettings {
    * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
    */
   shutdownGraceMs: number;
+  /**
+   * `HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES`: refuse messages whose event type is not in the catalog
+   * (`400 unknown_event_type`) instead of accepting any well-formed type. @default false
+   */
+  requireKnownEventTypes: boolean;
 }
 
 /** Reads {@link ApiSettings}. */
@@ -22,5 +27,6 @@ export function readApiSettings(env: Env): ApiSettings {
     host: readString(env, 'HOST', '127.0.0.1'),
     maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
     shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
+    requireKnownEventTypes: readBool(env, 'HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES', false),
   };
 }

@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
+import { EventTypesRepository } from '../db/event-types.repository';
 import { MessagesRepository } from '../db/messages.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import { RetentionRepository } from '../db/retention.repository';
@@ -49,6 +50,7 @@ export interface Repositories {
   circuits: CircuitsRepository;
   retention: RetentionRepository;
   activityLog: ActivityLogRepository;
+  eventTypes: EventTypesRepository;
 }
 
 /** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
@@ -86,6 +88,7 @@ export function buildComponents(foundations: Foundations): Components {
     circuits: new CircuitsRepository(db),
     retention: new RetentionRepository(db),
     activityLog: new ActivityLogRepository(db),
+    eventTypes: new EventTypesRepository(db),
   };
   const starter = new DeliveryStarter(client, config.temporal.taskQueue);
   const deadLetterSignals = new DeadLetterSignals(client, config);

@@ -3,6 +3,8 @@ import { ApiErrors, type ErrorAnswer } from '../common/openapi';
 
 /** Metadata key of {@link OperatorOnly}. */
 export const OPERATOR_ONLY = 'hookway:operator-only';
+/** Metadata key of {@link OpenToApplications}. */
+export const OPEN_TO_APPLICATIONS = 'hookway:open-to-applications';
 /** Metadata key of {@link OwnedResource}. */
 export const OWNED_RESOURCE = 'hookway:owned-resource';
 
@@ -37,4 +39,12 @@ export function OperatorOnly(): MethodDecorator & ClassDecorator {
  */
 export function OwnedResource(resource: OwnedResourceKind, param = 'id'): MethodDecorator & ClassDecorator {
   return SetMetadata(OWNED_RESOURCE, { resource, param } satisfies OwnedResourceRule);
+}
+
+/**
+ * A global route every application token may use as well, because it shows nothing of any application:
+ * reading the event-type catalog, which an application's portal offers to subscribe to.
+ */
+export function OpenToApplications(): MethodDecorator & ClassDecorator {
+  return SetMetadata(OPEN_TO_APPLICATIONS, true);
 }
