@@ -14,21 +14,23 @@ export interface SchemaViolation {
 }
 
 // JSON Schema `pattern` is matched by RE2 (linear time), so no schema can make one payload cost minutes.
+// ajv shares compiled patterns by their toString(), so each must print as its own pattern.
 const re2Engine = Object.assign(
-  (pattern: string): { test: (s: string) => boolean } => {
+  (pattern: string): { test: (s: string) => boolean; toString: () => string } => {
     const compiled = RE2JS.compile(pattern);
-    return { test: (s: string) => compiled.test(s) };
+    return { test: (s: string) => compiled.test(s), toString: () => `/${pattern}/re2` };
   },
   { code: 'RE2JS.compile' },
 );
 
 /**
- * A fresh validator per schema: strict (unknown keywords and ambiguous types are errors), every error
- * reported (allErrors off keeps the first, enough for an answer), formats checked, and no loader, so a
- * `$ref` to anything outside the schema is refused at compile time instead of fetched.
+ * A fresh validator per schema: strict (unknown keywords, ambiguous types and unions are errors) except
+ * that `required` may name properties the schema does not describe, as many real schemas do; the first
+ * error is reported (enough for an answer); formats are checked; and there is no loader, so a `$ref` to
+ * anything outside the schema is refused at compile time instead of fetched.
  */
 function newAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allErrors: false, validateFormats: true, code: { regExp: re2Engine } });
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, validateFormats: true, code: { regExp: re2Engine } });
   addFormats(ajv);
   return ajv;
 }
