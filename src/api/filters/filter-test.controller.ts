@@ -20,7 +20,7 @@ export class FilterTestController {
   @ApiOperation({
     summary: "Try a filter (or the endpoint's own) on a sample message, or on the application's last 100 messages; nothing is delivered.",
     description:
-      'With `eventType` and `payload`: `{ matches, eventTypeMatches, filterMatches, error? }`, where `matches` needs both the endpoint\'s `eventTypes` and the filter; ' +
+      'With `eventType` and `payload`: `{ matches, eventTypeMatches, filterMatches, filterError? }`, where `matches` needs both the endpoint\'s `eventTypes` and the filter; ' +
       '`timestamp` is now. With neither: `{ matched, total, errors }` over the application\'s newest 100 messages (of every type; `matched` counts those the endpoint ' +
       'would have got). A malformed filter is `400 invalid_field` (`field: filter`), as when it is set.',
   })

@@ -30,7 +30,7 @@ export class FilterTestService {
     if (dto.eventType !== undefined && dto.payload !== undefined) {
       const eventTypeMatches = subscriptionMatches(endpoint.eventTypes, dto.eventType);
       const verdict = filter ? filter.evaluate({ type: dto.eventType, data: dto.payload, timestamp: new Date() }) : { matches: true };
-      return { matches: eventTypeMatches && verdict.matches, eventTypeMatches, filterMatches: verdict.matches, ...(verdict.error === undefined ? {} : { error: verdict.error }) };
+      return { matches: eventTypeMatches && verdict.matches, eventTypeMatches, filterMatches: verdict.matches, ...(verdict.error === undefined ? {} : { filterError: verdict.error }) };
     }
     const recent = await this.messages.recent(applicationId, RECENT_MESSAGES);
     let matched = 0;

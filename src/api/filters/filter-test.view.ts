@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 
 /**
  * What a filter test found. With a sample (`eventType` and `payload`): `matches`, `eventTypeMatches`,
- * `filterMatches` and `error`. Over recent messages: `matched`, `total` and `errors`.
+ * `filterMatches` and `filterError`. Over recent messages: `matched`, `total` and `errors`.
  */
 export class FilterTestView {
   @ApiPropertyOptional({ description: 'Sample: whether the endpoint would get this message (its event types take it and the filter is true).', example: true })
@@ -14,8 +14,11 @@ export class FilterTestView {
   @ApiPropertyOptional({ description: 'Sample: whether the filter is true for it (true without a filter).', example: true })
   filterMatches?: boolean;
 
-  @ApiPropertyOptional({ description: 'Sample: why the filter failed on it (then it counts as false), e.g. `no such key: tier`.', example: 'no such key: tier' })
-  error?: string;
+  @ApiPropertyOptional({
+    description: 'Sample: why the filter failed on it (it then counts as false), e.g. `field not found: tier`. Not `error`, which every answer keeps for error answers.',
+    example: 'field not found: tier',
+  })
+  filterError?: string;
 
   @ApiPropertyOptional({ description: 'Recent messages: how many of the application\'s last 100 the endpoint would have got with this filter (event types and filter).', example: 12 })
   matched?: number;
