@@ -94,3 +94,22 @@ describe('event-type wildcards', () => {
     for (const bad of ['*', '.*', 'invoice*', 'invoice.*.paid', '*.paid', 'invoice.**', `${'a'.repeat(255)}.*`, 'in voice.*']) assert.ok(!SUBSCRIPTION_PATTERN.test(bad), bad);
   });
 });
+
+describe('the filter examples of docs/api.md', () => {
+  test('each compiles and matches a message it describes', () => {
+    const message = {
+      type: 'invoice.paid',
+      data: { amount: 1200, currency: 'EUR', customer: { tier: 'gold' }, lines: [{ sku: 'PRO-1' }], region: 'eu-west' },
+      timestamp: new Date('2026-03-01T10:00:00Z'),
+    };
+    for (const example of [
+      'type == "invoice.paid" && data.amount > 1000 && data.currency in ["EUR", "USD"]',
+      'data.customer.tier == "gold" || has(data.priority)',
+      'data.lines.exists(l, l.sku.startsWith("PRO-"))',
+      'timestamp.getHours("Europe/Paris") >= 9 && data.region.matches("^eu-")',
+      'has(data.customer) && data.customer.tier == "gold"',
+    ]) {
+      assert.deepEqual(CelFilter.compile(example).evaluate(message), { matches: true }, example);
+    }
+  });
+});
