@@ -49,7 +49,7 @@ export class EventCatalog {
     if (exact.length === 0) return;
     const archived = await this.read(() => this.types.archivedAmong(exact));
     if (archived.length > 0) {
-      throw new RefusedError('event_type_archived', `eventTypes: ${archived.join(', ')} ${archived.length === 1 ? 'is' : 'are'} archived and take no new subscriptions`, 'eventTypes');
+      throw new RefusedError('event_type_archived', `eventTypes: ${archived.join(', ')} ${archived.length === 1 ? 'is archived and takes' : 'are archived and take'} no new subscriptions`, 'eventTypes');
     }
   }
 

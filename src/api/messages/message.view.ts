@@ -46,7 +46,7 @@ export class MessageView {
 
   @ApiProperty({
     type: [MessageDeliveryView],
-    description: 'One delivery per endpoint that was live, enabled and subscribed to `eventType` when it was accepted; may be empty.',
+    description: 'One delivery per endpoint that was live, enabled, subscribed to `eventType` and whose filter was true when it was accepted; may be empty.',
   })
   deliveries!: MessageDeliveryView[];
 }
