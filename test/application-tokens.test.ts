@@ -24,6 +24,8 @@ interface Seeded {
 type Operation = { responses: Record<string, unknown> };
 
 const ORDERING_KEY = 'k1';
+/** The catalogued event type the seeded messages have. */
+const EVENT_TYPE = 'tok.case';
 const METHOD_ORDER = ['get', 'post', 'put', 'patch', 'delete'];
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 /** The error code of an answer; empty for a success, 204 (no body) included. */
@@ -40,14 +42,21 @@ function fill(path: string, seeded: Seeded): string {
   };
   return path
     .replace('{app}', seeded.uid)
+    .replace('{name}', EVENT_TYPE)
     .replace('{key}', ORDERING_KEY)
     .replace(/([^/]+)\/\{id\}/, (_whole, segment: string) => `${segment}/${ids[segment] ?? 'unknown_id'}`);
 }
 
-/** What a token of another application gets on each route: 404 where the route names a resource of the other one, 403 elsewhere. */
-function otherApplicationAnswer(path: string): { status: number; code: string } {
+/** Reads of the event-type catalog: global, and open to every application's token. */
+const isCatalogRead = (method: string, path: string): boolean => method === 'get' && path.startsWith('/v1/event-types');
+
+/**
+ * What a token of another application gets on each route: 404 where the route names a resource of the other one, the answer itself on
+ * the catalog's reads and on its own session, 403 elsewhere.
+ */
+function otherApplicationAnswer(method: string, path: string): { status: number; code: string } {
   // It answers about the caller itself, so any token is served: here, tenant-b's own session.
-  if (path === SELF_ROUTE) return { status: 200, code: '' };
+  if (path === SELF_ROUTE || isCatalogRead(method, path)) return { status: 200, code: '' };
   if (path.startsWith('/v1/applications/{app}')) return { status: 404, code: 'application_not_found' };
   if (path === '/v1/deliveries/{id}') return { status: 404, code: 'delivery_not_found' };
   if (path.startsWith('/v1/dead-letters/{id}')) return { status: 404, code: 'dead_letter_not_found' };
@@ -67,6 +76,7 @@ function operatorOnly(method: string, path: string): boolean {
   if (path.startsWith('/v1/applications/{app}/tokens') || path === '/v1/applications/{app}/portal') return true;
   if (path === SELF_ROUTE) return false;
   if (path.startsWith('/v1/applications/{app}/')) return false;
+  if (isCatalogRead(method, path)) return false;
   return path !== '/v1/deliveries/{id}' && !path.startsWith('/v1/dead-letters/{id}');
 }
 
@@ -101,7 +111,7 @@ describe('application tokens', () => {
     const endpoint = await hookway.api<{ id: string }>('POST', `/v1/applications/${uid}/endpoints`, { url: failing.url, retryPolicy: fastRetries(1) });
     assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
     const message = await hookway.api<{ id: string; deliveries: { id: string }[] }>('POST', `/v1/applications/${uid}/messages`, {
-      eventType: 'tok.case',
+      eventType: EVENT_TYPE,
       payload: {},
       orderingKey: ORDERING_KEY,
     });
@@ -309,6 +319,7 @@ describe('application tokens', () => {
     assert.deepEqual(declared.sort(), expected.sort(), 'the document declares 403 on exactly the operator-only routes');
 
     for (const uid of ['tenant-a', 'tenant-b', 'tenant-c']) await application(uid);
+    assert.equal((await hookway.api('POST', '/v1/event-types', { name: EVENT_TYPE, description: 'seeded' })).status, 201);
     const [a, c, byDefault] = await Promise.all([seed('tenant-a'), seed('tenant-c'), seed('default')]);
     for (const uid of ['tenant-a', 'tenant-b', 'default']) tokens.set(uid, (await token(uid)).token);
     const call = (method: string, path: string, seeded: Seeded, auth: Record<string, string>): Promise<ApiResponse> => {
@@ -320,7 +331,7 @@ describe('application tokens', () => {
     // (a) A token of tenant-b, on tenant-a's routes and resources (the default application's on the shorthand routes).
     for (const { method, path } of routes) {
       const answer = await call(method, path, a, bearer(tokens.get('tenant-b') ?? ''));
-      const want = otherApplicationAnswer(path);
+      const want = otherApplicationAnswer(method, path);
       if (answer.status !== want.status || codeOf(answer) !== want.code) {
         problems.push(`(a) ${method} ${path}: ${answer.status} ${codeOf(answer)}, want ${want.status} ${want.code}`);
       }

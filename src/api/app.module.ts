@@ -5,6 +5,8 @@ import { CoreModule, type ApiDeps } from './core/core.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EndpointsModule } from './endpoints/endpoints.module';
+import { EventTypesModule } from './event-types/event-types.module';
+import { FiltersModule } from './filters/filters.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -20,7 +22,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), AuthModule, ApplicationsModule, ApplicationTokensModule, EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule, PortalModule],
+      imports: [CoreModule.forRoot(deps), AuthModule, ApplicationsModule, ApplicationTokensModule, EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule, PortalModule, EventTypesModule, FiltersModule],
     };
   }
 }

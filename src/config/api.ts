@@ -1,4 +1,4 @@
-import { ConfigError, readDuration, readInt, readOptional, readString, type Env } from './env';
+import { ConfigError, readBool, readDuration, readInt, readOptional, readString, type Env } from './env';
 
 /** How the HTTP API listens and what it accepts. */
 export interface ApiSettings {
@@ -13,6 +13,11 @@ export interface ApiSettings {
    * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
    */
   shutdownGraceMs: number;
+  /**
+   * `HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES`: refuse messages whose event type is not in the catalog
+   * (`400 unknown_event_type`) instead of accepting any well-formed type. @default false
+   */
+  requireKnownEventTypes: boolean;
   /**
    * `HOOKWAY_PUBLIC_URL`: the URL people reach the API at (scheme, host, port and any path prefix, no
    * trailing slash), used in the portal links it makes. Unset, links use `HOST` (`127.0.0.1` for an
@@ -46,5 +51,6 @@ export function readApiSettings(env: Env): ApiSettings {
     maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
     shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
     publicUrl: readPublicUrl(env),
+    requireKnownEventTypes: readBool(env, 'HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES', false),
   };
 }

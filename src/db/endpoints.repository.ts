@@ -10,8 +10,10 @@ export interface EndpointRecord {
   applicationId: string;
   url: string;
   description: string;
-  /** `null` subscribes to every event type. */
+  /** `null` subscribes to every event type; an entry ending in `.*` takes every type under its prefix. */
   eventTypes: string[] | null;
+  /** A CEL expression a message must satisfy to reach it; null for none. */
+  filter: string | null;
   secret: string;
   /** The secret before the last rotation, still signing until `previousSecretExpiresAt`. */
   previousSecret: string | null;
@@ -57,6 +59,7 @@ interface EndpointRow {
   url: string;
   description: string;
   event_types: string[] | null;
+  filter: string | null;
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
@@ -78,11 +81,11 @@ interface EndpointRow {
 }
 
 // Every read joins the endpoint's pacing row, so the HTTP activity learns its rate with the endpoint.
-const COLUMNS = `e.id, e.application_id, e.url, e.description, e.event_types, e.secret, e.previous_secret, e.previous_secret_expires_at, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
+const COLUMNS = `e.id, e.application_id, e.url, e.description, e.event_types, e.filter, e.secret, e.previous_secret, e.previous_secret_expires_at, e.headers, e.retry_policy, e.timeout_ms, e.disabled,
   e.disabled_reason, e.auto_recover, e.failing_since, e.consecutive_failures, e.circuit_opened_at, e.rate_limit_per_second, t.rate AS current_rate, e.ordering_failure_mode, e.created_at, e.updated_at`;
 const FROM = 'endpoints e LEFT JOIN endpoint_throttles t ON t.endpoint_id = e.id';
 // INSERT/UPDATE ... RETURNING cannot join; the pacing row of a written endpoint is read by subquery.
-const RETURNING = `RETURNING id, application_id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, headers, retry_policy, timeout_ms, disabled,
+const RETURNING = `RETURNING id, application_id, url, description, event_types, filter, secret, previous_secret, previous_secret_expires_at, headers, retry_policy, timeout_ms, disabled,
   disabled_reason, auto_recover, failing_since, consecutive_failures, circuit_opened_at, rate_limit_per_second,
   (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, ordering_failure_mode, created_at, updated_at`;
 
@@ -100,6 +103,7 @@ export class EndpointsRepository {
       url: row.url,
       description: row.description,
       eventTypes: row.event_types,
+      filter: row.filter,
       secret: this.box.open(row.secret),
       previousSecret: row.previous_secret === null ? null : this.box.open(row.previous_secret),
       previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -137,8 +141,8 @@ export class EndpointsRepository {
   ): Promise<EndpointRecord | undefined> {
     const { rows } = await this.db.query<EndpointRow>(
       `INSERT INTO endpoints (id, url, description, event_types, secret, headers, retry_policy, timeout_ms, auto_recover, rate_limit_per_second,
-         ordering_failure_mode, application_id)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+         ordering_failure_mode, application_id, filter)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
        WHERE EXISTS (SELECT 1 FROM applications WHERE id = $12 AND deleted_at IS NULL FOR SHARE) ${RETURNING}`,
       [
         endpoint.id,
@@ -153,6 +157,7 @@ export class EndpointsRepository {
         endpoint.rateLimitPerSecond,
         endpoint.orderingFailureMode,
         endpoint.applicationId,
+        endpoint.filter,
       ],
     );
     return rows[0] ? this.toRecord(rows[0]) : undefined;
@@ -197,11 +202,16 @@ export class EndpointsRepository {
     return rows.map((r) => this.toRecord(r));
   }
 
-  /** The application's enabled, live endpoints that take `eventType` (or every type). */
+  /**
+   * The application's enabled, live endpoints that take `eventType`: by name, by a `prefix.*` entry whose
+   * prefix starts it (and is shorter), or by taking every type. One query over the application's endpoints.
+   */
   async findSubscribers(applicationId: string, eventType: string, tx: Queryable = this.db): Promise<EndpointRecord[]> {
     const { rows } = await tx.query<EndpointRow>(
       `SELECT ${COLUMNS} FROM ${FROM}
-       WHERE e.application_id = $2 AND e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types))
+       WHERE e.application_id = $2 AND e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types)
+         OR EXISTS (SELECT 1 FROM unnest(e.event_types) AS p(pattern)
+                    WHERE right(p.pattern, 2) = '.*' AND length($1) > length(p.pattern) - 1 AND starts_with($1, left(p.pattern, -1))))
        ORDER BY e.id`,
       [eventType, applicationId],
     );
@@ -214,6 +224,7 @@ export class EndpointsRepository {
       url: 'url',
       description: 'description',
       eventTypes: 'event_types',
+      filter: 'filter',
       secret: 'secret',
       headers: 'headers',
       retryPolicy: 'retry_policy',

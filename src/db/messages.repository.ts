@@ -9,6 +9,8 @@ export interface MessageRecord extends MessageEnvelope {
   applicationId: string;
   payload: Record<string, unknown>;
   idempotencyKey: string | null;
+  /** Subscribed endpoints whose filter kept the message from them when it was accepted. */
+  filteredOut: number;
 }
 
 /** A message about to be accepted. */
@@ -28,10 +30,11 @@ interface MessageRow {
   payload: Record<string, unknown>;
   idempotency_key: string | null;
   ordering_key: string | null;
+  filtered_out: number;
   created_at: Date;
 }
 
-const COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, created_at';
+const COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, filtered_out, created_at';
 
 function toRecord(row: MessageRow): MessageRecord {
   return {
@@ -41,6 +44,7 @@ function toRecord(row: MessageRow): MessageRecord {
     payload: row.payload,
     idempotencyKey: row.idempotency_key,
     orderingKey: row.ordering_key,
+    filteredOut: row.filtered_out,
     createdAt: row.created_at,
   };
 }
@@ -69,10 +73,11 @@ export class MessagesRepository {
    * ordering key, each delivery takes the next number of its (endpoint, key) stream. A subscriber given
    * with `park` is parked at once if its circuit is still open (read under a share lock, so a circuit
    * closing meanwhile waits for this commit and then releases it): it needs no workflow run until then.
+   * `subscribers` gets the stored message (its acceptance time included).
    */
   async accept(
     candidate: CandidateMessage,
-    subscribers: (tx: Queryable) => Promise<Subscriber[]>,
+    subscribers: (tx: Queryable, message: MessageRecord) => Promise<Subscriber[]>,
   ): Promise<AcceptedMessage> {
     return this.db.withTransaction(async (tx) => {
       const inserted = await tx.query<MessageRow>(
@@ -90,7 +95,7 @@ export class MessagesRepository {
         return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
       }
       const message = toRecord(inserted.rows[0]);
-      const endpoints = await subscribers(tx);
+      const endpoints = await subscribers(tx, message);
       const deliveries: DeliveryRecord[] = [];
       for (const endpoint of endpoints) {
         // The stream's counter row stays locked until this transaction commits (see migration 006).
@@ -119,6 +124,21 @@ export class MessagesRepository {
       }
       return { message, deliveries, created: true };
     });
+  }
+
+  /** Records, in the accepting transaction, how many endpoints the message's filters kept it from. */
+  async recordFilteredOut(message: MessageRecord, filteredOut: number, tx: Queryable): Promise<void> {
+    await tx.query('UPDATE messages SET filtered_out = $3 WHERE application_id = $1 AND id = $2', [message.applicationId, message.id, filteredOut]);
+    message.filteredOut = filteredOut;
+  }
+
+  /** The application's newest `limit` messages, newest first. */
+  async recent(applicationId: string, limit: number): Promise<MessageRecord[]> {
+    const { rows } = await this.db.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [applicationId, limit],
+    );
+    return rows.map(toRecord);
   }
 
   /** The application's message with this id, or undefined. */

@@ -12,7 +12,7 @@ export class InvalidFieldError extends Error {
 /** A resource that does not exist (or no longer does). */
 export class NotFoundError extends Error {
   constructor(
-    readonly resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key' | 'token',
+    readonly resource: 'application' | 'endpoint' | 'message' | 'delivery' | 'dead_letter' | 'ordering_key' | 'token' | 'event_type',
     readonly id: string,
   ) {
     super(`${resource.replace('_', ' ')} ${id} not found`);
@@ -47,5 +47,20 @@ export class ForbiddenError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ForbiddenError';
+  }
+}
+
+/**
+ * A request refused (400) for a reason with its own code rather than a malformed field, e.g.
+ * `invalid_payload` (naming where in the payload), `unknown_event_type` or `event_type_archived`.
+ */
+export class RefusedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'RefusedError';
   }
 }

@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
+import { EventTypesRepository } from '../db/event-types.repository';
 import { MessagesRepository } from '../db/messages.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import { PortalRepository } from '../db/portal.repository';
@@ -53,6 +54,7 @@ export interface Repositories {
   retention: RetentionRepository;
   activityLog: ActivityLogRepository;
   portal: PortalRepository;
+  eventTypes: EventTypesRepository;
 }
 
 /** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
@@ -91,6 +93,7 @@ export function buildComponents(foundations: Foundations): Components {
     retention: new RetentionRepository(db),
     activityLog: new ActivityLogRepository(db),
     portal: new PortalRepository(db),
+    eventTypes: new EventTypesRepository(db),
   };
   const starter = new DeliveryStarter(client, config.temporal.taskQueue, {
     eager: foundations.eagerStart ?? false,

@@ -64,6 +64,8 @@ export interface EndpointSpec {
   retryPolicy?: Partial<RetryPolicySettings>;
   /** The application it belongs to; omitted, the default one. */
   application?: string;
+  /** A CEL filter; omitted, none. */
+  filter?: string;
 }
 
 /** A retry schedule for healthy receivers: nothing should fail, and a rare failure retries within a second. */
@@ -108,6 +110,7 @@ export class HookwayApi {
       eventTypes: spec.eventType === undefined ? undefined : [spec.eventType],
       description: `bench ${label}`,
       retryPolicy: spec.retryPolicy ?? QUICK_RETRIES,
+      filter: spec.filter,
     });
     if (status !== 201) throw new Error(`POST endpoint answered ${status}: ${text}`);
     const { id } = JSON.parse(text) as { id: string };

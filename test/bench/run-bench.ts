@@ -14,6 +14,7 @@ import { runDeadNeighbour } from './dead-neighbour';
 import { renderDeadNeighbourTable, writeDeadNeighbourResults, type DeadNeighbourReport } from './dead-neighbour-report';
 import { checkDeliveries } from './delivery-check';
 import { BenchStack } from './harness';
+import { renderFilteredEndpointsTable, runFilteredEndpoints, writeFilteredEndpointsResults, type FilteredEndpointsReport } from './filtered-endpoints';
 import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
 import { runIsolation } from './isolation';
 import { MemoryPeaks } from '../support/proc';
@@ -84,8 +85,8 @@ function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage]
   return notes;
 }
 
-/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour. */
-const SCENARIOS = ['all', 'dead-neighbour'];
+/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour and the filtered endpoints. */
+const SCENARIOS = ['all', 'dead-neighbour', 'filtered-endpoints'];
 
 /** Where a run registers what must be stopped if the process is interrupted. */
 export interface Interruptible {
@@ -146,6 +147,25 @@ export async function runDeadNeighbourBench(settings: BenchSettings, say: (line:
       durationSeconds: Math.round((Date.now() - startedAt) / 1000), notes,
     };
     writeDeadNeighbourResults(report);
+    return report;
+  } finally {
+    interrupt.onInterrupt = undefined;
+    await stopAll();
+  }
+}
+
+/**
+ * `npm run bench -- filtered-endpoints`: accepted/s with 1,000 filtered endpoints beside one unfiltered
+ * endpoint's in the same run, on its own stack (a minute or two at the defaults).
+ */
+export async function runFilteredEndpointsBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<FilteredEndpointsReport> {
+  const startedAt = Date.now();
+  const machine = machineInfo();
+  const { ctx, stopAll } = await openBench(settings, say, interrupt);
+  try {
+    const measured = await runFilteredEndpoints(ctx);
+    const report: FilteredEndpointsReport = { scenario: 'filtered-endpoints', ...measured, machine, settings, durationSeconds: Math.round((Date.now() - startedAt) / 1000) };
+    writeFilteredEndpointsResults(report);
     return report;
   } finally {
     interrupt.onInterrupt = undefined;
@@ -254,7 +274,9 @@ if (require.main === module) {
   const run: Promise<{ table: string; ok: boolean }> =
     scenario === 'dead-neighbour'
       ? runDeadNeighbourBench(settings, say, interrupt).then((report) => ({ table: renderDeadNeighbourTable(report), ok: true }))
-      : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
+      : scenario === 'filtered-endpoints'
+        ? runFilteredEndpointsBench(settings, say, interrupt).then((report) => ({ table: renderFilteredEndpointsTable(report), ok: true }))
+        : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
   run.then(
     ({ table, ok }) => {
       process.stdout.write(`${table}\n`);

@@ -3,8 +3,8 @@ import { ApiErrors, type ErrorAnswer } from '../common/openapi';
 
 /** Metadata key of {@link OperatorOnly}. */
 export const OPERATOR_ONLY = 'hookway:operator-only';
-/** Metadata key of {@link AnyToken}. */
-export const ANY_TOKEN = 'hookway:any-token';
+/** Metadata key of {@link OpenToApplications}. */
+export const OPEN_TO_APPLICATIONS = 'hookway:open-to-applications';
 /** Metadata key of {@link OwnedResource}. */
 export const OWNED_RESOURCE = 'hookway:owned-resource';
 
@@ -42,9 +42,10 @@ export function OwnedResource(resource: OwnedResourceKind, param = 'id'): Method
 }
 
 /**
- * A global route any token may use because it answers about the caller itself (`/v1/portal/session`):
- * nothing of another application can be reached through it.
+ * A global route every application token may use as well, because it shows nothing of another
+ * application: the event-type catalog's reads, which an application's portal offers to subscribe to, and
+ * `/v1/portal/session`, which answers about the caller itself.
  */
-export function AnyToken(): MethodDecorator & ClassDecorator {
-  return SetMetadata(ANY_TOKEN, true);
+export function OpenToApplications(): MethodDecorator & ClassDecorator {
+  return SetMetadata(OPEN_TO_APPLICATIONS, true);
 }

@@ -8,7 +8,7 @@ import { DependencyUnavailableError, ForbiddenError, NotFoundError } from '../..
 import { isShorthand } from '../common/shorthand-routes';
 import { findUnstorableString } from '../common/validators';
 import { expiredTokenError, isOpenPath, UnauthorizedError } from './api-token.middleware';
-import { ANY_TOKEN, OPERATOR_ONLY, OWNED_RESOURCE, type OwnedResourceKind, type OwnedResourceRule } from './access.decorators';
+import { OPEN_TO_APPLICATIONS, OPERATOR_ONLY, OWNED_RESOURCE, type OwnedResourceKind, type OwnedResourceRule } from './access.decorators';
 import { principalOf } from './principal';
 
 const FORBIDDEN_MESSAGE = 'this route needs the operator token (HOOKWAY_API_TOKEN); an application token cannot use it';
@@ -19,10 +19,11 @@ const FORBIDDEN_MESSAGE = 'this route needs the operator token (HOOKWAY_API_TOKE
  *    application's) answers 403;
  * 2. a route with `:app` naming another application (or none) answers 404 `application_not_found`;
  * 3. an {@link OperatorOnly} route answers 403;
- * 4. a route under the token's own application passes, and so does an {@link AnyToken} route;
- * 5. an {@link OwnedResource} route passes for the token's own resource and answers that resource's 404
+ * 4. a route under the token's own application passes;
+ * 5. an {@link OpenToApplications} route (the event-type catalog's reads) passes;
+ * 6. an {@link OwnedResource} route passes for the token's own resource and answers that resource's 404
  *    for any other;
- * 6. any other route answers 403: a route added without a rule is closed to application tokens.
+ * 7. any other route answers 403: a route added without a rule is closed to application tokens.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -63,7 +64,7 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets)) throw new ForbiddenError(FORBIDDEN_MESSAGE);
     if (app !== undefined) return true;
-    if (this.reflector.getAllAndOverride<boolean>(ANY_TOKEN, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(OPEN_TO_APPLICATIONS, targets)) return true;
 
     const owned = this.reflector.getAllAndOverride<OwnedResourceRule | undefined>(OWNED_RESOURCE, targets);
     if (!owned) throw new ForbiddenError(FORBIDDEN_MESSAGE);

@@ -9,7 +9,8 @@ export class ApiErrorDetail {
   message!: string;
 
   @ApiPropertyOptional({
-    description: 'With `invalid_field` only: the path of the field, header or query parameter, e.g. `retryPolicy.maxAttempts` or `Idempotency-Key`.',
+    description: 'With `invalid_field`: the path of the field, header or query parameter, e.g. `retryPolicy.maxAttempts` or `Idempotency-Key`. ' +
+      'With `invalid_payload`: `payload` followed by the JSON pointer of the failing value inside it, e.g. `payload/amount`.',
     example: 'url',
   })
   field?: string;

@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, DependencyUnavailableError, ForbiddenError, InvalidFieldError, NotFoundError } from '../../domain/errors';
+import { ConflictError, DependencyUnavailableError, ForbiddenError, InvalidFieldError, NotFoundError, RefusedError } from '../../domain/errors';
 import type { Logger } from '../../logging/logger';
 import type { ApiErrorBody } from './api-error.view';
 import { UnauthorizedError } from '../auth/api-token.middleware';
@@ -9,6 +9,9 @@ import { RequestBodyError } from './json-body';
 function describe(exception: unknown): { status: number; body: ApiErrorBody } {
   if (exception instanceof InvalidFieldError) {
     return { status: 400, body: { error: { code: 'invalid_field', message: exception.message, field: exception.field } } };
+  }
+  if (exception instanceof RefusedError) {
+    return { status: 400, body: { error: { code: exception.code, message: exception.message, ...(exception.field === undefined ? {} : { field: exception.field }) } } };
   }
   if (exception instanceof NotFoundError) {
     return { status: 404, body: { error: { code: `${exception.resource}_not_found`, message: exception.message } } };

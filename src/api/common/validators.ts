@@ -9,6 +9,8 @@ import { customHeadersProblem } from './header-rules';
  */
 export const Optional = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
+import { SUBSCRIPTION_PATTERN } from '../../domain/filters/event-type-match';
+
 /** Event type names: letters, digits and `_ . : -`, as receivers route on them. */
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
 
@@ -19,14 +21,14 @@ export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,256}$/;
 export const KeepAsSent = (): PropertyDecorator =>
   Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key], { toClassOnly: true });
 
-/** A list of 1 to 100 event type names. */
+/** A list of 1 to 100 event type names, each exact or a prefix ending in `.*`. */
 export const EventTypeList = (): PropertyDecorator =>
   applyDecorators(
     IsArray(),
     ArrayMinSize(1, { message: 'eventTypes must name at least one type; leave it out (or null on PATCH) to receive all' }),
     ArrayMaxSize(100),
     IsString({ each: true }),
-    Matches(EVENT_TYPE_PATTERN, { each: true, message: 'eventTypes entries must match [A-Za-z0-9_.:-]{1,256}' }),
+    Matches(SUBSCRIPTION_PATTERN, { each: true, message: 'eventTypes entries must match [A-Za-z0-9_.:-]{1,256}, or be a prefix followed by .* (invoice.*)' }),
   );
 /**
  * Caller-chosen message ids: the same characters, at most 200 so the workflow ID built from one stays within

@@ -5,6 +5,8 @@ import { ApplicationsRepository } from '../../db/applications.repository';
 import { DeadLettersRepository } from '../../db/dead-letters.repository';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
+import { EventTypesRepository } from '../../db/event-types.repository';
+import { DeliveryMetrics } from '../../metrics/delivery-metrics';
 import { MessagesRepository } from '../../db/messages.repository';
 import { StatsRepository } from '../../db/stats.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
@@ -38,7 +40,7 @@ export interface ApiDeps {
 export class CoreModule {
   /** Binds the entry point's components to their injection tokens. */
   static forRoot(deps: ApiDeps): DynamicModule {
-    const { config, db, client, logger, repositories, temporal, destinations } = deps.components;
+    const { config, db, client, logger, repositories, temporal, destinations, metrics } = deps.components;
     const providers = [
       { provide: CONFIG, useValue: config },
       { provide: DATABASE, useValue: db },
@@ -55,6 +57,8 @@ export class CoreModule {
       { provide: ThrottlesRepository, useValue: repositories.throttles },
       { provide: StatsRepository, useValue: repositories.stats },
       { provide: ActivityLogRepository, useValue: repositories.activityLog },
+      { provide: EventTypesRepository, useValue: repositories.eventTypes },
+      { provide: DeliveryMetrics, useValue: metrics },
       { provide: OrderedStreamsRepository, useValue: repositories.streams },
       { provide: PortalRepository, useValue: repositories.portal },
       { provide: DestinationPolicy, useValue: destinations },

@@ -47,8 +47,16 @@ export class EndpointView {
   @ApiProperty({ description: 'Free text, `""` when not set.', example: 'billing service' })
   description!: string;
 
-  @ApiProperty({ type: [String], nullable: true, description: 'Event types it receives; null means every event type.', example: [EXAMPLE.eventType] })
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: 'Event types it receives, exact or `prefix.*` (every type under the prefix, not the prefix itself); null means every event type.',
+    example: [EXAMPLE.eventType, 'customer.*'],
+  })
   eventTypes!: string[] | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The CEL filter a message must satisfy to reach it; null for none.', example: 'data.amount > 1000' })
+  filter!: string | null;
 
   @ApiProperty({
     type: 'object',
@@ -134,6 +142,7 @@ export function toEndpointView(endpoint: EndpointRecord): EndpointView {
     url: endpoint.url,
     description: endpoint.description,
     eventTypes: endpoint.eventTypes,
+    filter: endpoint.filter,
     headers: endpoint.headers,
     retryPolicy: endpoint.retryPolicy,
     timeoutMs: endpoint.timeoutMs,

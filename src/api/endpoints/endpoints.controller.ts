@@ -7,6 +7,7 @@ import { parsePage } from '../common/pagination';
 import { CreateEndpointDto } from './dto/create-endpoint.dto';
 import { UpdateEndpointDto } from './dto/update-endpoint.dto';
 import { EndpointSecretView, RotatedSecretView } from './endpoint-secret.view';
+import { ARCHIVED_SUBSCRIPTION } from '../event-types/catalog-errors';
 import { CreatedEndpointView, EndpointPage, EndpointView, toCreatedEndpointView, toEndpointView } from './endpoint.view';
 import { EndpointsService } from './endpoints.service';
 
@@ -28,7 +29,7 @@ export class EndpointsController {
       'The URL must pass the SSRF policy (a loopback, private or reserved destination is refused with 400 naming `url`).',
   })
   @ApiCreatedResponse({ type: CreatedEndpointView, description: 'The endpoint, with `secret` (shown here and by the secret route only).' })
-  @ApiErrors(...BODY_ERRORS)
+  @ApiErrors(...BODY_ERRORS, ARCHIVED_SUBSCRIPTION)
   async create(@Param('app', ApplicationPipe) applicationId: string, @Body() dto: CreateEndpointDto): Promise<CreatedEndpointView> {
     return toCreatedEndpointView(await this.endpoints.create(applicationId, dto));
   }
@@ -86,7 +87,7 @@ export class EndpointsController {
   })
   @ApiIdParam(ENDPOINT_ID, EXAMPLE.endpointId)
   @ApiOkResponse({ type: EndpointView, description: 'The endpoint as it now is.' })
-  @ApiErrors(...BODY_ERRORS, notFound('endpoint', EXAMPLE.endpointId))
+  @ApiErrors(...BODY_ERRORS, ARCHIVED_SUBSCRIPTION, notFound('endpoint', EXAMPLE.endpointId))
   async update(@Param('app', ApplicationPipe) applicationId: string, @Param('id') id: string, @Body() dto: UpdateEndpointDto): Promise<EndpointView> {
     return toEndpointView(await this.endpoints.update(applicationId, id, dto));
   }

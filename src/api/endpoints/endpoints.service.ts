@@ -8,6 +8,8 @@ import { InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { DestinationPolicy } from '../../security/destination-policy';
 import { newId, newSigningSecret } from '../../domain/ids';
 import { CONFIG } from '../core/tokens';
+import { EventCatalog } from '../event-types/event-catalog';
+import { compileFilterField } from '../filters/fan-out';
 import type { CreateEndpointDto } from './dto/create-endpoint.dto';
 import type { RetryPolicyDto } from './dto/retry-policy.dto';
 import type { UpdateEndpointDto } from './dto/update-endpoint.dto';
@@ -35,6 +37,7 @@ export class EndpointsService {
     @Inject(CONFIG) private readonly config: HookwayConfig,
     private readonly streams: OrderedStreamsRepository,
     private readonly streamSignals: OrderedStreamSignals,
+    private readonly catalog: EventCatalog,
   ) {}
 
   private async assertDeliverable(url: string): Promise<void> {
@@ -45,12 +48,15 @@ export class EndpointsService {
   /** Stores a new endpoint of the application, with defaults filled in. */
   async create(applicationId: string, dto: CreateEndpointDto): Promise<EndpointRecord> {
     await this.assertDeliverable(dto.url);
+    if (dto.filter !== undefined) compileFilterField(dto.filter);
+    await this.catalog.checkSubscribable(dto.eventTypes);
     const created = await this.endpoints.insert({
       id: newId('ep'),
       applicationId,
       url: dto.url,
       description: dto.description ?? '',
       eventTypes: dto.eventTypes ? [...new Set(dto.eventTypes)] : null,
+      filter: dto.filter ?? null,
       secret: dto.secret ?? newSigningSecret(),
       headers: normaliseHeaders(dto.headers),
       retryPolicy: mergeRetryPolicy(this.config.delivery.defaultRetryPolicy, dto.retryPolicy),
@@ -80,10 +86,14 @@ export class EndpointsService {
   async update(applicationId: string, id: string, dto: UpdateEndpointDto): Promise<EndpointRecord> {
     const current = await this.get(applicationId, id);
     if (dto.url !== undefined) await this.assertDeliverable(dto.url);
+    if (typeof dto.filter === 'string') compileFilterField(dto.filter);
+    // Only newly named types: keeping a subscription to a type archived since is no new subscription.
+    if (dto.eventTypes) await this.catalog.checkSubscribable(dto.eventTypes.filter((t) => !(current.eventTypes ?? []).includes(t)));
     const changes: EndpointChanges = {};
     if (dto.url !== undefined) changes.url = dto.url;
     if (dto.description !== undefined) changes.description = dto.description;
     if (dto.eventTypes !== undefined) changes.eventTypes = dto.eventTypes === null ? null : [...new Set(dto.eventTypes)];
+    if (dto.filter !== undefined) changes.filter = dto.filter;
     if (dto.secret !== undefined) changes.secret = dto.secret;
     if (dto.headers !== undefined) changes.headers = normaliseHeaders(dto.headers);
     if (dto.retryPolicy !== undefined) changes.retryPolicy = mergeRetryPolicy(current.retryPolicy, dto.retryPolicy);

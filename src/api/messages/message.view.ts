@@ -39,8 +39,14 @@ export class MessageView {
   createdAt!: string;
 
   @ApiProperty({
+    description: 'How many endpoints subscribed to `eventType` did not get it because their filter was false (or failed) on it; they have no delivery.',
+    example: 0,
+  })
+  filteredOut!: number;
+
+  @ApiProperty({
     type: [MessageDeliveryView],
-    description: 'One delivery per endpoint that was live, enabled and subscribed to `eventType` when it was accepted; may be empty.',
+    description: 'One delivery per endpoint that was live, enabled, subscribed to `eventType` and whose filter was true when it was accepted; may be empty.',
   })
   deliveries!: MessageDeliveryView[];
 }
@@ -55,6 +61,7 @@ export function toMessageView(message: MessageRecord, deliveries: DeliveryRecord
     idempotencyKey: message.idempotencyKey,
     orderingKey: message.orderingKey,
     createdAt: message.createdAt.toISOString(),
+    filteredOut: message.filteredOut,
     deliveries: deliveries.map((d) => ({
       id: d.id,
       endpointId: d.endpointId,

@@ -11,6 +11,7 @@ import { CreateMessageDto } from './dto/create-message.dto';
 import { MessageLogPage, toMessageLogItemView } from './message-log.view';
 import { MessageView, toMessageView } from './message.view';
 import { MessagesService } from './messages.service';
+import { ARCHIVED_MESSAGE, INVALID_PAYLOAD, UNKNOWN_EVENT_TYPE } from '../event-types/catalog-errors';
 
 /** `/v1/applications/:app/messages`: events to deliver to every subscribed endpoint of the application. */
 @ApiTags('messages')
@@ -25,7 +26,8 @@ export class MessagesController {
   @ApiOperation({
     summary: 'Send a message; 202 means every delivery is durably scheduled.',
     description:
-      'The message is fanned out to every endpoint of the application that is live, enabled and subscribed to `eventType` at that moment, one delivery each. ' +
+      'The payload is first checked against its type\'s JSON Schema, if the event-type catalog has one (`400 invalid_payload` naming where it fails). ' +
+      'The message is fanned out to every endpoint of the application that is live, enabled, subscribed to `eventType` (exactly or by a `prefix.*` wildcard) and whose filter is true for it, one delivery each. ' +
       'A repeat in the same application with the same `Idempotency-Key` or the same `id` returns the first message unchanged, whatever the new body says, and starts nothing twice.',
   })
   @ApiHeader({
@@ -37,6 +39,9 @@ export class MessagesController {
   @ApiAcceptedResponse({ type: MessageView, description: 'The message (or the first one, for a repeat) and its deliveries.' })
   @ApiErrors(
     ...BODY_ERRORS,
+    INVALID_PAYLOAD,
+    UNKNOWN_EVENT_TYPE,
+    ARCHIVED_MESSAGE,
     unavailable('postgres', 'nothing was stored; send it again later.'),
     unavailable('temporal', 'the message is stored but some deliveries may not have started: repeat the same request (same `Idempotency-Key` or `id`).'),
   )

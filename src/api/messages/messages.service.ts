@@ -12,6 +12,8 @@ import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { deliveryInputFor } from '../../temporal/delivery-input';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { CONFIG } from '../core/tokens';
+import { EventCatalog } from '../event-types/event-catalog';
+import { FanOut } from '../filters/fan-out';
 import type { CreateMessageDto } from './dto/create-message.dto';
 
 /** Accepts messages and hands their deliveries to Temporal. */
@@ -24,6 +26,8 @@ export class MessagesService {
     private readonly streams: OrderedStreamSignals,
     @Inject(CONFIG) private readonly config: HookwayConfig,
     private readonly log: ActivityLogRepository,
+    private readonly catalog: EventCatalog,
+    private readonly fanOut: FanOut,
   ) {}
 
   /**
@@ -36,6 +40,7 @@ export class MessagesService {
   async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined, onlyTo?: EndpointRecord): Promise<AcceptedMessage> {
     const subscribers = new Map<string, EndpointRecord>();
     const id = dto.id ?? newId('msg');
+    await this.catalog.check(dto.eventType, dto.payload);
     let accepted: AcceptedMessage;
     try {
       accepted = await this.messages.accept(
@@ -47,9 +52,12 @@ export class MessagesService {
           idempotencyKey: idempotencyKey ?? null,
           orderingKey: dto.orderingKey ?? null,
         },
-        async (tx) => {
-          const chosen = onlyTo ? [onlyTo] : await this.endpoints.findSubscribers(applicationId, dto.eventType, tx);
-          for (const endpoint of chosen) subscribers.set(endpoint.id, endpoint);
+        async (tx, message) => {
+          // A test event goes to its one endpoint whatever the filters say.
+          const found = onlyTo ? [onlyTo] : await this.endpoints.findSubscribers(applicationId, dto.eventType, tx);
+          const { kept, filteredOut } = onlyTo ? { kept: found, filteredOut: 0 } : this.fanOut.select(message, found);
+          if (filteredOut > 0) await this.messages.recordFilteredOut(message, filteredOut, tx);
+          for (const endpoint of kept) subscribers.set(endpoint.id, endpoint);
           return [...subscribers.values()].map((endpoint) => ({
             id: endpoint.id,
             workflowId: deliveryWorkflowId(endpoint.id, id),

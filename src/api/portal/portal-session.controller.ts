@@ -1,7 +1,7 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AnyToken } from '../auth/access.decorators';
+import { OpenToApplications } from '../auth/access.decorators';
 import { principalOf } from '../auth/principal';
 import { ApiTokenRequired } from '../common/openapi';
 import { PortalSessionView } from './portal.view';
@@ -10,7 +10,7 @@ import { PortalService } from './portal.service';
 /** `/v1/portal/session`: what the portal page learns about the token it holds. */
 @ApiTags('portal')
 @ApiTokenRequired()
-@AnyToken()
+@OpenToApplications()
 @Controller('v1/portal/session')
 export class PortalSessionController {
   constructor(private readonly portal: PortalService) {}

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { FILTER_MAX_LENGTH } from '../../../domain/filters/cel-filter';
 import { EventTypeList, IsHeaderMap, KeepAsSent, IsSigningSecret, IsWebhookUrl, Optional } from '../../common/validators';
 import type { OrderingFailureMode } from '../../../db/endpoints.repository';
 import { RetryPolicyDto } from './retry-policy.dto';
@@ -20,11 +21,26 @@ export class CreateEndpointDto {
   @ApiPropertyOptional({
     type: [String],
     example: ['invoice.paid'],
-    description: '1 to 100 event types (`[A-Za-z0-9_.:-]{1,256}`) to receive, matched exactly; duplicates dropped. Absent means every event type.',
+    description:
+      '1 to 100 event types (`[A-Za-z0-9_.:-]{1,256}`) to receive, matched exactly, or a prefix followed by `.*` (`invoice.*` takes `invoice.paid` and ' +
+      '`invoice.line.added`, not `invoice`); duplicates dropped. Absent means every event type. An archived type of the catalog is refused (`400 event_type_archived`).',
   })
   @Optional()
   @EventTypeList()
   eventTypes?: string[];
+
+  @ApiPropertyOptional({
+    maxLength: FILTER_MAX_LENGTH,
+    description:
+      'A CEL expression over `type` (string), `data` (the payload) and `timestamp` (when the message was accepted); a message reaches the endpoint only when it is true. ' +
+      `At most ${FILTER_MAX_LENGTH} characters, 200 terms, 24 levels deep, no comprehension inside another. A syntax error, an unknown name or function is ` +
+      '`400 invalid_field` (`field: filter`) with the column. A filter that fails on one message (a missing field) is false for it.',
+    example: 'type == "invoice.paid" && data.amount > 1000 && data.currency in ["EUR", "USD"]',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(FILTER_MAX_LENGTH)
+  filter?: string;
 
   @ApiPropertyOptional({ maxLength: 1000, default: '', description: 'Free text for operators.', example: 'billing service' })
   @Optional()

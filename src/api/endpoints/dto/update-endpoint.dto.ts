@@ -1,13 +1,15 @@
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsBoolean, IsNumber, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsNumber, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { FILTER_MAX_LENGTH } from '../../../domain/filters/cel-filter';
 import { EventTypeList, IsWebhookUrl, Optional } from '../../common/validators';
 import { CreateEndpointDto } from './create-endpoint.dto';
 
 /**
  * Body of `PATCH /v1/endpoints/:id`: any field of creation, plus `disabled`. Absent fields stay as they
- * are; `null` is refused except for `eventTypes`, where it means "every event type" again.
+ * are; `null` is refused except for `eventTypes`, where it means "every event type" again, `filter`, where
+ * it removes the filter, and `rateLimitPerSecond`, where it removes the limit.
  */
-export class UpdateEndpointDto extends OmitType(CreateEndpointDto, ['url', 'eventTypes', 'rateLimitPerSecond'] as const) {
+export class UpdateEndpointDto extends OmitType(CreateEndpointDto, ['url', 'eventTypes', 'rateLimitPerSecond', 'filter'] as const) {
   @ApiPropertyOptional({
     type: Number,
     nullable: true,
@@ -33,6 +35,19 @@ export class UpdateEndpointDto extends OmitType(CreateEndpointDto, ['url', 'even
   @ValidateIf((_object: object, value: unknown) => value !== null)
   @EventTypeList()
   eventTypes?: string[] | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: FILTER_MAX_LENGTH,
+    description: 'A new CEL filter (as on creation); null removes it.',
+    example: 'data.amount > 1000',
+  })
+  @Optional()
+  @ValidateIf((_object: object, value: unknown) => value !== null)
+  @IsString()
+  @MaxLength(FILTER_MAX_LENGTH)
+  filter?: string | null;
 
   @ApiPropertyOptional({
     description:
