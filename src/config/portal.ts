@@ -24,7 +24,8 @@ function readOrigin(name: string, value: string): string {
   } catch {
     throw new ConfigError(name, `must list origins like https://app.example.com, or 'self', separated by spaces; got "${value}"`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.replace(/\/$/, '')) {
+  const plainHost = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(url.hostname);
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !plainHost || url.origin !== value.replace(/\/$/, '')) {
     throw new ConfigError(name, `must list origins (scheme, host and optional port, no path), like https://app.example.com; got "${value}"`);
   }
   return url.origin;

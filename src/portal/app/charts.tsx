@@ -36,6 +36,8 @@ function Chart(props: { title: string; series: { label: string; values: (number 
             fill: s.bars ? `${COLOURS[i % COLOURS.length]}88` : undefined,
             paths: s.bars ? bars : undefined,
             width: s.bars ? 0 : 2,
+            // Hours without attempts are gaps; points keep a lone hour visible between them.
+            points: { show: !s.bars, size: 6 },
             spanGaps: false,
           })),
         ],
@@ -54,8 +56,8 @@ function Chart(props: { title: string; series: { label: string; values: (number 
 }
 
 /** Success rate, latency and attempts by outcome over the last 24 hours, hour by hour. */
-export function Charts({ app, id }: { app: string; id: string }) {
-  const [load, reload] = useLoad(() => api<EndpointStats>('GET', `/v1/applications/${seg(app)}/endpoints/${seg(id)}/stats?window=24h&bucket=1h`), [app, id]);
+export function Charts({ app, id, version }: { app: string; id: string; version: number }) {
+  const [load, reload] = useLoad(() => api<EndpointStats>('GET', `/v1/applications/${seg(app)}/endpoints/${seg(id)}/stats?window=24h&bucket=1h`), [app, id, version]);
   return (
     <section>
       <h3>Last 24 hours</h3>
@@ -75,7 +77,7 @@ function StatsCharts({ stats }: { stats: EndpointStats }) {
   return (
     <>
       <p>
-        {total} attempts in the last 24 hours
+        {total} {total === 1 ? 'attempt' : 'attempts'} in the last 24 hours
         {total > 0 && `, ${Math.round((buckets.reduce((sum, b) => sum + b.succeeded, 0) / total) * 1000) / 10}% succeeded`}.
       </p>
       <div class="charts">

@@ -76,6 +76,8 @@ export function EndpointList({ app }: { app: string }) {
 export function EndpointDetail(props: { app: string; id: string; temporalUi: boolean }) {
   const { app, id } = props;
   const [load, reload] = useLoad(() => api<Endpoint>('GET', `${base(app)}/${seg(id)}`), [app, id]);
+  // Bumped when a test delivery settles, so the charts and the deliveries show it.
+  const [version, setVersion] = useState(0);
   return (
     <Loaded load={load}>
       {(e) => (
@@ -94,9 +96,9 @@ export function EndpointDetail(props: { app: string; id: string; temporalUi: boo
             <DeleteEndpoint app={app} id={id} />
           </div>
           <Secret app={app} id={id} />
-          <TestEvent app={app} endpoint={e} temporalUi={props.temporalUi} />
-          <Charts app={app} id={id} />
-          <EndpointDeliveries app={app} id={id} />
+          <TestEvent app={app} endpoint={e} temporalUi={props.temporalUi} onSettled={() => setVersion((n) => n + 1)} />
+          <Charts app={app} id={id} version={version} />
+          <EndpointDeliveries app={app} id={id} version={version} />
         </>
       )}
     </Loaded>
@@ -193,12 +195,12 @@ const STATUSES = [
 ];
 
 /** An endpoint's deliveries, newest first, with their last attempt. */
-function EndpointDeliveries({ app, id }: { app: string; id: string }) {
+function EndpointDeliveries({ app, id, version }: { app: string; id: string; version: number }) {
   const [status, setStatus] = useState('');
   const cursor = useCursor(`${app}/${id}/${status}`);
   const [load, reload] = useLoad(
     () => api<Page<DeliveryLogItem>>('GET', `${base(app)}/${seg(id)}/deliveries${query({ limit: LIMIT, after: cursor.after, status })}`),
-    [app, id, status, cursor.after],
+    [app, id, status, cursor.after, version],
   );
   return (
     <section>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, seg } from './api';
 import { DeliveryPanel, useDeliveryWatch } from './deliveries';
 import type { Endpoint, Message } from './types';
@@ -6,7 +6,7 @@ import { ErrorNotice, Loaded, Progress, asApiError } from './ui';
 import type { ApiError } from './api';
 
 /** Sends a test event to one endpoint and shows its delivery arrive: status code, duration, response body. */
-export function TestEvent(props: { app: string; endpoint: Endpoint; temporalUi: boolean }) {
+export function TestEvent(props: { app: string; endpoint: Endpoint; temporalUi: boolean; onSettled(): void }) {
   const { app, endpoint } = props;
   const [eventType, setEventType] = useState(endpoint.eventTypes?.[0] ?? '');
   const [payload, setPayload] = useState('{\n  "test": true\n}');
@@ -61,13 +61,21 @@ export function TestEvent(props: { app: string; endpoint: Endpoint; temporalUi: 
       </form>
       {sending && <Progress>Sending the test event…</Progress>}
       {error && <ErrorNotice error={error} />}
-      {deliveryId && <WatchedDelivery id={deliveryId} app={app} temporalUi={props.temporalUi} />}
+      {deliveryId && <WatchedDelivery id={deliveryId} app={app} temporalUi={props.temporalUi} onSettled={props.onSettled} />}
     </section>
   );
 }
 
-function WatchedDelivery(props: { id: string; app: string; temporalUi: boolean }) {
+function WatchedDelivery(props: { id: string; app: string; temporalUi: boolean; onSettled(): void }) {
   const load = useDeliveryWatch(props.id);
+  const settled = load.state === 'done' && load.value.status !== 'pending';
+  // Once per delivery: the parent's callback is a new function at each of its renders.
+  const told = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!settled || told.current === props.id) return;
+    told.current = props.id;
+    props.onSettled();
+  });
   return (
     <div class="watched">
       <h4>Test delivery</h4>
