@@ -196,6 +196,85 @@ describe('the portal in a real browser', () => {
     }
   });
 
+  test('edits an endpoint, disables and enables it, reveals and rotates its secret, and deletes it', async () => {
+    const endpoint = await scenario.endpointOf(acme.id, { url: 'http://127.0.0.1:9/managed', description: 'Managed', eventTypes: ['order.created'] });
+    const page = acmePage;
+    const api = (): Promise<EndpointView> => hookway.api<EndpointView>('GET', `/v1/applications/${acme.id}/endpoints/${endpoint.id}`).then((r) => r.body);
+    await open(page, `/apps/${acme.id}/endpoints/${endpoint.id}`);
+    await page.getByRole('link', { name: 'Edit endpoint' }).click();
+    await page.getByLabel('Description').fill('Managed, second edition');
+    // Event types the application has used are offered as boxes to tick.
+    await page.getByRole('checkbox', { name: 'order.paid' }).check();
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await page.getByRole('heading', { name: 'Endpoint http://127.0.0.1:9/managed' }).waitFor(WAIT);
+    await page.getByText('Managed, second edition').waitFor(WAIT);
+    const edited = await api();
+    assert.equal(edited.description, 'Managed, second edition');
+    assert.deepEqual([...(edited.eventTypes ?? [])].sort(), ['order.created', 'order.paid']);
+
+    await page.getByRole('button', { name: 'Disable endpoint' }).click();
+    await page.getByText('Disabled (by hand)').waitFor(WAIT);
+    assert.equal((await api()).disabled, true);
+    await page.getByRole('button', { name: 'Enable endpoint' }).click();
+    await page.getByText('Enabled', { exact: true }).waitFor(WAIT);
+    assert.equal((await api()).disabled, false);
+
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    const secret = page.getByLabel('Secret', { exact: true });
+    await secret.waitFor(WAIT);
+    const shown = await secret.inputValue();
+    assert.equal(shown, endpoint.secret);
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secret keeps signing until').waitFor(WAIT);
+    const rotated = await secret.inputValue();
+    assert.match(rotated, /^whsec_/);
+    assert.notEqual(rotated, shown);
+
+    await page.getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+    await page.getByRole('link', { name: receiver.url }).waitFor(WAIT);
+    assert.equal(await page.getByRole('link', { name: 'http://127.0.0.1:9/managed' }).count(), 0);
+    assert.equal((await hookway.api('GET', `/v1/applications/${acme.id}/endpoints/${endpoint.id}`)).status, 404);
+  });
+
+  test('the message log filters by event type and pages with Next and Previous; a dead letter can be discarded', async () => {
+    for (let i = 0; i < 21; i += 1) await scenario.sendTo(acme.id, { eventType: 'page.check', payload: { i } });
+    const page = acmePage;
+    await open(page, `/apps/${acme.id}/messages`);
+    await page.getByLabel('Event type').fill('page.check');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const rows = page.getByRole('table', { name: 'Messages, newest first' }).getByRole('row').filter({ hasText: 'page.check' });
+    await page.getByText('Page 1').waitFor(WAIT);
+    await rows.nth(19).waitFor(WAIT);
+    assert.equal(await rows.count(), 20);
+    const newest = await rows.first().getByRole('link').textContent();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Page 2').waitFor(WAIT);
+    await page.getByRole('table', { name: 'Messages, newest first' }).waitFor(WAIT);
+    assert.equal(await rows.count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Page 1').waitFor(WAIT);
+    await rows.nth(19).waitFor(WAIT);
+    assert.equal(await rows.first().getByRole('link').textContent(), newest);
+
+    const down = await receivers.start(() => ({ status: 410, body: 'gone' }));
+    const endpoint = await scenario.endpointOf(acme.id, { url: down.url, eventTypes: ['discard.check'], retryPolicy: fastRetries(1) });
+    const message = await scenario.sendTo(acme.id, { eventType: 'discard.check', payload: {} });
+    await scenario.settled(message, 'dead_lettered');
+    await open(page, `/apps/${acme.id}/dead-letters`);
+    await page.getByLabel('Endpoint').selectOption(endpoint.id);
+    const row = page.getByRole('row').filter({ hasText: message.id });
+    await row.waitFor(WAIT);
+    await page.getByText('1 open dead letter.').waitFor(WAIT);
+    await row.getByRole('button', { name: 'Discard' }).click();
+    await page.getByText(/^Discarded dlq_/).waitFor(WAIT);
+    await page.getByText('0 open dead letters.').waitFor(WAIT);
+    const left = await hookway.api<{ total: number }>('GET', `/v1/applications/${acme.id}/dead-letters?endpointId=${endpoint.id}`);
+    assert.equal(left.body.total, 0);
+  });
+
   test('a link of one application shows nothing of another, also with the other’s ids typed into the address bar', async () => {
     const hidden = await scenario.endpointOf(globex.id, { url: 'http://127.0.0.1:9/globex-hidden', eventTypes: ['order.created'] });
     const message = await scenario.sendTo(globex.id, { eventType: 'order.created', payload: { secret: 'globex-only-marker' } });

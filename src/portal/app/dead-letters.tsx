@@ -51,7 +51,7 @@ export function DeadLetterList({ app }: { app: string }) {
       <Loaded load={load}>
         {(page) => (
           <>
-            <p>{page.total ?? page.items.length} open dead letters.</p>
+            <p>{(page.total ?? page.items.length) === 1 ? '1 open dead letter.' : `${page.total ?? page.items.length} open dead letters.`}</p>
             <table>
               <caption>Open dead letters, newest first</caption>
               <thead>
