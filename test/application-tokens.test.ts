@@ -46,20 +46,26 @@ function fill(path: string, seeded: Seeded): string {
 
 /** What a token of another application gets on each route: 404 where the route names a resource of the other one, 403 elsewhere. */
 function otherApplicationAnswer(path: string): { status: number; code: string } {
+  // It answers about the caller itself, so any token is served: here, tenant-b's own session.
+  if (path === SELF_ROUTE) return { status: 200, code: '' };
   if (path.startsWith('/v1/applications/{app}')) return { status: 404, code: 'application_not_found' };
   if (path === '/v1/deliveries/{id}') return { status: 404, code: 'delivery_not_found' };
   if (path.startsWith('/v1/dead-letters/{id}')) return { status: 404, code: 'dead_letter_not_found' };
   return { status: 403, code: 'forbidden' };
 }
 
+/** The one global route about the bearer itself, open to every token. */
+const SELF_ROUTE = '/v1/portal/session';
+
 /**
  * The routes only the operator's token may use, as the issue lists them: listing and creating applications,
- * changing or deleting one, its tokens, the shorthand routes, stats, and any global route that is not a
- * by-id route of a delivery or dead letter.
+ * changing or deleting one, its tokens and portal links, the shorthand routes, stats, and any global route
+ * that is not a by-id route of a delivery or dead letter, nor the bearer's own session.
  */
 function operatorOnly(method: string, path: string): boolean {
   if (path === '/v1/applications/{app}') return method !== 'get';
-  if (path.startsWith('/v1/applications/{app}/tokens')) return true;
+  if (path.startsWith('/v1/applications/{app}/tokens') || path === '/v1/applications/{app}/portal') return true;
+  if (path === SELF_ROUTE) return false;
   if (path.startsWith('/v1/applications/{app}/')) return false;
   return path !== '/v1/deliveries/{id}' && !path.startsWith('/v1/dead-letters/{id}');
 }
@@ -240,13 +246,18 @@ describe('application tokens', () => {
     }
   });
 
-  test('an expired token, a token of a deleted application and a forged one answer 401 like a wrong token', async () => {
+  test('an expired token answers 401 token_expired; a token of a deleted application and a forged one answer 401 like a wrong token', async () => {
     await application('short-lived');
     const brief = await token('short-lived', { expiresInSeconds: 1 });
     assert.equal((await hookway.api('GET', '/v1/applications/short-lived', undefined, bearer(brief.token))).status, 200);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const expired = await hookway.api('GET', '/v1/applications/short-lived', undefined, bearer(brief.token));
-    assert.deepEqual([expired.status, expired.body.error?.message], [401, 'the bearer token is not valid']);
+    assert.deepEqual(
+      [expired.status, expired.body.error?.code, expired.body.error?.message],
+      [401, 'token_expired', `the bearer token expired at ${brief.expiresAt ?? ''}; ask for a new one`],
+    );
+    const guessed = await hookway.api('GET', '/v1/applications/short-lived', undefined, bearer(`hwa_${brief.id}_${'A'.repeat(43)}`));
+    assert.deepEqual([guessed.status, guessed.body.error?.code], [401, 'unauthorized'], "an expired token's id with a wrong secret tells nothing");
 
     await application('going-away');
     const orphan = await token('going-away');

@@ -12,6 +12,7 @@ import { DeliveryMetrics } from '../src/metrics/delivery-metrics';
 import { activityDeps } from '../src/temporal/worker';
 import { deadLetterWorkflowId, deliveryWorkflowId } from '../workflows/definitions';
 import type { DeadLetterList } from './support/api-types';
+import { parsePrometheusText, sampleValue } from './support/prometheus-text';
 import { eventually, settle } from './support/eventually';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
 import { fastRetries, Scenario } from './support/scenario';
@@ -145,7 +146,8 @@ describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
     const { deadLetter } = createActivities(activityDeps(components, { http, alertHttp, logger: components.logger }));
     try {
       await inParallel(COUNT - VIA_DELIVERY, 16, async (i) => {
-        const candidate = { id: newId('msg'), applicationId: DEFAULT_APPLICATION.id, eventType: 'scale.event', payload: { n: VIA_DELIVERY + i }, idempotencyKey: null, orderingKey: null };
+        // Each of its own type: redriven, they are also 10,000 distinct event types through the worker's metrics.
+        const candidate = { id: newId('msg'), applicationId: DEFAULT_APPLICATION.id, eventType: `scale.type-${i}`, payload: { n: VIA_DELIVERY + i }, idempotencyKey: null, orderingKey: null };
         const subscribers = [manual, auto].map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, candidate.id) }));
         const { message, deliveries } = await stored.accept(candidate, async () => subscribers);
         ids.push(message.id);
@@ -223,5 +225,18 @@ describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
     for (const endpoint of [manual, auto]) {
       assert.deepEqual(alertsOf(endpoint.id), ['hookway.alert.dead_letter_threshold', 'hookway.alert.first_dead_letter']);
     }
+
+    // 10,000 distinct event types went through the worker: /metrics stays bounded, the first 50 types seen
+    // keep their name and the rest count as "other".
+    const samples = parsePrometheusText(await (await fetch(`${hookway.apiUrl}/metrics`)).text());
+    const ours = samples.filter((s) => s.name.startsWith('hookway_'));
+    const eventTypes = new Set(ours.map((s) => s.labels.event_type).filter((v) => v !== undefined));
+    assert.ok(eventTypes.size <= 51 && eventTypes.has('other'), [...eventTypes].join(' '));
+    assert.ok(eventTypes.has('scale.event'), 'the first type seen keeps its name');
+    const deliveredAsOther = sampleValue(samples, 'hookway_deliveries_total', { endpoint_id: manual.id, event_type: 'other', outcome: 'succeeded' });
+    assert.ok(deliveredAsOther >= COUNT - VIA_DELIVERY - 50, `${deliveredAsOther} deliveries counted as "other"`);
+    // Per event type and endpoint: a delivery counter per outcome, first attempts, the latency histogram
+    // (about 20 lines): 2 endpoints by 51 types, where 10,000 types would make 400,000.
+    assert.ok(ours.length < 3_000, `${ours.length} hookway_ series after ${COUNT} event types`);
   });
 });

@@ -72,6 +72,7 @@ describe('files an operator drops in', () => {
     const dynamicConfig = parse(compose.configs[dynamic?.source ?? '']?.content ?? '') as Record<string, { value: unknown }[]>;
     assert.equal(dynamicConfig['matching.enableFairness']?.[0].value, true, 'Temporal dispatches fairly across endpoints');
     assert.equal(dynamicConfig['system.enableActivityEagerExecution']?.[0].value, true);
+    assert.equal(dynamicConfig['system.enableEagerWorkflowStart']?.[0].value, true);
     assert.equal(s['temporal-ui'].environment?.TEMPORAL_ADDRESS, 'temporal:7233');
     for (const role of ['hookway-api', 'hookway-worker']) {
       assert.equal(s[role].environment?.TEMPORAL_ADDRESS, 'temporal:7233', `${role} talks to the temporal service`);

@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrderingModule } from './ordering/ordering.module';
+import { PortalModule } from './portal/portal.module';
 import { StatsModule } from './stats/stats.module';
 import { ApplicationTokensModule } from './tokens/application-tokens.module';
 
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), AuthModule, ApplicationsModule, ApplicationTokensModule, EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule],
+      imports: [CoreModule.forRoot(deps), AuthModule, ApplicationsModule, ApplicationTokensModule, EndpointsModule, MessagesModule, DeliveriesModule, DeadLettersModule, HealthModule, MetricsModule, StatsModule, OrderingModule, PortalModule],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { readDuration, readInt, readString, type Env } from './env';
+import { ConfigError, readDuration, readInt, readOptional, readString, type Env } from './env';
 
 /** How the HTTP API listens and what it accepts. */
 export interface ApiSettings {
@@ -13,6 +13,29 @@ export interface ApiSettings {
    * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
    */
   shutdownGraceMs: number;
+  /**
+   * `HOOKWAY_PUBLIC_URL`: the URL people reach the API at (scheme, host, port and any path prefix, no
+   * trailing slash), used in the portal links it makes. Unset, links use `HOST` (`127.0.0.1` for an
+   * all-interfaces bind) and the port the API actually listens on; never a request's `Host` header, which
+   * whoever sends the request chooses. @default "http://<HOST>:<listening port>"
+   */
+  publicUrl?: string;
+}
+
+function readPublicUrl(env: Env): string | undefined {
+  const raw = readOptional(env, 'HOOKWAY_PUBLIC_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('HOOKWAY_PUBLIC_URL', 'must be an absolute http(s) URL, e.g. https://hooks.example.com');
+  }
+  // An empty query or fragment (`https://h/?`) parses to '' but would still end up in every link.
+  if (!['http:', 'https:'].includes(url.protocol) || /[?#]/.test(raw) || url.username || url.password) {
+    throw new ConfigError('HOOKWAY_PUBLIC_URL', 'must be an http(s) URL without query, fragment or credentials, e.g. https://hooks.example.com');
+  }
+  return url.toString().replace(/\/+$/, '');
 }
 
 /** Reads {@link ApiSettings}. */
@@ -22,5 +45,6 @@ export function readApiSettings(env: Env): ApiSettings {
     host: readString(env, 'HOST', '127.0.0.1'),
     maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
     shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
+    publicUrl: readPublicUrl(env),
   };
 }

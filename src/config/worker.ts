@@ -1,4 +1,4 @@
-import { readDuration, readInt, type Env } from './env';
+import { readBool, readDuration, readInt, type Env } from './env';
 
 /** How much one worker process takes on. */
 export interface WorkerSettings {
@@ -15,6 +15,14 @@ export interface WorkerSettings {
   maxCachedWorkflows: number;
   /** `HOOKWAY_ORPHAN_SWEEP_INTERVAL`: how often workers look for stored deliveries whose workflow never started. @default 30s */
   orphanSweepIntervalMs: number;
+  /**
+   * `HOOKWAY_EAGER_START`: in a process that runs a worker, the delivery workflows it starts ask Temporal
+   * to hand their first task straight back to that worker with the start call (eager workflow start)
+   * instead of through the matching service: one round trip less before the first attempt. The server
+   * must allow it (`system.enableEagerWorkflowStart`, set by `npm start` and docker-compose.yml); an
+   * API-only process always starts through matching. @default true
+   */
+  eagerStart: boolean;
 }
 
 /** Reads {@link WorkerSettings}. */
@@ -23,5 +31,6 @@ export function readWorkerSettings(env: Env): WorkerSettings {
     maxConcurrentActivities: readInt(env, 'HOOKWAY_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
     maxCachedWorkflows: readInt(env, 'HOOKWAY_MAX_CACHED_WORKFLOWS', 500, 0, 100_000),
     orphanSweepIntervalMs: readDuration(env, 'HOOKWAY_ORPHAN_SWEEP_INTERVAL', 30_000, 100),
+    eagerStart: readBool(env, 'HOOKWAY_EAGER_START', true),
   };
 }

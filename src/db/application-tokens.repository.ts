@@ -11,12 +11,16 @@ export interface ApplicationTokenRecord {
   createdAt: Date;
 }
 
-/** What a request's token is checked against: the stored hash, and the application it opens. */
+/** What a request's token is checked against: the stored hash, its expiry, and the application it opens. */
 export interface TokenCredential {
   applicationId: string;
   /** The application's uid, so a path naming it by uid is matched without another query. */
   applicationUid: string;
   secretHash: Buffer;
+  /** When the token stops working; null for never. */
+  expiresAt: Date | null;
+  /** Whether it has: a token past its expiry opens nothing. */
+  expired: boolean;
 }
 
 interface TokenRow {
@@ -69,18 +73,20 @@ export class ApplicationTokensRepository {
   }
 
   /**
-   * The credential of a token that works now: not revoked, not expired, and of a live application. One
-   * query by primary key on each table, run on every request that carries an application token, so a
-   * revocation is seen by every API process at once.
+   * The credential of a token that was not revoked, of a live application, expired or not (`expired` says
+   * which, by PostgreSQL's clock). One query by primary key on each table, run on every request that
+   * carries an application token, so a revocation is seen by every API process at once.
    */
-  async findUsable(id: string): Promise<TokenCredential | undefined> {
-    const { rows } = await this.db.query<{ application_id: string; uid: string; secret_hash: Buffer }>(
-      `SELECT t.application_id, a.uid, t.secret_hash
+  async findCredential(id: string): Promise<TokenCredential | undefined> {
+    const { rows } = await this.db.query<{ application_id: string; uid: string; secret_hash: Buffer; expires_at: Date | null; expired: boolean }>(
+      `SELECT t.application_id, a.uid, t.secret_hash, t.expires_at, coalesce(t.expires_at <= now(), false) AS expired
        FROM application_tokens t JOIN applications a ON a.id = t.application_id
-       WHERE t.id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND a.deleted_at IS NULL`,
+       WHERE t.id = $1 AND t.revoked_at IS NULL AND a.deleted_at IS NULL`,
       [id],
     );
     const row = rows[0];
-    return row ? { applicationId: row.application_id, applicationUid: row.uid, secretHash: row.secret_hash } : undefined;
+    return row
+      ? { applicationId: row.application_id, applicationUid: row.uid, secretHash: row.secret_hash, expiresAt: row.expires_at, expired: row.expired }
+      : undefined;
   }
 }

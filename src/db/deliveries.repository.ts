@@ -138,10 +138,12 @@ interface UnattemptedRow {
   endpoint_deleted: boolean;
 }
 
-// Parameters $1..$9 of every statement that stores an attempt.
+// Parameters $1..$10 of every statement that stores an attempt: the attempt, then its endpoint, which the
+// per-endpoint charts' index reads (migration 021).
 const INSERT_ATTEMPT = `INSERT INTO delivery_attempts
-    (delivery_id, run_id, attempt, started_at, duration_ms, status_code, error, response_body, retry_after_ms)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (delivery_id, run_id, attempt) DO NOTHING`;
+    (delivery_id, run_id, attempt, started_at, duration_ms, status_code, error, response_body, retry_after_ms, endpoint_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  ON CONFLICT (delivery_id, run_id, attempt) DO NOTHING`;
 
 function attemptParams(a: NewAttempt): unknown[] {
   return [

@@ -41,6 +41,7 @@ export class DeliveryMetrics {
   private readonly firstAttemptSuccesses: Counter;
   private readonly latency: Histogram;
   private readonly attemptDuration: Histogram;
+  private readonly workflowStarts: Counter;
 
   constructor(options: DeliveryMetricsOptions = {}) {
     this.perEndpoint = options.perEndpoint ?? true;
@@ -80,6 +81,12 @@ export class DeliveryMetrics {
       buckets: ATTEMPT_BUCKETS,
       registers,
     });
+    this.workflowStarts = new Counter({
+      name: 'hookway_delivery_workflow_starts_total',
+      help: 'Delivery workflows this process started, by whether Temporal handed their first task straight back to its worker (eager="true").',
+      labelNames: ['eager'],
+      registers,
+    });
   }
 
   // The application and endpoint part of a label set: without the endpoint when per-endpoint series are off.
@@ -101,6 +108,11 @@ export class DeliveryMetrics {
     this.deliveries.inc({ outcome: 'succeeded', ...labels });
     if (attempt === 1) this.firstAttemptSuccesses.inc(labels);
     this.latency.observe(labels, Math.max(0, latencyMs) / 1000);
+  }
+
+  /** Counts a delivery workflow this process started, and whether it started eagerly on its own worker. */
+  workflowStarted(eager: boolean): void {
+    this.workflowStarts.inc({ eager: String(eager) });
   }
 
   /** Counts a delivery that ended in the dead-letter queue. */

@@ -10,6 +10,7 @@ import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import { MessagesRepository } from '../db/messages.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
+import { PortalRepository } from '../db/portal.repository';
 import { RetentionRepository } from '../db/retention.repository';
 import { StatsRepository } from '../db/stats.repository';
 import { ThrottlesRepository } from '../db/throttles.repository';
@@ -33,6 +34,8 @@ export interface Foundations {
   logger: Logger;
   secretBox: SecretBox;
   metrics: DeliveryMetrics;
+  /** Whether delivery workflows are started eagerly: only a client sharing its worker's native connection can. @default false */
+  eagerStart?: boolean;
 }
 
 /** The repositories over one pool. */
@@ -49,6 +52,7 @@ export interface Repositories {
   circuits: CircuitsRepository;
   retention: RetentionRepository;
   activityLog: ActivityLogRepository;
+  portal: PortalRepository;
 }
 
 /** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
@@ -86,8 +90,12 @@ export function buildComponents(foundations: Foundations): Components {
     circuits: new CircuitsRepository(db),
     retention: new RetentionRepository(db),
     activityLog: new ActivityLogRepository(db),
+    portal: new PortalRepository(db),
   };
-  const starter = new DeliveryStarter(client, config.temporal.taskQueue);
+  const starter = new DeliveryStarter(client, config.temporal.taskQueue, {
+    eager: foundations.eagerStart ?? false,
+    onStarted: (eagerly) => foundations.metrics.workflowStarted(eagerly),
+  });
   const deadLetterSignals = new DeadLetterSignals(client, config);
   const temporal: TemporalParts = {
     starter,

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { HookwayConfig } from '../config';
 import { createApi, DOCS_PATH } from '../api/create-api';
 import { OrphanSweeper } from '../temporal/orphan-sweeper';
@@ -8,10 +9,10 @@ import type { Logger } from '../logging/logger';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { serveMetrics } from '../metrics/metrics-server';
 import { renderMetrics } from '../metrics/sdk-metrics';
-import { temporalSdkMetricsUrl } from '../temporal/runtime';
 import { resolveApiAuth, resolveEncryptionKey, type ApiAuth } from '../security/local-secrets';
 import { SecretBox } from '../security/secret-box';
-import { connectTemporalClient } from '../temporal/connection';
+import { connectNativeTemporalClient, connectTemporalClient, type NativeTemporalClientHandle, type TemporalClientHandle } from '../temporal/connection';
+import { installTemporalRuntime, temporalSdkMetricsUrl } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { startHookwayWorker, type HookwayWorker } from '../temporal/worker';
 import { buildComponents, closeComponents } from './components';
@@ -88,7 +89,18 @@ export async function startHookway(
     cleanups.push(() => db.close());
     await migrateWhenReachable(db, logger, 30_000);
 
-    const temporal = await connectTemporalClient(config.temporal);
+    // A worker's process shares one native connection between client and worker, which is what lets the
+    // client start workflows eagerly on that worker.
+    let temporal: TemporalClientHandle | NativeTemporalClientHandle;
+    let workerConnection: NativeConnection | undefined;
+    if (roles.worker) {
+      await installTemporalRuntime(logger);
+      const native = await connectNativeTemporalClient(config.temporal);
+      workerConnection = native.connection;
+      temporal = native;
+    } else {
+      temporal = await connectTemporalClient(config.temporal);
+    }
     cleanups.push(() => temporal.connection.close());
     const added = await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
@@ -96,12 +108,13 @@ export async function startHookway(
     const metrics = new DeliveryMetrics({ eventTypes: config.metrics.eventTypes, perEndpoint: config.metrics.perEndpoint, applications: config.metrics.applications });
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     // The one place every shared object is built, whichever roles this process runs.
-    const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics });
+    const eagerStart = workerConnection !== undefined && config.worker.eagerStart;
+    const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics, eagerStart });
     cleanups.push(async () => closeComponents(components));
     const { repositories, temporal: parts } = components;
     let worker: HookwayWorker | undefined;
-    if (roles.worker) {
-      worker = await startHookwayWorker(components);
+    if (workerConnection) {
+      worker = await startHookwayWorker(components, workerConnection);
       const started = worker;
       cleanups.push(() => started.stop());
       const sweeper = new OrphanSweeper(

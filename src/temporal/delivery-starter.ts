@@ -32,20 +32,37 @@ export type RestartOutcome =
   | { outcome: 'started' | 'completed' | 'resolved' }
   | { outcome: 'running'; runId: string };
 
+/** How a {@link DeliveryStarter} starts workflows. */
+export interface StarterOptions {
+  /** How long {@link DeliveryStarter.restart} waits for a run in progress to close before answering `running`. @default 5000 */
+  closeGraceMs?: number;
+  /**
+   * Ask Temporal to hand each new workflow's first task straight back to this process's worker (eager
+   * workflow start); the client must share that worker's native connection. @default false
+   */
+  eager?: boolean;
+  /** Called after each workflow this starter started, with whether it started eagerly. */
+  onStarted?: (eagerly: boolean) => void;
+}
+
 /**
  * Starts delivery workflows. The workflow ID is the idempotency key: a first start for an ID that already
  * ran or runs is a no-op, and a restart only ever follows a run that did not succeed.
  */
 export class DeliveryStarter {
-  /**
-   * @param closeGraceMs how long {@link restart} waits for a run in progress to close before answering
-   *   `running`. @default 5000
-   */
+  private readonly closeGraceMs: number;
+  private readonly eager: boolean;
+  private readonly onStarted: (eagerly: boolean) => void;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-    private readonly closeGraceMs = 5_000,
-  ) {}
+    options: StarterOptions = {},
+  ) {
+    this.closeGraceMs = options.closeGraceMs ?? 5_000;
+    this.eager = options.eager ?? false;
+    this.onStarted = options.onStarted ?? (() => undefined);
+  }
 
   private options(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): WorkflowStartOptions<typeof deliveryWorkflow> {
     return {
@@ -62,6 +79,7 @@ export class DeliveryStarter {
       ],
       memo: { ...memo },
       staticSummary: `${input.eventType} → ${memo.endpointUrl}`,
+      requestEagerStart: this.eager,
     };
   }
 
@@ -71,10 +89,11 @@ export class DeliveryStarter {
    */
   async start(workflowId: string, input: DeliveryInput, memo: DeliveryMemo): Promise<boolean> {
     try {
-      await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+      const handle = await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
         ...this.options(workflowId, input, memo),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
+      this.onStarted(handle.eagerlyStarted);
       return true;
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
@@ -131,10 +150,11 @@ export class DeliveryStarter {
       // dead-lettered, and a new run must not deliver under that status (the circuit would never release it).
       if (reopen && !(await reopen())) return { outcome: 'resolved' };
       try {
-        await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+        const handle = await this.client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
           ...this.options(workflowId, input, memo),
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         });
+        this.onStarted(handle.eagerlyStarted);
         return { outcome: 'started' };
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -6,7 +6,7 @@ import { HOOKWAY_SEARCH_ATTRIBUTES } from '../../workflows/definitions';
  * Registers the Keyword search attributes delivery workflows carry (`ApplicationId`, `EndpointId`,
  * `EventType`, `MessageId`) when the namespace lacks them. The dev server gets them at start; a cluster gets them here.
  */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = HOOKWAY_SEARCH_ATTRIBUTES.map((key) => key.name).filter((name) => !known.has(name));

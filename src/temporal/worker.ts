@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { Agent } from 'undici';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { Alerter } from '../../activities/alerts';
@@ -6,9 +6,7 @@ import type { Logger } from '../logging/logger';
 import { DestinationPolicy } from '../security/destination-policy';
 import { guardedConnector } from '../security/guarded-connector';
 import type { Components } from '../runtime/components';
-import { temporalConnectionOptions } from './connection';
 import { ensureRetentionSchedule } from './retention-schedule';
-import { installTemporalRuntime } from './runtime';
 
 /** The activities' dependencies: the process's components, and the worker's own HTTP agents. */
 export function activityDeps(components: Components, own: { http: Agent; alertHttp: Agent; logger: Logger }): ActivityDeps {
@@ -46,13 +44,12 @@ export interface HookwayWorker {
 }
 
 /**
- * Creates and starts the worker that runs every workflow and activity, over the process's components.
- * It owns its NativeConnection and undici Agents; the components stay the caller's.
+ * Creates and starts the worker that runs every workflow and activity, over the process's components and
+ * the native connection its client shares (see `connectNativeTemporalClient`). It owns its undici
+ * Agents; the components and the connection stay the caller's.
  */
-export async function startHookwayWorker(components: Components): Promise<HookwayWorker> {
+export async function startHookwayWorker(components: Components, connection: NativeConnection): Promise<HookwayWorker> {
   const { config, client, logger } = components;
-  await installTemporalRuntime(logger);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   // Keep-alive pools per origin; redirects are never followed because no redirect interceptor is composed.
   // Every connection goes through the SSRF policy, on the address actually connected to.
   const destinations = components.destinations;
@@ -83,7 +80,6 @@ export async function startHookwayWorker(components: Components): Promise<Hookwa
     const done = worker.run().finally(async () => {
       await http.close();
       await alertHttp.close();
-      await connection.close();
     });
     return {
       worker,
@@ -96,7 +92,6 @@ export async function startHookwayWorker(components: Components): Promise<Hookwa
   } catch (error) {
     await http.close();
     await alertHttp.close();
-    await connection.close();
     throw error;
   }
 }

@@ -3,6 +3,8 @@ import { ApiErrors, type ErrorAnswer } from '../common/openapi';
 
 /** Metadata key of {@link OperatorOnly}. */
 export const OPERATOR_ONLY = 'hookway:operator-only';
+/** Metadata key of {@link AnyToken}. */
+export const ANY_TOKEN = 'hookway:any-token';
 /** Metadata key of {@link OwnedResource}. */
 export const OWNED_RESOURCE = 'hookway:owned-resource';
 
@@ -37,4 +39,12 @@ export function OperatorOnly(): MethodDecorator & ClassDecorator {
  */
 export function OwnedResource(resource: OwnedResourceKind, param = 'id'): MethodDecorator & ClassDecorator {
   return SetMetadata(OWNED_RESOURCE, { resource, param } satisfies OwnedResourceRule);
+}
+
+/**
+ * A global route any token may use because it answers about the caller itself (`/v1/portal/session`):
+ * nothing of another application can be reached through it.
+ */
+export function AnyToken(): MethodDecorator & ClassDecorator {
+  return SetMetadata(ANY_TOKEN, true);
 }

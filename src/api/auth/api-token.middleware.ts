@@ -5,12 +5,26 @@ import { APPLICATION_TOKEN_PREFIX, parseApplicationToken, tokenSecretMatches } f
 import { DependencyUnavailableError } from '../../domain/errors';
 import { setPrincipal, type Principal } from './principal';
 
-/** A request without the right bearer token. */
+/**
+ * A request without the right bearer token. `code` is `token_expired` only for an application token whose
+ * secret matched but whose lifetime is over; every other refusal is `unauthorized`.
+ */
 export class UnauthorizedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: 'unauthorized' | 'token_expired' = 'unauthorized',
+  ) {
     super(message);
     this.name = 'UnauthorizedError';
   }
+}
+
+/**
+ * The refusal of a token whose secret matched: `token_expired` (saying when) once its lifetime is over.
+ * Only a caller holding the secret learns this; a guessed id with a wrong secret stays `unauthorized`.
+ */
+export function expiredTokenError(expiresAt: Date | null): UnauthorizedError {
+  return new UnauthorizedError(`the bearer token expired at ${expiresAt?.toISOString() ?? 'an earlier time'}; ask for a new one`, 'token_expired');
 }
 
 // Open for probes, scrapers and readers; everything else needs the token. An allowlist, because Express
@@ -45,9 +59,9 @@ export interface ApiTokenOptions {
  */
 export function apiTokenMiddleware(options: ApiTokenOptions): RequestHandler {
   const expected = options.operatorToken === undefined ? undefined : digest(options.operatorToken);
-  const refuse = (res: Parameters<RequestHandler>[1], message: string): UnauthorizedError => {
+  const refuse = (res: Parameters<RequestHandler>[1], message: string | UnauthorizedError): UnauthorizedError => {
     res.setHeader('WWW-Authenticate', 'Bearer realm="hookway"');
-    return new UnauthorizedError(message);
+    return typeof message === 'string' ? new UnauthorizedError(message) : message;
   };
   return (req, res, next) => {
     if (isOpenPath(req.path)) return next();
@@ -66,10 +80,17 @@ export function apiTokenMiddleware(options: ApiTokenOptions): RequestHandler {
       }
       return next(refuse(res, presented === undefined ? 'send Authorization: Bearer <token>' : 'the bearer token is not valid'));
     }
-    options.tokens.findUsable(parts.id).then(
+    options.tokens.findCredential(parts.id).then(
       (credential) => {
         if (!credential || !tokenSecretMatches(parts.secret, credential.secretHash)) return next(refuse(res, 'the bearer token is not valid'));
-        setPrincipal(req, { kind: 'application', tokenId: parts.id, applicationId: credential.applicationId, applicationUid: credential.applicationUid });
+        if (credential.expired) return next(refuse(res, expiredTokenError(credential.expiresAt)));
+        setPrincipal(req, {
+          kind: 'application',
+          tokenId: parts.id,
+          applicationId: credential.applicationId,
+          applicationUid: credential.applicationUid,
+          expiresAt: credential.expiresAt,
+        });
         next();
       },
       (error: unknown) => next(new DependencyUnavailableError('postgres', error)),

@@ -13,6 +13,8 @@ export type Principal =
       applicationId: string;
       /** The application's uid, which paths may name it by. */
       applicationUid: string;
+      /** When the token stops working; null for never. */
+      expiresAt: Date | null;
     };
 
 const PRINCIPAL = Symbol('hookway.principal');

@@ -14,7 +14,7 @@ function describe(exception: unknown): { status: number; body: ApiErrorBody } {
     return { status: 404, body: { error: { code: `${exception.resource}_not_found`, message: exception.message } } };
   }
   if (exception instanceof UnauthorizedError) {
-    return { status: 401, body: { error: { code: 'unauthorized', message: exception.message } } };
+    return { status: 401, body: { error: { code: exception.code, message: exception.message } } };
   }
   if (exception instanceof ForbiddenError) {
     return { status: 403, body: { error: { code: 'forbidden', message: exception.message } } };

@@ -25,7 +25,9 @@ export const ERRORS = {
   },
   unauthorized: {
     status: 401,
-    description: '`unauthorized`: no `Authorization: Bearer <token>` (the operator token, HOOKWAY_API_TOKEN, or an application token), or a wrong, revoked or expired token.',
+    description:
+      '`unauthorized`: no `Authorization: Bearer <token>` (the operator token, HOOKWAY_API_TOKEN, or an application token), or a wrong or revoked token. ' +
+      '`token_expired`: an application token whose lifetime is over (its secret matched; the message says when it expired).',
     example: { code: 'unauthorized', message: 'send Authorization: Bearer <token>' },
   },
   payloadTooLarge: {

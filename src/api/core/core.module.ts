@@ -13,6 +13,7 @@ import type { ApiAuth } from '../../security/local-secrets';
 import { DeadLetterRetrier } from '../../temporal/dead-letter-retrier';
 import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
+import { PortalRepository } from '../../db/portal.repository';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import type { Components } from '../../runtime/components';
@@ -55,6 +56,7 @@ export class CoreModule {
       { provide: StatsRepository, useValue: repositories.stats },
       { provide: ActivityLogRepository, useValue: repositories.activityLog },
       { provide: OrderedStreamsRepository, useValue: repositories.streams },
+      { provide: PortalRepository, useValue: repositories.portal },
       { provide: DestinationPolicy, useValue: destinations },
       { provide: DeliveryStarter, useValue: temporal.starter },
       { provide: DeadLetterSignals, useValue: temporal.deadLetterSignals },

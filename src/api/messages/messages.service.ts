@@ -30,9 +30,10 @@ export class MessagesService {
    * Stores the message with one delivery per subscribed endpoint, then starts every pending delivery's
    * workflow (or, for a message with an ordering key, wakes its stream on each endpoint). Only when all have started is the message accepted, so a 202 means Temporal holds it. A
    * repeat (same id or idempotency key) starts whatever a failed first call left unstarted and returns
-   * the original message.
+   * the original message. With `onlyTo`, that endpoint is the one subscriber, whatever it and the others
+   * subscribe to: a test event for one endpoint.
    */
-  async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
+  async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined, onlyTo?: EndpointRecord): Promise<AcceptedMessage> {
     const subscribers = new Map<string, EndpointRecord>();
     const id = dto.id ?? newId('msg');
     let accepted: AcceptedMessage;
@@ -47,7 +48,8 @@ export class MessagesService {
           orderingKey: dto.orderingKey ?? null,
         },
         async (tx) => {
-          for (const endpoint of await this.endpoints.findSubscribers(applicationId, dto.eventType, tx)) subscribers.set(endpoint.id, endpoint);
+          const chosen = onlyTo ? [onlyTo] : await this.endpoints.findSubscribers(applicationId, dto.eventType, tx);
+          for (const endpoint of chosen) subscribers.set(endpoint.id, endpoint);
           return [...subscribers.values()].map((endpoint) => ({
             id: endpoint.id,
             workflowId: deliveryWorkflowId(endpoint.id, id),
