@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 
 /** What a load is doing: waiting, done with a value, or failed with the API's error. */
@@ -15,9 +15,14 @@ export function asApiError(error: unknown): ApiError {
 export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): [Load<T>, () => void] {
   const [load, setLoad] = useState<Load<T>>({ state: 'loading' });
   const [round, setRound] = useState(0);
+  const shown = useRef<string | undefined>(undefined);
   useEffect(() => {
     let current = true;
-    setLoad((previous) => (previous.state === 'done' && round > 0 ? previous : { state: 'loading' }));
+    // A reload of the same view keeps what is shown until the new answer; anything else shows progress.
+    const key = JSON.stringify(deps);
+    const same = shown.current === key;
+    shown.current = key;
+    setLoad((previous) => (same && previous.state === 'done' ? previous : { state: 'loading' }));
     fetcher().then(
       (value) => current && setLoad({ state: 'done', value }),
       (error: unknown) => current && setLoad({ state: 'failed', error: asApiError(error) }),
