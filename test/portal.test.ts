@@ -340,6 +340,22 @@ describe('the portal in a real browser', () => {
     }
   });
 
+  test('a revoked link says it is not valid, and the page forgets its token', async () => {
+    const made = await hookway.api<{ url: string; tokenId: string }>('POST', `/v1/applications/${acme.id}/portal`, {});
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const page = await browser.newPage();
+    try {
+      await page.goto(made.body.url);
+      await page.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+      assert.equal((await hookway.api('DELETE', `/v1/applications/${acme.id}/tokens/${made.body.tokenId}`)).status, 204);
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await page.getByRole('alert').getByText(/This link or token is not valid/).waitFor(WAIT);
+      assert.equal(await page.evaluate<string | null>("sessionStorage.getItem('hookway.portal.token')"), null);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the portal works in an iframe of an allowed origin and is refused in any other', async () => {
     const link = await magicLink(acme.id);
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
