@@ -207,6 +207,11 @@ describe('the portal in a real browser', () => {
     const api = (): Promise<EndpointView> => hookway.api<EndpointView>('GET', `/v1/applications/${acme.id}/endpoints/${endpoint.id}`).then((r) => r.body);
     await open(page, `/apps/${acme.id}/endpoints/${endpoint.id}`);
     await page.getByRole('link', { name: 'Edit endpoint' }).click();
+    // What the API refuses, the page refuses in the API's own words.
+    await page.getByLabel('URL').fill('ftp://127.0.0.1/managed');
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await page.getByRole('alert').getByText('url must use http or https').waitFor(WAIT);
+    await page.getByLabel('URL').fill('http://127.0.0.1:9/managed');
     await page.getByLabel('Description').fill('Managed, second edition');
     // Event types the application has used are offered as boxes to tick.
     await page.getByRole('checkbox', { name: 'order.paid' }).check();
