@@ -165,12 +165,14 @@ describe('the portal in a real browser', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  test('a dead letter shows on the page, and Retry delivers it once the receiver has recovered', async () => {
+  test('dead letters show on the page; Retry, and Retry all of their endpoint, deliver them once the receiver has recovered', async () => {
     const outage = await startOutageReceiver();
     try {
       const endpoint = await scenario.endpointOf(acme.id, { url: outage.url, eventTypes: ['invoice.failed'], retryPolicy: fastRetries(2), description: 'Billing' });
       const message = await scenario.sendTo(acme.id, { eventType: 'invoice.failed', payload: { invoice: 'in_7' } });
+      const second = await scenario.sendTo(acme.id, { eventType: 'invoice.failed', payload: { invoice: 'in_8' } });
       await scenario.settled(message, 'dead_lettered');
+      await scenario.settled(second, 'dead_lettered');
       const page = acmePage;
       await page.getByRole('link', { name: 'Dead letters' }).click();
       await page.getByRole('heading', { name: 'Dead letters' }).waitFor(WAIT);
@@ -192,6 +194,12 @@ describe('the portal in a real browser', () => {
         30_000,
         500,
       );
+      await page.getByLabel('Endpoint').selectOption(endpoint.id);
+      await page.getByRole('button', { name: 'Retry all of this endpoint' }).click();
+      await page.getByText(/^Retrying \d+ dead letters, oldest first\./).waitFor(WAIT);
+      await open(page, `/apps/${acme.id}/deliveries/${second.deliveries[0].id}`);
+      await page.getByText('Delivered', { exact: true }).waitFor(WAIT);
+
       await open(page, `/apps/${acme.id}/deliveries/${message.deliveries[0].id}`);
       await page.getByText('Delivered', { exact: true }).waitFor(WAIT);
       await page.getByRole('table', { name: 'Attempts' }).getByRole('cell', { name: '200', exact: true }).waitFor(WAIT);
