@@ -38,6 +38,7 @@ runMain(async () => {
   say('Hookway is running.');
   say(`  API          ${running.apiUrl}`);
   say(`  API docs     ${running.docsUrl}`);
+  say(`  Portal       ${running.apiUrl}/portal/ (operator console: paste HOOKWAY_API_TOKEN)`);
   say(`  Temporal UI  ${services.config.temporal.uiUrl}`);
   say(`  Temporal     ${services.config.temporal.address}${services.temporal ? ' (dev server)' : ''}`);
   say(`  PostgreSQL   ${services.postgres ? `embedded, port ${config.dev.postgresPort}` : 'from DATABASE_URL'}`);

@@ -22,7 +22,7 @@ function bannerUrls(output: string): Record<string, string> {
     assert.ok(match, `the banner names the ${label}:\n${output}`);
     return match[1];
   };
-  return { api: pick('API'), docs: pick('API docs'), ui: pick('Temporal UI'), token: pick('API token') };
+  return { api: pick('API'), docs: pick('API docs'), portal: pick('Portal'), ui: pick('Temporal UI'), token: pick('API token') };
 }
 
 /** The JSON log lines in `text` (the banner lines are plain text). */
@@ -90,6 +90,9 @@ describe('npm start (the whole stack from an empty data dir)', () => {
     const health = await fetch(`${urls.api}/health`);
     assert.equal(health.status, 200);
     assert.match(await (await fetch(urls.docs)).text(), /swagger-ui/i);
+    // The portal, built by src/launcher/ensure-ready.mjs before every npm script, is served without a token.
+    assert.equal(urls.portal, `http://127.0.0.1:${ports.api}/portal/`);
+    assert.match(await (await fetch(urls.portal)).text(), /<script type="module" crossorigin src="\/portal\/assets\/index-/);
     const ui = await fetch(urls.ui);
     assert.equal(ui.status, 200);
     assert.match(await ui.text(), /<html/i);

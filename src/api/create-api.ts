@@ -10,6 +10,7 @@ import { shorthandRoutes, withApplicationRoutes } from './common/shorthand-route
 import { StorableParamsPipe } from './common/storable-params.pipe';
 import { createValidationPipe } from './common/validation';
 import type { ApiDeps } from './core/core.module';
+import { portalStatic } from './portal/portal-static';
 
 /** Where the OpenAPI UI is served; the JSON document is at `${DOCS_PATH}-json`. */
 export const DOCS_PATH = 'docs';
@@ -23,6 +24,8 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     logger: ['error', 'warn'],
     bodyParser: false,
   });
+  // The portal's page and files carry no data and need no token: served before the token is checked.
+  app.use(portalStatic({ frameAncestors: deps.components.config.portal.frameAncestors }));
   app.use(
     apiTokenMiddleware({
       operatorToken: deps.auth.mode === 'token' ? deps.auth.token : undefined,

@@ -8,6 +8,7 @@ import { readDeliverySettings, type DeliverySettings } from './delivery';
 import { readDevServiceSettings, type DevServiceSettings } from './dev-services';
 import { readChoice, readString, type Env } from './env';
 import { readMetricsSettings, type MetricsSettings } from './metrics';
+import { readPortalSettings, type PortalSettings } from './portal';
 import { readRetentionSettings, type RetentionSettings } from './retention';
 import { readSecuritySettings, type SecuritySettings } from './security';
 import { readTemporalSettings, type TemporalSettings } from './temporal';
@@ -21,6 +22,7 @@ export type { DeliverySettings, RetryPolicySettings } from './delivery';
 export type { DevServiceSettings } from './dev-services';
 export { ConfigError } from './env';
 export type { MetricsSettings } from './metrics';
+export type { PortalSettings } from './portal';
 export type { RetentionSettings } from './retention';
 export type { SecuritySettings } from './security';
 export type { TemporalSettings, TemporalTlsSettings } from './temporal';
@@ -45,6 +47,7 @@ export interface HookwayConfig {
   alerts: AlertSettings;
   retention: RetentionSettings;
   metrics: MetricsSettings;
+  portal: PortalSettings;
   dev: DevServiceSettings;
   cluster: ClusterSettings;
 }
@@ -70,6 +73,7 @@ export function loadConfig(env: Env = process.env, options: { development?: bool
     alerts: readAlertSettings(env),
     retention: readRetentionSettings(env),
     metrics: readMetricsSettings(env),
+    portal: readPortalSettings(env),
     dev,
     cluster: readClusterSettings(env),
   };

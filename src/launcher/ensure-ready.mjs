@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs before every npm script that needs the project built, so a fresh clone needs no separate install
 // step: installs node_modules from the lockfile when they are missing or stale, then compiles TypeScript
-// when any source is newer than the last build. Plain JavaScript with no dependencies, because it runs
+// when any source is newer than the last build, and builds the portal (src/portal) when any of its files is. Plain JavaScript with no dependencies, because it runs
 // before anything is installed. Output goes to stderr so scripts like `npm run temporal` keep a clean stdout.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,12 +27,16 @@ function mtime(file) {
   }
 }
 
-function newestSource(dir) {
+const portalSources = path.join(root, 'src', 'portal');
+
+/** The newest modification time of the files under `dir` that `include` accepts; the portal is built apart. */
+function newestSource(dir, include = (name) => name.endsWith('.ts')) {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, mtime(full));
+    if (entry.isDirectory()) {
+      if (full !== portalSources) newest = Math.max(newest, newestSource(full, include));
+    } else if (include(entry.name)) newest = Math.max(newest, mtime(full));
   }
   return newest;
 }
@@ -85,7 +89,20 @@ if (mtime(buildInfo) < sources) {
   for (const dir of ['src', 'workflows', 'activities', 'test']) pruneOrphans(path.join(root, 'dist', dir));
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], 'tsc (compiling)');
   // An incremental build with nothing to do leaves the file as it was, so stamp it ourselves: with the
-  // newest source time seen before compiling, so an edit made during the compile still counts as newer.
-  const seen = new Date(sources);
+  // newest source time seen before compiling (rounded up to the whole millisecond a stamp can hold), so an edit
+  // made during the compile still counts as newer.
+  const seen = new Date(Math.ceil(sources));
   fs.utimesSync(buildInfo, seen, seen);
+}
+
+// The portal: Vite bundles src/portal into dist/portal (about two seconds), only when a file of it, or the
+// installed dependencies, changed since the last build. The stamp is written after the build, because
+// Vite empties dist/portal first.
+const portalStamp = path.join(root, 'dist', 'portal', '.built');
+const portalNewest = Math.max(newestSource(portalSources, () => true), mtime(installed));
+if (mtime(portalStamp) < portalNewest) {
+  run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(portalSources, 'vite.config.mjs')], 'vite (building the portal)');
+  fs.writeFileSync(portalStamp, '');
+  const seen = new Date(Math.ceil(portalNewest));
+  fs.utimesSync(portalStamp, seen, seen);
 }

@@ -6,6 +6,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'src/receiver/dist/**', 'node_modules/**', 'bench-results/**', 'test-output/**', '.hookway/**', '**/*.mjs', '**/*.js'] },
   {
     files: ['src/**/*.ts', 'workflows/**/*.ts', 'activities/**/*.ts', 'test/**/*.ts'],
+    ignores: ['src/portal/**'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: process.cwd() } },
     rules: {
@@ -17,6 +18,24 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
       '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // The portal runs in the browser, with its own tsconfig. Payloads and receivers' answers are data:
+    // they are rendered as text, never parsed as markup.
+    files: ['src/portal/**/*.ts', 'src/portal/**/*.tsx'],
+    extends: [tseslint.configs.base],
+    languageOptions: { parserOptions: { project: './src/portal/tsconfig.json', tsconfigRootDir: process.cwd() } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'render data as text, never as markup' },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'render data as text, never as markup' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'render data as text, never as markup' },
+      ],
     },
   },
   {

@@ -1,0 +1,419 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { ApplicationView } from '../src/api/applications/application.view';
+import type { DeliveryView } from '../src/api/deliveries/deliveries.controller';
+import type { EndpointView } from '../src/api/endpoints/endpoint.view';
+import { projectRoot } from '../src/paths';
+import { eventually } from './support/eventually';
+import { launchChromium, startParentSite, type ParentSite } from './support/portal-browser';
+import { Receivers, startOutageReceiver, type TestReceiver } from './support/receiver';
+import { fastRetries, Scenario } from './support/scenario';
+import { startTestHookway, type TestHookway } from './support/test-hookway';
+
+const WAIT = { timeout: 30_000 };
+
+describe('the portal in a real browser', () => {
+  let hookway: TestHookway;
+  let scenario: Scenario;
+  let browser: Browser;
+  const receivers = new Receivers();
+  let receiver: TestReceiver;
+  let allowedParent: ParentSite;
+  let otherParent: ParentSite;
+  let acme: ApplicationView;
+  let globex: ApplicationView;
+  /** The page of acme's people, opened from its magic link and reused by the tests that follow. */
+  let acmePage: Page;
+  let testDeliveryId: string;
+  /** What the browser refused under the portal's Content-Security-Policy, on acme's page. */
+  const violations: string[] = [];
+
+  /** A magic link of `app`, as the operator makes it. */
+  async function magicLink(app: string, expiresInSeconds = 600): Promise<string> {
+    const response = await hookway.api<{ url: string; expiresAt: string }>('POST', `/v1/applications/${app}/portal`, { expiresInSeconds });
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    return response.body.url;
+  }
+
+  /** Goes to a view of the portal by its address, as a person typing it would. */
+  async function open(page: Page, route: string): Promise<void> {
+    await page.goto(`${hookway.apiUrl}/portal/#${route}`);
+  }
+
+  before(async () => {
+    allowedParent = await startParentSite();
+    otherParent = await startParentSite();
+    hookway = await startTestHookway({ HOOKWAY_PORTAL_FRAME_ANCESTORS: `'self' ${allowedParent.origin}` });
+    scenario = new Scenario(hookway);
+    receiver = await receivers.start(() => ({ status: 200, body: 'thanks, received' }));
+    acme = await scenario.application({ name: 'Acme Corp', uid: 'acme' });
+    globex = await scenario.application({ name: 'Globex', uid: 'globex' });
+    browser = await launchChromium();
+    acmePage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    acmePage.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await receivers.closeAll();
+    await allowedParent?.close();
+    await otherParent?.close();
+    await hookway?.stop();
+    await hookway?.dropDatabase();
+  });
+
+  test('the page needs no token, is never cached, and its hashed assets are cached for a year', async () => {
+    for (const pagePath of ['/portal', '/portal/']) {
+      const page = await fetch(`${hookway.apiUrl}${pagePath}`);
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('cache-control'), 'no-cache');
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      const policy = page.headers.get('content-security-policy') ?? '';
+      assert.match(policy, /default-src 'self'/);
+      assert.match(policy, new RegExp(`frame-ancestors 'self' ${allowedParent.origin}(;|$)`));
+      assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+      assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+      const html = await page.text();
+      assert.doesNotMatch(html, /<script>|<script [^>]*>[^<]/, 'no inline script');
+      const assets = [...html.matchAll(/(?:src|href)="(\/portal\/assets\/[^"]+)"/g)].map((m) => m[1]);
+      assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), html);
+      for (const asset of assets) {
+        assert.match(asset, /-[A-Za-z0-9_-]{8}\.(js|css)$/, 'hashed name');
+        const file = await fetch(`${hookway.apiUrl}${asset}`);
+        assert.equal(file.status, 200, asset);
+        assert.equal(file.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+        assert.equal(file.headers.get('x-content-type-options'), 'nosniff');
+        assert.match(file.headers.get('content-type') ?? '', asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/);
+        assert.ok((await file.arrayBuffer()).byteLength > 100);
+      }
+    }
+    const missing = await fetch(`${hookway.apiUrl}/portal/assets/index-AAAAAAAA.js`);
+    assert.equal(missing.status, 404);
+    const climbing = await fetch(`${hookway.apiUrl}/portal/assets/..%2f..%2fpackage.json`);
+    assert.equal(climbing.status, 404);
+    // Only the portal's own files are open: the API still wants its token.
+    assert.equal((await fetch(`${hookway.apiUrl}/v1/applications`)).status, 401);
+    assert.equal((await fetch(`${hookway.apiUrl}/PORTAL/`)).status, 401);
+  });
+
+  test('a magic link opens the application’s endpoints and leaves the token out of the address bar', async () => {
+    const link = await magicLink(acme.id);
+    assert.match(link, /\/portal\/#token=hwa_/);
+    await acmePage.goto(link);
+    await acmePage.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+    await acmePage.getByRole('heading', { name: 'Acme Corp' }).waitFor(WAIT);
+    assert.doesNotMatch(acmePage.url(), /token/);
+    assert.match(acmePage.url(), new RegExp(`#/apps/${acme.id}/endpoints$`));
+    const kept = await acmePage.evaluate<string | null>("sessionStorage.getItem('hookway.portal.token')");
+    assert.match(kept ?? '', /^hwa_/);
+  });
+
+  test('adds an endpoint through the form, sends it a test event and shows it delivered with its attempt', async () => {
+    const page = acmePage;
+    await page.getByRole('link', { name: 'Add endpoint' }).click();
+    await page.getByLabel('URL').fill(receiver.url);
+    await page.getByLabel('Description').fill('Orders service');
+    await page.getByLabel('Other event types (comma-separated)').fill('order.created, order.paid');
+    await page.getByLabel('Custom headers (one "Name: value" per line)').fill('X-Tenant: acme');
+    await page.getByLabel('Max attempts').fill('3');
+    await page.getByLabel('Initial interval (ms)').fill('100');
+    await page.getByLabel('Backoff coefficient').fill('1');
+    await page.getByLabel('Max interval (ms)').fill('100');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await page.getByText('Endpoint added.').waitFor(WAIT);
+    const secret = await page.getByLabel('Signing secret').inputValue();
+    assert.match(secret, /^whsec_/);
+    await page.getByRole('link', { name: 'Open endpoint' }).click();
+    await page.getByRole('heading', { name: `Endpoint ${receiver.url}` }).waitFor(WAIT);
+
+    const endpoints = await hookway.api<{ items: EndpointView[] }>('GET', `/v1/applications/${acme.id}/endpoints`);
+    assert.equal(endpoints.body.items.length, 1);
+    const endpoint = endpoints.body.items[0];
+    assert.deepEqual(endpoint.eventTypes, ['order.created', 'order.paid']);
+    assert.deepEqual(endpoint.headers, { 'x-tenant': 'acme' });
+    assert.equal(endpoint.retryPolicy.maxAttempts, 3);
+
+    await page.getByLabel('Test payload (JSON)').fill('{"order": "o_1001", "total": 42}');
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const watched = page.locator('.watched');
+    await watched.getByText('Delivered', { exact: true }).waitFor(WAIT);
+    const attempt = watched.getByRole('table', { name: 'Attempts' }).getByRole('row').nth(1);
+    await attempt.getByRole('cell', { name: '200', exact: true }).waitFor(WAIT);
+    await attempt.getByText('thanks, received').waitFor(WAIT);
+    assert.match((await attempt.getByRole('cell').nth(2).textContent()) ?? '', /^\d+ ms$/);
+
+    const [request] = await receiver.waitForRequests(1);
+    assert.deepEqual((request.json as { data: unknown }).data, { order: 'o_1001', total: 42 });
+    assert.equal(request.headers['x-tenant'], 'acme');
+    testDeliveryId = (await watched.getByRole('link', { name: /^dlv_/ }).textContent()) ?? '';
+    assert.match(testDeliveryId, /^dlv_/);
+
+    // The screenshot of docs/portal.md (copied to docs/images/portal.png): an endpoint with its delivered
+    // test event and its charts.
+    await page.getByText(/^1 attempt in the last 24 hours, 100% succeeded/).waitFor(WAIT);
+    await page.getByRole('table', { name: 'Deliveries of this endpoint' }).getByRole('link', { name: testDeliveryId }).waitFor(WAIT);
+    await page.evaluate('window.scrollTo(0, 0)');
+    const image = path.join(projectRoot(), 'test-output', 'portal.png');
+    fs.mkdirSync(path.dirname(image), { recursive: true });
+    await page.setViewportSize({ width: 1280, height: 1900 });
+    await page.screenshot({ path: image });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('dead letters show on the page; Retry, and Retry all of their endpoint, deliver them once the receiver has recovered', async () => {
+    const outage = await startOutageReceiver();
+    try {
+      const endpoint = await scenario.endpointOf(acme.id, { url: outage.url, eventTypes: ['invoice.failed'], retryPolicy: fastRetries(2), description: 'Billing' });
+      const message = await scenario.sendTo(acme.id, { eventType: 'invoice.failed', payload: { invoice: 'in_7' } });
+      const second = await scenario.sendTo(acme.id, { eventType: 'invoice.failed', payload: { invoice: 'in_8' } });
+      await scenario.settled(message, 'dead_lettered');
+      await scenario.settled(second, 'dead_lettered');
+      const page = acmePage;
+      await page.getByRole('link', { name: 'Dead letters' }).click();
+      await page.getByRole('heading', { name: 'Dead letters' }).waitFor(WAIT);
+      const row = page.getByRole('row').filter({ hasText: message.id });
+      await row.getByText(/http_503/).waitFor(WAIT);
+      await row.getByRole('link', { name: endpoint.id }).waitFor(WAIT);
+
+      outage.recover();
+      // Right after dead-lettering, the run may still be closing (409 delivery_closing): the page shows
+      // the API's message, and the person clicks again.
+      await eventually(
+        async () => {
+          await row.getByRole('button', { name: 'Retry' }).click();
+          const outcome = page.getByText(/^Retrying dlq_/).or(row.getByRole('alert'));
+          await outcome.first().waitFor(WAIT);
+          return page.getByText(/^Retrying dlq_/).isVisible();
+        },
+        (started) => started,
+        30_000,
+        500,
+      );
+      await page.getByLabel('Endpoint').selectOption(endpoint.id);
+      await page.getByRole('button', { name: 'Retry all of this endpoint' }).click();
+      await page.getByText(/^Retrying \d+ dead letters, oldest first\./).waitFor(WAIT);
+      await open(page, `/apps/${acme.id}/deliveries/${second.deliveries[0].id}`);
+      await page.getByText('Delivered', { exact: true }).waitFor(WAIT);
+
+      await open(page, `/apps/${acme.id}/deliveries/${message.deliveries[0].id}`);
+      await page.getByText('Delivered', { exact: true }).waitFor(WAIT);
+      await page.getByRole('table', { name: 'Attempts' }).getByRole('cell', { name: '200', exact: true }).waitFor(WAIT);
+      await page.getByRole('table', { name: 'Attempts' }).getByRole('cell', { name: /http_503/ }).first().waitFor(WAIT);
+    } finally {
+      await outage.close();
+    }
+  });
+
+  test('edits an endpoint, disables and enables it, reveals and rotates its secret, and deletes it', async () => {
+    const endpoint = await scenario.endpointOf(acme.id, { url: 'http://127.0.0.1:9/managed', description: 'Managed', eventTypes: ['order.created'] });
+    const page = acmePage;
+    const api = (): Promise<EndpointView> => hookway.api<EndpointView>('GET', `/v1/applications/${acme.id}/endpoints/${endpoint.id}`).then((r) => r.body);
+    await open(page, `/apps/${acme.id}/endpoints/${endpoint.id}`);
+    await page.getByRole('link', { name: 'Edit endpoint' }).click();
+    // What the API refuses, the page refuses in the API's own words.
+    await page.getByLabel('URL').fill('ftp://127.0.0.1/managed');
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await page.getByRole('alert').getByText('url must use http or https').waitFor(WAIT);
+    await page.getByLabel('URL').fill('http://127.0.0.1:9/managed');
+    await page.getByLabel('Description').fill('Managed, second edition');
+    // Event types the application has used are offered as boxes to tick.
+    await page.getByRole('checkbox', { name: 'order.paid' }).check();
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await page.getByRole('heading', { name: 'Endpoint http://127.0.0.1:9/managed' }).waitFor(WAIT);
+    await page.getByText('Managed, second edition').waitFor(WAIT);
+    const edited = await api();
+    assert.equal(edited.description, 'Managed, second edition');
+    assert.deepEqual([...(edited.eventTypes ?? [])].sort(), ['order.created', 'order.paid']);
+
+    await page.getByRole('button', { name: 'Disable endpoint' }).click();
+    await page.getByText('Disabled (by hand)').waitFor(WAIT);
+    assert.equal((await api()).disabled, true);
+    await page.getByRole('button', { name: 'Enable endpoint' }).click();
+    await page.getByText('Enabled', { exact: true }).waitFor(WAIT);
+    assert.equal((await api()).disabled, false);
+
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    const secret = page.getByLabel('Secret', { exact: true });
+    await secret.waitFor(WAIT);
+    const shown = await secret.inputValue();
+    assert.equal(shown, endpoint.secret);
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secret keeps signing until').waitFor(WAIT);
+    const rotated = await secret.inputValue();
+    assert.match(rotated, /^whsec_/);
+    assert.notEqual(rotated, shown);
+
+    await page.getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+    await page.getByRole('link', { name: receiver.url }).waitFor(WAIT);
+    assert.equal(await page.getByRole('link', { name: 'http://127.0.0.1:9/managed' }).count(), 0);
+    assert.equal((await hookway.api('GET', `/v1/applications/${acme.id}/endpoints/${endpoint.id}`)).status, 404);
+  });
+
+  test('the message log filters by event type and pages with Next and Previous; a dead letter can be discarded', async () => {
+    for (let i = 0; i < 21; i += 1) await scenario.sendTo(acme.id, { eventType: 'page.check', payload: { i } });
+    const page = acmePage;
+    await open(page, `/apps/${acme.id}/messages`);
+    await page.getByLabel('Event type').fill('page.check');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const rows = page.getByRole('table', { name: 'Messages, newest first' }).getByRole('row').filter({ hasText: 'page.check' });
+    await page.getByText('Page 1').waitFor(WAIT);
+    await rows.nth(19).waitFor(WAIT);
+    assert.equal(await rows.count(), 20);
+    const newest = await rows.first().getByRole('link').textContent();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Page 2').waitFor(WAIT);
+    await page.getByRole('table', { name: 'Messages, newest first' }).waitFor(WAIT);
+    assert.equal(await rows.count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Page 1').waitFor(WAIT);
+    await rows.nth(19).waitFor(WAIT);
+    assert.equal(await rows.first().getByRole('link').textContent(), newest);
+
+    const down = await receivers.start(() => ({ status: 410, body: 'gone' }));
+    const endpoint = await scenario.endpointOf(acme.id, { url: down.url, eventTypes: ['discard.check'], retryPolicy: fastRetries(1) });
+    const message = await scenario.sendTo(acme.id, { eventType: 'discard.check', payload: {} });
+    await scenario.settled(message, 'dead_lettered');
+    await open(page, `/apps/${acme.id}/dead-letters`);
+    await page.getByLabel('Endpoint').selectOption(endpoint.id);
+    const row = page.getByRole('row').filter({ hasText: message.id });
+    await row.waitFor(WAIT);
+    await page.getByText('1 open dead letter.').waitFor(WAIT);
+    await row.getByRole('button', { name: 'Discard' }).click();
+    await page.getByText(/^Discarded dlq_/).waitFor(WAIT);
+    await page.getByText('0 open dead letters.').waitFor(WAIT);
+    const left = await hookway.api<{ total: number }>('GET', `/v1/applications/${acme.id}/dead-letters?endpointId=${endpoint.id}`);
+    assert.equal(left.body.total, 0);
+  });
+
+  test('a link of one application shows nothing of another, also with the other’s ids typed into the address bar', async () => {
+    const hidden = await scenario.endpointOf(globex.id, { url: 'http://127.0.0.1:9/globex-hidden', eventTypes: ['order.created'] });
+    const message = await scenario.sendTo(globex.id, { eventType: 'order.created', payload: { secret: 'globex-only-marker' } });
+    const page = acmePage;
+    await open(page, `/apps/${acme.id}/endpoints`);
+    await page.getByRole('link', { name: receiver.url }).waitFor(WAIT);
+    await open(page, `/apps/${acme.id}/messages`);
+    await page.getByRole('table', { name: 'Messages, newest first' }).waitFor(WAIT);
+
+    for (const route of [
+      `/apps/${globex.id}/endpoints`,
+      `/apps/globex/endpoints`,
+      `/apps/${acme.id}/endpoints/${hidden.id}`,
+      `/apps/${acme.id}/messages/${message.id}`,
+      `/apps/${acme.id}/deliveries/${message.deliveries[0].id}`,
+    ]) {
+      await open(page, route);
+      await page.getByRole('alert').filter({ hasText: 'Not found' }).waitFor(WAIT);
+      const text = await page.locator('body').innerText();
+      assert.ok(!text.includes('globex-hidden') && !text.includes('globex-only-marker') && !text.includes('Globex'), `${route} showed: ${text}`);
+    }
+  });
+
+  test('payload markup is shown as text and runs nothing, in the payload and in the receiver’s answer', async () => {
+    const html = await receivers.start(() => ({ status: 200, body: '<script>window.__pwned = "response"</script><b>bold?</b>' }));
+    await scenario.endpointOf(acme.id, { url: html.url, eventTypes: ['xss.check'] });
+    const payload = { note: '<img src=x onerror="window.__pwned = \'img\'">', more: '<script>window.__pwned = "script"</script>' };
+    const message = await scenario.sendTo(acme.id, { eventType: 'xss.check', payload });
+    await scenario.settled(message, 'succeeded');
+    const page = acmePage;
+    await open(page, `/apps/${acme.id}/messages/${message.id}`);
+    await page.getByText('<img src=x onerror=', { exact: false }).waitFor(WAIT);
+    await page.getByText('<script>window.__pwned = \\"script\\"</script>', { exact: false }).waitFor(WAIT);
+    await page.getByRole('link', { name: message.deliveries[0].id }).click();
+    await page.getByText('<script>window.__pwned = "response"</script><b>bold?</b>').waitFor(WAIT);
+    assert.equal(await page.evaluate<string>('typeof window.__pwned'), 'undefined');
+    assert.equal(await page.locator('main img, main script, main b').count(), 0);
+  });
+
+  test('an expired link says in words that it has expired', async () => {
+    // Magic links live at least a minute; a token of one second, in a link made the same way, expires sooner.
+    const made = await hookway.api<{ token: string }>('POST', `/v1/applications/${acme.id}/tokens`, { name: 'portal', expiresInSeconds: 1 });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const token = made.body.token;
+    const link = `${hookway.apiUrl}/portal/#token=${encodeURIComponent(token)}`;
+    await eventually(
+      () => fetch(`${hookway.apiUrl}/v1/portal/session`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ error?: { code: string } }>),
+      (body) => body.error?.code === 'token_expired',
+      10_000,
+    );
+    const page = await browser.newPage();
+    try {
+      await page.goto(link);
+      await page.getByRole('alert').getByText('This link has expired.').waitFor(WAIT);
+      assert.doesNotMatch(page.url(), /token/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a revoked link says it is not valid, and the page forgets its token', async () => {
+    const made = await hookway.api<{ url: string; tokenId: string }>('POST', `/v1/applications/${acme.id}/portal`, {});
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const page = await browser.newPage();
+    try {
+      await page.goto(made.body.url);
+      await page.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+      assert.equal((await hookway.api('DELETE', `/v1/applications/${acme.id}/tokens/${made.body.tokenId}`)).status, 204);
+      await page.getByRole('link', { name: 'Messages' }).click();
+      await page.getByRole('alert').getByText(/This link or token is not valid/).waitFor(WAIT);
+      assert.equal(await page.evaluate<string | null>("sessionStorage.getItem('hookway.portal.token')"), null);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the portal works in an iframe of an allowed origin and is refused in any other', async () => {
+    const link = await magicLink(acme.id);
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    try {
+      await page.goto(allowedParent.framing(link));
+      await page.frameLocator('#portal').getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+      await page.frameLocator('#portal').getByRole('link', { name: receiver.url }).waitFor(WAIT);
+
+      const refused = page.waitForEvent('console', { predicate: (m) => /frame-ancestors/.test(m.text()), timeout: 30_000 });
+      await page.goto(otherParent.framing(link));
+      await refused;
+      await page.getByRole('heading', { name: 'Customer app' }).waitFor(WAIT);
+      assert.ok(!page.frames().some((frame) => frame.url().startsWith(hookway.apiUrl)), page.frames().map((f) => f.url()).join(', '));
+      assert.equal(await page.frameLocator('#portal').getByRole('heading', { name: 'Endpoints' }).count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('with the operator token it is the console: every application, and deliveries link to the Temporal UI', async () => {
+    const delivery: DeliveryView = await scenario.delivery(testDeliveryId);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${hookway.apiUrl}/portal`);
+      await page.getByLabel('API token').fill(hookway.config.security.apiToken ?? '');
+      await page.getByRole('button', { name: 'Open console' }).click();
+      await page.getByRole('heading', { name: 'Applications' }).waitFor(WAIT);
+      for (const name of ['Acme Corp', 'Globex', 'Default application']) await page.getByRole('link', { name, exact: true }).waitFor(WAIT);
+      await page.getByRole('link', { name: 'Globex', exact: true }).click();
+      await page.getByRole('link', { name: 'http://127.0.0.1:9/globex-hidden' }).waitFor(WAIT);
+      await open(page, `/apps/${acme.id}/deliveries/${delivery.id}`);
+      const link = page.getByRole('link', { name: 'Open workflow in Temporal UI' });
+      await link.waitFor(WAIT);
+      assert.equal(await link.getAttribute('href'), delivery.temporalUiUrl);
+      assert.match(delivery.temporalUiUrl, new RegExp(`/workflows/${delivery.workflowId}`));
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('an application’s link shows no Temporal UI link, and nothing the page did broke its own policy', async () => {
+    await open(acmePage, `/apps/${acme.id}/deliveries/${testDeliveryId}`);
+    await acmePage.getByText('Delivered', { exact: true }).waitFor(WAIT);
+    assert.equal(await acmePage.getByRole('link', { name: 'Open workflow in Temporal UI' }).count(), 0);
+    // Charts, styles and scripts all ran under default-src 'self' without inline code.
+    assert.deepEqual(violations, []);
+  });
+});
