@@ -124,6 +124,11 @@ describe('event-type catalog', () => {
     assert.equal((await hookway.api('PATCH', '/v1/event-types/arch.sent', { archived: true })).status, 200);
 
     assert.deepEqual(refusal(await hookway.api('POST', '/v1/messages', { eventType: 'arch.sent', payload: {} })), [400, 'event_type_archived', 'eventType']);
+    const fresh = await hookway.api('POST', '/v1/messages', { eventType: 'arch.sent', payload: {} }, { 'idempotency-key': 'arch-new' });
+    assert.deepEqual(refusal(fresh), [400, 'event_type_archived', 'eventType']);
+    // A producer retrying the message accepted before the archive gets it back, never a refusal.
+    const repeat = await hookway.api<{ id: string }>('POST', '/v1/messages', { id: message.id, eventType: 'arch.sent', payload: { n: 1 } });
+    assert.deepEqual([repeat.status, repeat.body.id], [202, message.id]);
     const other = await receivers.start();
     assert.deepEqual(refusal(await hookway.api('POST', '/v1/endpoints', { url: other.url, eventTypes: ['a.b', 'arch.sent'] })), [400, 'event_type_archived', 'eventTypes']);
     assert.deepEqual(refusal(await hookway.api('PATCH', `/v1/endpoints/${endpoint.id}`, { eventTypes: ['arch.sent', 'arch.other'] })).slice(0, 1), [200], 'keeping an existing subscription is no new one');

@@ -42,6 +42,7 @@ export class DeliveryMetrics {
   private readonly latency: Histogram;
   private readonly attemptDuration: Histogram;
   private readonly workflowStarts: Counter;
+  private readonly filterErrors: Counter;
 
   constructor(options: DeliveryMetricsOptions = {}) {
     this.perEndpoint = options.perEndpoint ?? true;
@@ -81,6 +82,12 @@ export class DeliveryMetrics {
       buckets: ATTEMPT_BUCKETS,
       registers,
     });
+    this.filterErrors = new Counter({
+      name: 'hookway_filter_errors_total',
+      help: 'Messages an endpoint filter failed on (a missing field, a wrong type): counted as not matching, so not delivered to that endpoint.',
+      labelNames: ['application_id'],
+      registers,
+    });
     this.workflowStarts = new Counter({
       name: 'hookway_delivery_workflow_starts_total',
       help: 'Delivery workflows this process started, by whether Temporal handed their first task straight back to its worker (eager="true").',
@@ -108,6 +115,11 @@ export class DeliveryMetrics {
     this.deliveries.inc({ outcome: 'succeeded', ...labels });
     if (attempt === 1) this.firstAttemptSuccesses.inc(labels);
     this.latency.observe(labels, Math.max(0, latencyMs) / 1000);
+  }
+
+  /** Counts a message an endpoint's filter failed on (and so did not match). */
+  filterFailed(applicationId: string): void {
+    this.filterErrors.inc({ application_id: this.applications.value(applicationId) });
   }
 
   /** Counts a delivery workflow this process started, and whether it started eagerly on its own worker. */

@@ -58,6 +58,11 @@ describe('CEL filters', () => {
       () => CelFilter.compile('data.lines.all(a, data.lines.all(b, a == b))'),
       (error) => error instanceof FilterSyntaxError && /comprehension .* inside another/.test(error.reason),
     );
+    // Quadratic in the payload: 40,000 numbers would take 40 s of the API's one thread at each message.
+    assert.throws(() => CelFilter.compile('data.xs.all(x, x in data.xs)'), refusedAt(21, /only the element variable can be named, not 'data'/));
+    assert.throws(() => CelFilter.compile('data.xs.exists(x, x == type)'), /not 'type'/);
+    const xs = Array.from({ length: 40_000 }, (_, i) => i);
+    assert.equal(CelFilter.compile('data.xs.all(x, x >= 0 && x < 40000)').evaluate({ type: 't', data: { xs }, timestamp: at }).matches, true);
   });
 
   test('random expressions evaluate as a plain JS reading of the same tree, on random payloads', () => {

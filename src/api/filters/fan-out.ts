@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
 import type { EndpointRecord } from '../../db/endpoints.repository';
 import { InvalidFieldError } from '../../domain/errors';
 import { CelFilter, FilterSyntaxError, type FilterInput, type FilterVerdict } from '../../domain/filters/cel-filter';
 import type { Logger } from '../../logging/logger';
-import { BoundedLabelValues } from '../../metrics/bounded-labels';
 import { DeliveryMetrics } from '../../metrics/delivery-metrics';
 import { LOGGER } from '../core/tokens';
 
-/** Compiled filters kept; past this the cache starts afresh (one compile per endpoint again). */
-const CACHE_LIMIT = 20_000;
+/** Endpoints whose compiled filter is kept; past this the longest-kept one is dropped (compiled again when next needed). */
+const CACHE_LIMIT = 10_000;
 /** One warning per endpoint per this period about its filter failing on messages; the counter counts every one. */
 const LOG_EVERY_MS = 60_000;
 
@@ -35,32 +33,21 @@ export interface FanOutMessage {
 }
 
 /**
- * Applies endpoint filters at fan-out. Compiled programs are cached per endpoint and filter text, so a
+ * Applies endpoint filters at fan-out. Compiled programs are cached per endpoint (with the text they came from), so a
  * thousand filtered endpoints cost a thousand evaluations per message, not a thousand compilations. A
  * filter that fails on a message (a missing field, a wrong type) is false for it, counted in
  * `hookway_filter_errors_total` and logged at most once a minute per endpoint.
  */
 @Injectable()
 export class FanOut {
-  private readonly programs = new Map<string, CelFilter | FilterSyntaxError>();
+  // Per endpoint, its filter's text and program: a changed filter replaces the entry, never adds one.
+  private readonly programs = new Map<string, { source: string; program: CelFilter | FilterSyntaxError }>();
   private readonly lastLogged = new Map<string, number>();
-  private readonly errors: Counter;
-  private readonly applications = new BoundedLabelValues(50);
 
   constructor(
-    metrics: DeliveryMetrics,
+    private readonly metrics: DeliveryMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    const name = 'hookway_filter_errors_total';
-    this.errors =
-      (metrics.registry.getSingleMetric(name) as Counter | undefined) ??
-      new Counter({
-        name,
-        help: 'Messages an endpoint filter failed on (a missing field, a wrong type): counted as not matching, so not delivered to that endpoint.',
-        labelNames: ['application_id'],
-        registers: [metrics.registry],
-      });
-  }
+  ) {}
 
   /** The endpoints among `subscribers` whose filter lets the message through, and how many it did not reach. */
   select(message: FanOutMessage, subscribers: EndpointRecord[]): { kept: EndpointRecord[]; filteredOut: number } {
@@ -76,23 +63,23 @@ export class FanOut {
 
   /** The filter's verdict on one message, from the cached program of this endpoint and text. */
   evaluate(endpointId: string, source: string, input: FilterInput): FilterVerdict {
-    const key = `${endpointId}\n${source}`;
-    let program = this.programs.get(key);
+    let program = this.programs.get(endpointId)?.source === source ? this.programs.get(endpointId)?.program : undefined;
     if (program === undefined) {
-      if (this.programs.size >= CACHE_LIMIT) this.programs.clear();
       try {
         program = CelFilter.compile(source);
       } catch (error) {
         // Stored filters compiled when written; one that no longer does (a newer, stricter checker) matches nothing.
         program = error instanceof FilterSyntaxError ? error : new FilterSyntaxError(String(error), 1);
       }
-      this.programs.set(key, program);
+      this.programs.delete(endpointId);
+      if (this.programs.size >= CACHE_LIMIT) this.programs.delete(this.programs.keys().next().value as string);
+      this.programs.set(endpointId, { source, program });
     }
     return program instanceof CelFilter ? program.evaluate(input) : { matches: false, error: program.message };
   }
 
   private failed(endpoint: EndpointRecord, message: FanOutMessage, reason: string): void {
-    this.errors.inc({ application_id: this.applications.value(message.applicationId) });
+    this.metrics.filterFailed(message.applicationId);
     const now = Date.now();
     if (now - (this.lastLogged.get(endpoint.id) ?? 0) < LOG_EVERY_MS) return;
     if (this.lastLogged.size >= CACHE_LIMIT) this.lastLogged.clear();

@@ -25,7 +25,8 @@ export class EndpointTestService {
     if (endpoint.disabled) {
       throw new ConflictError('endpoint_disabled', `endpoint ${endpointId} is disabled (${endpoint.disabledReason ?? 'manual'}); enable it with PATCH {"disabled": false} first`);
     }
-    const eventType = dto.eventType ?? endpoint.eventTypes?.[0] ?? TEST_EVENT_TYPE;
+    // A wildcard (`invoice.*`) names no type a message can have.
+    const eventType = dto.eventType ?? endpoint.eventTypes?.find((type) => !type.endsWith('.*')) ?? TEST_EVENT_TYPE;
     const payload = dto.payload ?? { test: true, sentAt: new Date().toISOString() };
     return this.messages.publish(applicationId, { eventType, payload }, undefined, endpoint);
   }

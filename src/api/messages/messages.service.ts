@@ -6,7 +6,7 @@ import type { ParkPlan } from '../../db/circuits.repository';
 import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
 import { MessagesRepository, type AcceptedMessage } from '../../db/messages.repository';
 import type { DeliveryRecord } from '../../db/deliveries.repository';
-import { DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
+import { DependencyUnavailableError, InvalidFieldError, NotFoundError, RefusedError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { deliveryInputFor } from '../../temporal/delivery-input';
@@ -40,7 +40,15 @@ export class MessagesService {
   async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined, onlyTo?: EndpointRecord): Promise<AcceptedMessage> {
     const subscribers = new Map<string, EndpointRecord>();
     const id = dto.id ?? newId('msg');
-    await this.catalog.check(dto.eventType, dto.payload);
+    // A refusal stands only for a new message: a repeat of one accepted before its type was archived or
+    // its schema changed gets the stored message, as every repeat does.
+    const refusal = await this.catalog.check(dto.eventType, dto.payload).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!(error instanceof RefusedError) || (dto.id === undefined && idempotencyKey === undefined)) throw error;
+        return error;
+      },
+    );
     let accepted: AcceptedMessage;
     try {
       accepted = await this.messages.accept(
@@ -53,6 +61,7 @@ export class MessagesService {
           orderingKey: dto.orderingKey ?? null,
         },
         async (tx, message) => {
+          if (refusal) throw refusal;
           // A test event goes to its one endpoint whatever the filters say.
           const found = onlyTo ? [onlyTo] : await this.endpoints.findSubscribers(applicationId, dto.eventType, tx);
           const { kept, filteredOut } = onlyTo ? { kept: found, filteredOut: 0 } : this.fanOut.select(message, found);
@@ -66,6 +75,7 @@ export class MessagesService {
         },
       );
     } catch (error) {
+      if (error === refusal) throw error;
       throw new DependencyUnavailableError('postgres', error);
     }
     await this.startPending(accepted, subscribers);

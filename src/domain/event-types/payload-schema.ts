@@ -47,10 +47,39 @@ export function compilePayloadSchema(schema: unknown): ValidateFunction {
   if (declared !== undefined && declared !== 'https://json-schema.org/draft/2020-12/schema') {
     throw new InvalidFieldError('schema', 'schema: $schema must be https://json-schema.org/draft/2020-12/schema or absent');
   }
+  refuseCostlyKeywords(schema);
   try {
     return newAjv().compile(schema);
   } catch (error) {
     throw new InvalidFieldError('schema', `schema does not compile: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The most items `uniqueItems` may compare: its check is quadratic in the array's length. */
+export const UNIQUE_ITEMS_MAX = 1000;
+/** The most `patternProperties` one schema object may have: each key is matched against each pattern. */
+export const PATTERN_PROPERTIES_MAX = 20;
+
+// Keywords whose validation grows faster than the payload: a schema must bound them, or a payload of a few
+// hundred KB would hold the API's one thread for seconds at every message.
+function refuseCostlyKeywords(schema: object): void {
+  const stack: unknown[] = [schema];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    const keywords = node as Record<string, unknown>;
+    if (keywords.uniqueItems === true && !(typeof keywords.maxItems === 'number' && keywords.maxItems <= UNIQUE_ITEMS_MAX)) {
+      throw new InvalidFieldError('schema', `schema: uniqueItems needs maxItems of at most ${UNIQUE_ITEMS_MAX} beside it (its check compares every pair of items)`);
+    }
+    const patterns = keywords.patternProperties;
+    if (typeof patterns === 'object' && patterns !== null && Object.keys(patterns).length > PATTERN_PROPERTIES_MAX) {
+      throw new InvalidFieldError('schema', `schema: at most ${PATTERN_PROPERTIES_MAX} patternProperties per object`);
+    }
+    stack.push(...Object.values(keywords));
   }
 }
 

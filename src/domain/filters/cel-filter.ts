@@ -124,6 +124,11 @@ class Checker {
         if (!VARIABLES.has(kind.value.name) && !locals.has(kind.value.name)) {
           this.fail(expr, `undeclared reference to '${kind.value.name}' (the variables are type, data and timestamp)`);
         }
+        // A body that could read the whole payload would cost the payload's size once per element:
+        // `data.xs.all(x, x in data.xs)` is quadratic. Bodies see their own element only.
+        if (inComprehension && !locals.has(kind.value.name)) {
+          this.fail(expr, `inside all, exists, exists_one, map or filter only the element variable can be named, not '${kind.value.name}'`);
+        }
         return;
       case 'selectExpr':
         return next(kind.value.operand);
