@@ -63,62 +63,85 @@ export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores the message and one pending delivery per subscriber `subscribers` returns, in one transaction.
-   * When a message with the same id or idempotency key exists (also one committed by a racing request),
-   * nothing is written and the existing message and deliveries come back with `created: false`. With an
-   * ordering key, each delivery takes the next number of its (endpoint, key) stream. A subscriber given
-   * with `park` is parked at once if its circuit is still open (read under a share lock, so a circuit
-   * closing meanwhile waits for this commit and then releases it): it needs no workflow run until then.
+   * Stores the message and one pending delivery per subscriber `subscribers` returns, in one transaction,
+   * with an outbox row (`delivery_outbox`, drained by the OutboxStarter) for each delivery not parked: committed, it is certain
+   * to be started. When a message with the same id or idempotency key exists (also one committed by a
+   * racing request), nothing is written and the existing message and deliveries come back with
+   * `created: false`. With an ordering key, each delivery takes the next number of its (endpoint, key)
+   * stream. A subscriber given with `park` is parked at once if its circuit is still open (read under a
+   * share lock, so a circuit closing meanwhile waits for this commit and then releases it): it needs no
+   * workflow run until then.
    */
   async accept(
     candidate: CandidateMessage,
     subscribers: (tx: Queryable) => Promise<Subscriber[]>,
   ): Promise<AcceptedMessage> {
+    return this.db.withTransaction((tx) => this.acceptIn(tx, candidate, subscribers));
+  }
+
+  /**
+   * Accepts every candidate as {@link accept} does, all in ONE transaction: either all are stored or, if
+   * the transaction fails, none. A candidate repeating an earlier one of the same call (same id or
+   * idempotency key) is a repeat of it, answered `created: false`. Results come in the candidates' order.
+   */
+  async acceptMany(
+    candidates: { candidate: CandidateMessage; subscribers: (tx: Queryable) => Promise<Subscriber[]> }[],
+  ): Promise<AcceptedMessage[]> {
     return this.db.withTransaction(async (tx) => {
-      const inserted = await tx.query<MessageRow>(
-        `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-        [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
+      const accepted: AcceptedMessage[] = [];
+      for (const { candidate, subscribers } of candidates) accepted.push(await this.acceptIn(tx, candidate, subscribers));
+      return accepted;
+    });
+  }
+
+  private async acceptIn(tx: Queryable, candidate: CandidateMessage, subscribers: (tx: Queryable) => Promise<Subscriber[]>): Promise<AcceptedMessage> {
+    const inserted = await tx.query<MessageRow>(
+      `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+      [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
+    );
+    if (inserted.rows.length === 0) {
+      const existing = await tx.query<MessageRow>(
+        `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
+         ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
+        [candidate.applicationId, candidate.id, candidate.idempotencyKey],
       );
-      if (inserted.rows.length === 0) {
-        const existing = await tx.query<MessageRow>(
-          `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
-           ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
-          [candidate.applicationId, candidate.id, candidate.idempotencyKey],
-        );
-        const message = toRecord(existing.rows[0]);
-        return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
-      }
-      const message = toRecord(inserted.rows[0]);
-      const endpoints = await subscribers(tx);
-      const deliveries: DeliveryRecord[] = [];
-      for (const endpoint of endpoints) {
-        // The stream's counter row stays locked until this transaction commits (see migration 006).
-        const { rows } = await tx.query<DeliveryRow>(
-          `WITH stream AS (
-             INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
-             ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
-             RETURNING last_sequence)
+      const message = toRecord(existing.rows[0]);
+      return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
+    }
+    const message = toRecord(inserted.rows[0]);
+    const endpoints = await subscribers(tx);
+    const deliveries: DeliveryRecord[] = [];
+    for (const endpoint of endpoints) {
+      // The stream's counter row stays locked until this transaction commits (see migration 006). A parked
+      // delivery gets no outbox row: the circuit workflow runs it.
+      const { rows } = await tx.query<DeliveryRow>(
+        `WITH stream AS (
+           INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
+           ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
+           RETURNING last_sequence),
+         delivery AS (
            INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
            SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
            FROM (${PARK_ON_CREATION}) AS p
-           RETURNING ${DELIVERY_COLUMNS}`,
-          [
-            newId('dlv'),
-            message.id,
-            endpoint.id,
-            endpoint.workflowId,
-            message.orderingKey,
-            endpoint.park !== undefined,
-            endpoint.park?.attempts ?? 0,
-            endpoint.park?.scheduleLeftMs ?? 0,
-            message.applicationId,
-          ],
-        );
-        deliveries.push(toDeliveryRecord(rows[0]));
-      }
-      return { message, deliveries, created: true };
-    });
+           RETURNING ${DELIVERY_COLUMNS}),
+         outbox AS (INSERT INTO delivery_outbox (delivery_id) SELECT id FROM delivery WHERE parked_at IS NULL)
+         SELECT * FROM delivery`,
+        [
+          newId('dlv'),
+          message.id,
+          endpoint.id,
+          endpoint.workflowId,
+          message.orderingKey,
+          endpoint.park !== undefined,
+          endpoint.park?.attempts ?? 0,
+          endpoint.park?.scheduleLeftMs ?? 0,
+          message.applicationId,
+        ],
+      );
+      deliveries.push(toDeliveryRecord(rows[0]));
+    }
+    return { message, deliveries, created: true };
   }
 
   /** The application's message with this id, or undefined. */

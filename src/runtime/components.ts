@@ -10,6 +10,7 @@ import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import { MessagesRepository } from '../db/messages.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
+import { OutboxRepository } from '../db/outbox.repository';
 import { RetentionRepository } from '../db/retention.repository';
 import { StatsRepository } from '../db/stats.repository';
 import { ThrottlesRepository } from '../db/throttles.repository';
@@ -24,6 +25,7 @@ import { DeadLetterSignals } from '../temporal/dead-letter-signals';
 import { DeliveryStarter } from '../temporal/delivery-starter';
 import { OrderedStreamAdvancer } from '../temporal/ordered-stream-advancer';
 import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
+import { OutboxStarter } from '../temporal/outbox-starter';
 
 /** What a Hookway process opens before anything is built: its configuration, pool, client and keys. */
 export interface Foundations {
@@ -49,6 +51,7 @@ export interface Repositories {
   circuits: CircuitsRepository;
   retention: RetentionRepository;
   activityLog: ActivityLogRepository;
+  outbox: OutboxRepository;
 }
 
 /** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
@@ -60,6 +63,8 @@ export interface TemporalParts {
   streamAdvancer: OrderedStreamAdvancer;
   circuitSignals: CircuitSignals;
   circuitStepper: CircuitStepper;
+  /** Starts accepted deliveries from the outbox; the process that owns the components starts and stops it. */
+  outboxStarter: OutboxStarter;
 }
 
 /** Every shared object of a Hookway process, whatever roles it runs: each built once, here. */
@@ -72,7 +77,7 @@ export interface Components extends Foundations {
 
 /** The composition root: builds every repository and Temporal helper once, over the process's foundations. */
 export function buildComponents(foundations: Foundations): Components {
-  const { config, db, client, secretBox } = foundations;
+  const { config, db, client, secretBox, logger } = foundations;
   const repositories: Repositories = {
     applications: new ApplicationsRepository(db),
     applicationTokens: new ApplicationTokensRepository(db),
@@ -86,17 +91,20 @@ export function buildComponents(foundations: Foundations): Components {
     circuits: new CircuitsRepository(db),
     retention: new RetentionRepository(db),
     activityLog: new ActivityLogRepository(db),
+    outbox: new OutboxRepository(db),
   };
   const starter = new DeliveryStarter(client, config.temporal.taskQueue);
   const deadLetterSignals = new DeadLetterSignals(client, config);
+  const streamSignals = new OrderedStreamSignals(client, config.temporal.taskQueue);
   const temporal: TemporalParts = {
     starter,
     deadLetterSignals,
     deadLetterRetrier: new DeadLetterRetrier(repositories, starter, deadLetterSignals),
-    streamSignals: new OrderedStreamSignals(client, config.temporal.taskQueue),
+    streamSignals,
     streamAdvancer: new OrderedStreamAdvancer(repositories, starter),
     circuitSignals: new CircuitSignals(client, { taskQueue: config.temporal.taskQueue, releasePerSecond: config.delivery.circuitReleasePerSecond }),
     circuitStepper: new CircuitStepper({ circuits: repositories.circuits, endpoints: repositories.endpoints, starter }),
+    outboxStarter: new OutboxStarter(repositories, starter, streamSignals, logger.child({ component: 'outbox' })),
   };
   return { ...foundations, repositories, temporal, destinations: new DestinationPolicy(config.security) };
 }

@@ -15,6 +15,8 @@ import { DeadLetterSignals } from '../../temporal/dead-letter-signals';
 import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
+import { OutboxRepository } from '../../db/outbox.repository';
+import { OutboxStarter } from '../../temporal/outbox-starter';
 import type { Components } from '../../runtime/components';
 import type { ShutdownState } from '../../runtime/http-drain';
 import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, SHUTDOWN_STATE, TEMPORAL_CLIENT } from './tokens';
@@ -60,6 +62,8 @@ export class CoreModule {
       { provide: DeadLetterSignals, useValue: temporal.deadLetterSignals },
       { provide: DeadLetterRetrier, useValue: temporal.deadLetterRetrier },
       { provide: OrderedStreamSignals, useValue: temporal.streamSignals },
+      { provide: OutboxRepository, useValue: repositories.outbox },
+      { provide: OutboxStarter, useValue: temporal.outboxStarter },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

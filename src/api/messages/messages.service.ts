@@ -5,35 +5,32 @@ import { ActivityLogRepository, type LogPage, type MessageLogEntry } from '../..
 import type { ParkPlan } from '../../db/circuits.repository';
 import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
 import { MessagesRepository, type AcceptedMessage } from '../../db/messages.repository';
-import type { DeliveryRecord } from '../../db/deliveries.repository';
 import { DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
-import { DeliveryStarter } from '../../temporal/delivery-starter';
-import { deliveryInputFor } from '../../temporal/delivery-input';
-import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
+import { OutboxStarter } from '../../temporal/outbox-starter';
 import { CONFIG } from '../core/tokens';
 import type { CreateMessageDto } from './dto/create-message.dto';
 
-/** Accepts messages and hands their deliveries to Temporal. */
+/** Accepts messages into PostgreSQL; the outbox starter hands their deliveries to Temporal. */
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly endpoints: EndpointsRepository,
-    private readonly starter: DeliveryStarter,
-    private readonly streams: OrderedStreamSignals,
+    private readonly outbox: OutboxStarter,
     @Inject(CONFIG) private readonly config: HookwayConfig,
     private readonly log: ActivityLogRepository,
   ) {}
 
   /**
-   * Stores the message with one delivery per subscribed endpoint, then starts every pending delivery's
-   * workflow (or, for a message with an ordering key, wakes its stream on each endpoint). Only when all have started is the message accepted, so a 202 means Temporal holds it. A
-   * repeat (same id or idempotency key) starts whatever a failed first call left unstarted and returns
-   * the original message.
+   * Stores the message with one delivery per subscribed endpoint and an outbox row for each, in one
+   * PostgreSQL transaction, and returns once that commits: the message is then certain to be delivered,
+   * whether Temporal answers now or later. The outbox starter, kicked here, starts each delivery's workflow
+   * (or, for a message with an ordering key, wakes its stream on each endpoint) right after. A repeat (same
+   * id or idempotency key) returns the original message; whatever of it is not started yet is still in the
+   * outbox.
    */
   async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
-    const subscribers = new Map<string, EndpointRecord>();
     const id = dto.id ?? newId('msg');
     let accepted: AcceptedMessage;
     try {
@@ -47,8 +44,8 @@ export class MessagesService {
           orderingKey: dto.orderingKey ?? null,
         },
         async (tx) => {
-          for (const endpoint of await this.endpoints.findSubscribers(applicationId, dto.eventType, tx)) subscribers.set(endpoint.id, endpoint);
-          return [...subscribers.values()].map((endpoint) => ({
+          const subscribers = await this.endpoints.findSubscribers(applicationId, dto.eventType, tx);
+          return subscribers.map((endpoint) => ({
             id: endpoint.id,
             workflowId: deliveryWorkflowId(endpoint.id, id),
             park: this.parkAtOnce(endpoint, dto.orderingKey),
@@ -58,7 +55,7 @@ export class MessagesService {
     } catch (error) {
       throw new DependencyUnavailableError('postgres', error);
     }
-    await this.startPending(accepted, subscribers);
+    this.outbox.kick();
     return accepted;
   }
 
@@ -73,29 +70,6 @@ export class MessagesService {
     // A single-attempt schedule has nothing to wait: its one attempt is made, circuit or not.
     const left = scheduleLeftMs(endpoint.retryPolicy, 1);
     return left > 0 ? { attempts: 0, scheduleLeftMs: left } : undefined;
-  }
-
-  private async startPending(accepted: AcceptedMessage, known: Map<string, EndpointRecord>): Promise<void> {
-    // Parked ones are the circuit workflow's to run.
-    const pending = accepted.deliveries.filter((d) => d.status === 'pending' && d.parkedAt === null);
-    try {
-      await Promise.all(pending.map(async (delivery) => this.startOne(accepted, delivery, known.get(delivery.endpointId))));
-    } catch (error) {
-      throw new DependencyUnavailableError('temporal', error);
-    }
-  }
-
-  private async startOne(accepted: AcceptedMessage, delivery: DeliveryRecord, known: EndpointRecord | undefined): Promise<void> {
-    // An ordered delivery waits its turn: its stream starts it once everything before it is done.
-    if (delivery.orderingKey !== null) {
-      await this.streams.wake({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
-      return;
-    }
-    const endpoint = known ?? (await this.endpoints.findById(delivery.endpointId));
-    // An endpoint deleted between two posts of the same message gets nothing new.
-    if (!endpoint) return;
-    const { input, memo } = deliveryInputFor(accepted.message, delivery, endpoint);
-    await this.starter.start(delivery.workflowId, input, memo);
   }
 
   /** The application's message with its deliveries, or NotFoundError. */
