@@ -13,6 +13,13 @@ export interface ApiSettings {
    * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
    */
   shutdownGraceMs: number;
+  /** `HOOKWAY_MAX_BATCH`: most messages one `POST .../messages/batch` may carry. @default 500 */
+  maxBatch: number;
+  /**
+   * `HOOKWAY_MAX_BATCH_BYTES`: largest accepted body of `POST .../messages/batch`, which carries many
+   * messages; each of them still counts against `HOOKWAY_MAX_PAYLOAD_BYTES` on its own. @default 4194304
+   */
+  maxBatchBytes: number;
 }
 
 /** Reads {@link ApiSettings}. */
@@ -22,5 +29,7 @@ export function readApiSettings(env: Env): ApiSettings {
     host: readString(env, 'HOST', '127.0.0.1'),
     maxPayloadBytes: readInt(env, 'HOOKWAY_MAX_PAYLOAD_BYTES', 262_144, 1024, 16 * 1024 * 1024),
     shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
+    maxBatch: readInt(env, 'HOOKWAY_MAX_BATCH', 500, 1, 10_000),
+    maxBatchBytes: readInt(env, 'HOOKWAY_MAX_BATCH_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   };
 }

@@ -4,12 +4,23 @@ import type { HookwayConfig } from '../../config';
 import { ActivityLogRepository, type LogPage, type MessageLogEntry } from '../../db/activity-log.repository';
 import type { ParkPlan } from '../../db/circuits.repository';
 import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
-import { MessagesRepository, type AcceptedMessage } from '../../db/messages.repository';
+import type { Queryable } from '../../db/database';
+import { MessagesRepository, type AcceptedMessage, type CandidateMessage, type Subscriber } from '../../db/messages.repository';
 import { DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { OutboxStarter } from '../../temporal/outbox-starter';
 import { CONFIG } from '../core/tokens';
+import { checkBatchEntries, entryPath, type BatchEntryError } from './batch-entries';
 import type { CreateMessageDto } from './dto/create-message.dto';
+
+/** A message ready to store: its record and how its subscribers are chosen in the accepting transaction. */
+interface PreparedMessage {
+  candidate: CandidateMessage;
+  subscribers: (tx: Queryable) => Promise<Subscriber[]>;
+}
+
+/** What became of one message of a batch: accepted (new or a repeat), or its error. */
+export type BatchItem = { index: number; status: 202; accepted: AcceptedMessage } | { index: number; status: number; error: BatchEntryError };
 
 /** Accepts messages into PostgreSQL; the outbox starter hands their deliveries to Temporal. */
 @Injectable()
@@ -31,32 +42,94 @@ export class MessagesService {
    * outbox.
    */
   async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<AcceptedMessage> {
-    const id = dto.id ?? newId('msg');
+    const { candidate, subscribers } = await this.prepare(applicationId, dto, idempotencyKey);
     let accepted: AcceptedMessage;
     try {
-      accepted = await this.messages.accept(
-        {
-          id,
-          applicationId,
-          eventType: dto.eventType,
-          payload: dto.payload,
-          idempotencyKey: idempotencyKey ?? null,
-          orderingKey: dto.orderingKey ?? null,
-        },
-        async (tx) => {
-          const subscribers = await this.endpoints.findSubscribers(applicationId, dto.eventType, tx);
-          return subscribers.map((endpoint) => ({
-            id: endpoint.id,
-            workflowId: deliveryWorkflowId(endpoint.id, id),
-            park: this.parkAtOnce(endpoint, dto.orderingKey),
-          }));
-        },
-      );
+      accepted = await this.messages.accept(candidate, subscribers);
     } catch (error) {
       throw new DependencyUnavailableError('postgres', error);
     }
     this.outbox.kick();
     return accepted;
+  }
+
+  /**
+   * Accepts the valid messages of a batch in ONE transaction (all stored, or none if it fails), each with
+   * its own id and idempotency as {@link publish} gives it; a message repeating an earlier one of the same
+   * batch is a repeat of it. Invalid ones are answered by index without holding up the rest.
+   * @returns one item per entry, in request order.
+   * @throws InvalidFieldError naming `messages` unless there are 1 to `HOOKWAY_MAX_BATCH` of them.
+   */
+  async publishBatch(applicationId: string, entries: unknown[]): Promise<BatchItem[]> {
+    const max = this.config.api.maxBatch;
+    if (entries.length === 0 || entries.length > max) {
+      throw new InvalidFieldError('messages', `messages must hold 1 to ${max} messages (HOOKWAY_MAX_BATCH); it holds ${entries.length}`);
+    }
+    const items: BatchItem[] = [];
+    const valid: { index: number; prepared: PreparedMessage }[] = [];
+    // One subscriber read per event type for the whole batch, inside its transaction.
+    const found = new Map<string, Promise<EndpointRecord[]>>();
+    const findSubscribers = (eventType: string, tx: Queryable): Promise<EndpointRecord[]> => {
+      let subscribers = found.get(eventType);
+      if (!subscribers) found.set(eventType, (subscribers = this.endpoints.findSubscribers(applicationId, eventType, tx)));
+      return subscribers;
+    };
+    for (const entry of await checkBatchEntries(entries, this.config.api.maxPayloadBytes)) {
+      if ('error' in entry) {
+        items[entry.index] = { index: entry.index, status: entry.status, error: entry.error };
+        continue;
+      }
+      try {
+        valid.push({ index: entry.index, prepared: await this.prepare(applicationId, entry.dto, entry.dto.idempotencyKey, findSubscribers) });
+      } catch (error) {
+        if (!(error instanceof InvalidFieldError)) throw error;
+        const path = entryPath(entry.index);
+        items[entry.index] = { index: entry.index, status: 400, error: { code: 'invalid_field', message: `${path}: ${error.message}`, field: `${path}.${error.field}` } };
+      }
+    }
+    if (valid.length > 0) {
+      let accepted: AcceptedMessage[];
+      try {
+        accepted = await this.messages.acceptMany(valid.map(({ prepared }) => prepared));
+      } catch (error) {
+        throw new DependencyUnavailableError('postgres', error);
+      }
+      valid.forEach(({ index }, i) => (items[index] = { index, status: 202, accepted: accepted[i] }));
+      this.outbox.kick();
+    }
+    return items;
+  }
+
+  /**
+   * What every message goes through before it is stored, alone or in a batch: its checks (a check added
+   * here applies to both routes; it throws InvalidFieldError naming the field within the message), then the
+   * message to store and the choice of its subscribers, made inside the accepting transaction.
+   */
+  private async prepare(
+    applicationId: string,
+    dto: CreateMessageDto,
+    idempotencyKey: string | undefined,
+    findSubscribers = (eventType: string, tx: Queryable) => this.endpoints.findSubscribers(applicationId, eventType, tx),
+  ): Promise<PreparedMessage> {
+    const id = dto.id ?? newId('msg');
+    return {
+      candidate: {
+        id,
+        applicationId,
+        eventType: dto.eventType,
+        payload: dto.payload,
+        idempotencyKey: idempotencyKey ?? null,
+        orderingKey: dto.orderingKey ?? null,
+      },
+      subscribers: async (tx) => {
+        const subscribers = await findSubscribers(dto.eventType, tx);
+        return subscribers.map((endpoint) => ({
+          id: endpoint.id,
+          workflowId: deliveryWorkflowId(endpoint.id, id),
+          park: this.parkAtOnce(endpoint, dto.orderingKey),
+        }));
+      },
+    };
   }
 
   /**
