@@ -14,6 +14,12 @@ export interface MessageRecord extends MessageEnvelope {
 /** A message about to be accepted. */
 export type CandidateMessage = Pick<MessageRecord, 'id' | 'applicationId' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;
 
+/** A candidate with the choice of its subscribers, made inside the accepting transaction. */
+export interface PreparedCandidate {
+  candidate: CandidateMessage;
+  subscribers: (tx: Queryable) => Promise<Subscriber[]>;
+}
+
 /** The outcome of accepting a message: the stored message, its deliveries, and whether it is new. */
 export interface AcceptedMessage {
   message: MessageRecord;
@@ -21,7 +27,8 @@ export interface AcceptedMessage {
   created: boolean;
 }
 
-interface MessageRow {
+/** A `messages` row as pg returns it. */
+export interface MessageRow {
   id: string;
   application_id: string;
   event_type: string;
@@ -31,9 +38,12 @@ interface MessageRow {
   created_at: Date;
 }
 
-const COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, created_at';
+/** Columns matching a `messages` row. */
+export const MESSAGE_COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, created_at';
+const COLUMNS = MESSAGE_COLUMNS;
 
-function toRecord(row: MessageRow): MessageRecord {
+/** Maps a `messages` row to its record. */
+export function toMessageRecord(row: MessageRow): MessageRecord {
   return {
     id: row.id,
     applicationId: row.application_id,
@@ -79,22 +89,8 @@ export class MessagesRepository {
     return this.db.withTransaction((tx) => this.acceptIn(tx, candidate, subscribers));
   }
 
-  /**
-   * Accepts every candidate as {@link accept} does, all in ONE transaction: either all are stored or, if
-   * the transaction fails, none. A candidate repeating an earlier one of the same call (same id or
-   * idempotency key) is a repeat of it, answered `created: false`. Results come in the candidates' order.
-   */
-  async acceptMany(
-    candidates: { candidate: CandidateMessage; subscribers: (tx: Queryable) => Promise<Subscriber[]> }[],
-  ): Promise<AcceptedMessage[]> {
-    return this.db.withTransaction(async (tx) => {
-      const accepted: AcceptedMessage[] = [];
-      for (const { candidate, subscribers } of candidates) accepted.push(await this.acceptIn(tx, candidate, subscribers));
-      return accepted;
-    });
-  }
-
-  private async acceptIn(tx: Queryable, candidate: CandidateMessage, subscribers: (tx: Queryable) => Promise<Subscriber[]>): Promise<AcceptedMessage> {
+  /** {@link accept} inside the caller's transaction. */
+  async acceptIn(tx: Queryable, candidate: CandidateMessage, subscribers: (tx: Queryable) => Promise<Subscriber[]>): Promise<AcceptedMessage> {
     const inserted = await tx.query<MessageRow>(
       `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
@@ -106,48 +102,54 @@ export class MessagesRepository {
          ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
         [candidate.applicationId, candidate.id, candidate.idempotencyKey],
       );
-      const message = toRecord(existing.rows[0]);
+      const message = toMessageRecord(existing.rows[0]);
       return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
     }
-    const message = toRecord(inserted.rows[0]);
+    const message = toMessageRecord(inserted.rows[0]);
     const endpoints = await subscribers(tx);
     const deliveries: DeliveryRecord[] = [];
-    for (const endpoint of endpoints) {
-      // The stream's counter row stays locked until this transaction commits (see migration 006). A parked
-      // delivery gets no outbox row: the circuit workflow runs it.
-      const { rows } = await tx.query<DeliveryRow>(
-        `WITH stream AS (
-           INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
-           ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
-           RETURNING last_sequence),
-         delivery AS (
-           INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
-           SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
-           FROM (${PARK_ON_CREATION}) AS p
-           RETURNING ${DELIVERY_COLUMNS}),
-         outbox AS (INSERT INTO delivery_outbox (delivery_id) SELECT id FROM delivery WHERE parked_at IS NULL)
-         SELECT * FROM delivery`,
-        [
-          newId('dlv'),
-          message.id,
-          endpoint.id,
-          endpoint.workflowId,
-          message.orderingKey,
-          endpoint.park !== undefined,
-          endpoint.park?.attempts ?? 0,
-          endpoint.park?.scheduleLeftMs ?? 0,
-          message.applicationId,
-        ],
-      );
-      deliveries.push(toDeliveryRecord(rows[0]));
-    }
+    for (const endpoint of endpoints) deliveries.push(await this.insertDelivery(tx, message, endpoint));
     return { message, deliveries, created: true };
+  }
+
+  /**
+   * One delivery of a new message, in the accepting transaction: the next number of its (endpoint, key)
+   * stream with an ordering key, parked behind an open circuit when `park` says so, and its outbox row
+   * unless parked. The stream's counter row stays locked until this transaction commits (see migration
+   * 006); a parked delivery gets no outbox row, as the circuit workflow runs it.
+   */
+  async insertDelivery(tx: Queryable, message: MessageRecord, endpoint: Subscriber): Promise<DeliveryRecord> {
+    const { rows } = await tx.query<DeliveryRow>(
+      `WITH stream AS (
+         INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
+         ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
+         RETURNING last_sequence),
+       delivery AS (
+         INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
+         SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
+         FROM (${PARK_ON_CREATION}) AS p
+         RETURNING ${DELIVERY_COLUMNS}),
+       outbox AS (INSERT INTO delivery_outbox (delivery_id) SELECT id FROM delivery WHERE parked_at IS NULL)
+       SELECT * FROM delivery`,
+      [
+        newId('dlv'),
+        message.id,
+        endpoint.id,
+        endpoint.workflowId,
+        message.orderingKey,
+        endpoint.park !== undefined,
+        endpoint.park?.attempts ?? 0,
+        endpoint.park?.scheduleLeftMs ?? 0,
+        message.applicationId,
+      ],
+    );
+    return toDeliveryRecord(rows[0]);
   }
 
   /** The application's message with this id, or undefined. */
   async findById(applicationId: string, id: string): Promise<MessageRecord | undefined> {
     const { rows } = await this.db.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND id = $2`, [applicationId, id]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? toMessageRecord(rows[0]) : undefined;
   }
 
   /** The deliveries of the application's message, in endpoint order. */

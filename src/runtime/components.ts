@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { DeadLettersRepository } from '../db/dead-letters.repository';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
+import { MessageBatchesRepository } from '../db/message-batches.repository';
 import { MessagesRepository } from '../db/messages.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import { OutboxRepository } from '../db/outbox.repository';
@@ -43,6 +44,7 @@ export interface Repositories {
   applicationTokens: ApplicationTokensRepository;
   endpoints: EndpointsRepository;
   messages: MessagesRepository;
+  messageBatches: MessageBatchesRepository;
   deliveries: DeliveriesRepository;
   deadLetters: DeadLettersRepository;
   throttles: ThrottlesRepository;
@@ -78,11 +80,13 @@ export interface Components extends Foundations {
 /** The composition root: builds every repository and Temporal helper once, over the process's foundations. */
 export function buildComponents(foundations: Foundations): Components {
   const { config, db, client, secretBox, logger } = foundations;
+  const messages = new MessagesRepository(db);
   const repositories: Repositories = {
     applications: new ApplicationsRepository(db),
     applicationTokens: new ApplicationTokensRepository(db),
     endpoints: new EndpointsRepository(db, secretBox),
-    messages: new MessagesRepository(db),
+    messages,
+    messageBatches: new MessageBatchesRepository(db, messages),
     deliveries: new DeliveriesRepository(db),
     deadLetters: new DeadLettersRepository(db),
     throttles: new ThrottlesRepository(db),

@@ -5,6 +5,7 @@ import { ApplicationsRepository } from '../../db/applications.repository';
 import { DeadLettersRepository } from '../../db/dead-letters.repository';
 import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
+import { MessageBatchesRepository } from '../../db/message-batches.repository';
 import { MessagesRepository } from '../../db/messages.repository';
 import { StatsRepository } from '../../db/stats.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
@@ -51,6 +52,7 @@ export class CoreModule {
       { provide: ApplicationTokensRepository, useValue: repositories.applicationTokens },
       { provide: EndpointsRepository, useValue: repositories.endpoints },
       { provide: MessagesRepository, useValue: repositories.messages },
+      { provide: MessageBatchesRepository, useValue: repositories.messageBatches },
       { provide: DeliveriesRepository, useValue: repositories.deliveries },
       { provide: DeadLettersRepository, useValue: repositories.deadLetters },
       { provide: ThrottlesRepository, useValue: repositories.throttles },

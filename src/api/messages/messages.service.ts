@@ -5,7 +5,8 @@ import { ActivityLogRepository, type LogPage, type MessageLogEntry } from '../..
 import type { ParkPlan } from '../../db/circuits.repository';
 import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
 import type { Queryable } from '../../db/database';
-import { MessagesRepository, type AcceptedMessage, type CandidateMessage, type Subscriber } from '../../db/messages.repository';
+import { MessageBatchesRepository } from '../../db/message-batches.repository';
+import { MessagesRepository, type AcceptedMessage, type PreparedCandidate } from '../../db/messages.repository';
 import { DependencyUnavailableError, InvalidFieldError, NotFoundError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { OutboxStarter } from '../../temporal/outbox-starter';
@@ -14,10 +15,7 @@ import { checkBatchEntries, entryPath, type BatchEntryError } from './batch-entr
 import type { CreateMessageDto } from './dto/create-message.dto';
 
 /** A message ready to store: its record and how its subscribers are chosen in the accepting transaction. */
-interface PreparedMessage {
-  candidate: CandidateMessage;
-  subscribers: (tx: Queryable) => Promise<Subscriber[]>;
-}
+type PreparedMessage = PreparedCandidate;
 
 /** What became of one message of a batch: accepted (new or a repeat), or its error. */
 export type BatchItem = { index: number; status: 202; accepted: AcceptedMessage } | { index: number; status: number; error: BatchEntryError };
@@ -27,6 +25,7 @@ export type BatchItem = { index: number; status: 202; accepted: AcceptedMessage 
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
+    private readonly batches: MessageBatchesRepository,
     private readonly endpoints: EndpointsRepository,
     private readonly outbox: OutboxStarter,
     @Inject(CONFIG) private readonly config: HookwayConfig,
@@ -90,7 +89,7 @@ export class MessagesService {
     if (valid.length > 0) {
       let accepted: AcceptedMessage[];
       try {
-        accepted = await this.messages.acceptMany(valid.map(({ prepared }) => prepared));
+        accepted = await this.batches.acceptMany(valid.map(({ prepared }) => prepared));
       } catch (error) {
         throw new DependencyUnavailableError('postgres', error);
       }
