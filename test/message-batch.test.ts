@@ -129,6 +129,22 @@ describe('POST /v1/messages/batch', () => {
     assert.equal(receiver.requests.length, 3, receiver.requests.map((r) => r.headers['webhook-id']).join(', '));
   });
 
+  test('ordered messages of a batch are numbered in request order, after those sent before, and arrive in that order', async () => {
+    const { receiver } = await subscribed('batch.ordered');
+    await scenario.send('batch.ordered', { n: 0 }, { orderingKey: 'k' });
+    const { items } = await batch(
+      Array.from({ length: 10 }, (_, i) => ({ eventType: 'batch.ordered', payload: { n: i + 1 }, orderingKey: i % 2 === 0 ? 'k' : 'other' })),
+    );
+    assert.deepEqual(
+      items.map((item) => item.message?.deliveries[0].sequence),
+      [2, 1, 3, 2, 4, 3, 5, 4, 6, 5],
+    );
+    await receiver.waitForRequests(11, 60_000);
+    const received = receiver.requests.map((r) => (r.json as { data: { n: number } }).data.n);
+    assert.deepEqual(received.filter((n) => n === 0 || n % 2 === 1), [0, 1, 3, 5, 7, 9], "key k's messages in order");
+    assert.deepEqual(received.filter((n) => n !== 0 && n % 2 === 0), [2, 4, 6, 8, 10], "key other's messages in order");
+  });
+
   test('a batch of more than HOOKWAY_MAX_BATCH messages, none, or not a list is refused with 400 naming messages, storing nothing', async () => {
     const tooMany = Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({ id: `evt_over_${i}`, eventType: 'batch.over', payload: {} }));
     for (const messages of [tooMany, [], { eventType: 'batch.over', payload: {} }]) {

@@ -15,6 +15,7 @@ import { renderDeadNeighbourTable, writeDeadNeighbourResults, type DeadNeighbour
 import { checkDeliveries } from './delivery-check';
 import { BenchStack } from './harness';
 import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
+import { renderIntakeTable, runIntake, writeIntakeResults, type IntakeReport } from './intake';
 import { runIsolation } from './isolation';
 import { MemoryPeaks } from '../support/proc';
 import { CpuMeter, type CpuUsage } from './proc-stats';
@@ -84,8 +85,8 @@ function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage]
   return notes;
 }
 
-/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour. */
-const SCENARIOS = ['all', 'dead-neighbour'];
+/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour and intake. */
+const SCENARIOS = ['all', 'dead-neighbour', 'intake'];
 
 /** Where a run registers what must be stopped if the process is interrupted. */
 export interface Interruptible {
@@ -146,6 +147,24 @@ export async function runDeadNeighbourBench(settings: BenchSettings, say: (line:
       durationSeconds: Math.round((Date.now() - startedAt) / 1000), notes,
     };
     writeDeadNeighbourResults(report);
+    return report;
+  } finally {
+    interrupt.onInterrupt = undefined;
+    await stopAll();
+  }
+}
+
+/**
+ * `npm run bench -- intake`: messages accepted per second through the batch API, then single-message
+ * accept times while those deliver, on a stack of its own (about a minute at the defaults).
+ */
+export async function runIntakeBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<IntakeReport> {
+  const startedAt = Date.now();
+  const machine = machineInfo();
+  const { ctx, stopAll } = await openBench(settings, say, interrupt);
+  try {
+    const report: IntakeReport = { scenario: 'intake', intake: await runIntake(ctx), machine, durationSeconds: Math.round((Date.now() - startedAt) / 1000) };
+    writeIntakeResults(report, settings.outDir);
     return report;
   } finally {
     interrupt.onInterrupt = undefined;
@@ -254,11 +273,13 @@ if (require.main === module) {
   const run: Promise<{ table: string; ok: boolean }> =
     scenario === 'dead-neighbour'
       ? runDeadNeighbourBench(settings, say, interrupt).then((report) => ({ table: renderDeadNeighbourTable(report), ok: true }))
-      : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
+      : scenario === 'intake'
+        ? runIntakeBench(settings, say, interrupt).then((report) => ({ table: renderIntakeTable(report), ok: report.intake.batch.accepted === report.intake.batch.messages }))
+        : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
   run.then(
     ({ table, ok }) => {
       process.stdout.write(`${table}\n`);
-      say(`wrote ${settings.outDir}/latest.json`);
+      say(`wrote ${settings.outDir}/${scenario === 'intake' ? 'intake' : 'latest'}.json`);
       process.exit(ok ? 0 : 1);
     },
     (error: unknown) => {
