@@ -27,6 +27,8 @@ export interface IntakeResult {
   singleWhileDelivering: PacedResult;
   /** Outbox backlog (`outboxPending`) right after the last batch was accepted. */
   outboxPendingAfterBatches: number | null;
+  /** Attempts that did not get a 2xx, by their reason (the text before the first colon of their error). */
+  failedAttempts: Record<string, number>;
 }
 
 async function outboxPending(ctx: BenchContext): Promise<number | null> {
@@ -60,7 +62,8 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
         const chunk = Array.from({ length: Math.min(BATCH_SIZE, total - next) }, (_, i) => messageId(ctx, 'intake', next + i));
         next += chunk.length;
         for (const id of chunk) ids.add(id);
-        accepted += await ctx.api.sendBatch(chunk, 'bench.intake.batch');
+        const taken = await ctx.api.sendBatch(chunk, 'bench.intake.batch');
+        accepted += taken;
       }
     }),
   );
@@ -69,6 +72,10 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
   ctx.say(`intake: ${accepted} of ${total} accepted in ${Math.round(acceptedAt - started)} ms; outbox backlog ${backlog}; single messages at ${ctx.settings.intakeRate}/s...`);
   const single = await runPaced(ctx, { label: singleRoute, eventType: 'bench.intake.single', rate: ctx.settings.intakeRate, seconds: ctx.settings.latencySeconds, idPrefix: 'intake1' });
   const all = await drain(ctx, [batchRoute], ids);
+  const { rows } = await ctx.pg.query<{ reason: string; n: number }>(
+    `SELECT coalesce(split_part(error, ':', 1), 'http_' || status_code) AS reason, count(*)::int AS n FROM delivery_attempts
+     WHERE status_code IS NULL OR status_code NOT BETWEEN 200 AND 299 GROUP BY 1`,
+  );
   const arrivals = [...ctx.receiver.route(batchRoute).delivered.entries()].filter(([id]) => ids.has(id)).map(([, at]) => at);
   return {
     batch: {
@@ -81,6 +88,7 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
     },
     singleWhileDelivering: single,
     outboxPendingAfterBatches: backlog,
+    failedAttempts: Object.fromEntries(rows.map((row) => [row.reason, row.n])),
   };
 }
 
@@ -111,6 +119,7 @@ export function renderIntakeTable(report: IntakeReport): string {
       `p50 ${single.acceptMs.p50.toFixed(1)} / p99 ${single.acceptMs.p99.toFixed(1)} ms`,
       `POST /v1/messages round trip, ${single.accepted} messages; target p50 <= 5, p99 <= 25 ms`,
     ],
+    ['Attempts without a 2xx', Object.entries(report.intake.failedAttempts).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none', 'by reason'],
     ['Single accepted-to-delivered', `p50 ${single.latencyMs.p50.toFixed(0)} / p99 ${single.latencyMs.p99.toFixed(0)} ms`, `${single.delivered} delivered, ${single.undelivered} not arrived`],
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
