@@ -37,6 +37,17 @@ describe('the orphan sweep', () => {
     scenario = new Scenario(hookway);
     messages = new MessagesRepository(hookway.db);
     endpoints = new EndpointsRepository(hookway.db, hookway.secretBox);
+    // Deliveries to the endpoints listed here are stored without their outbox row, as none was written
+    // before the outbox existed: nothing will start them but the sweep.
+    await hookway.db.query(`CREATE TABLE test_stranded (endpoint_id text PRIMARY KEY)`);
+    await hookway.db.query(
+      `CREATE FUNCTION test_strand() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF EXISTS (SELECT 1 FROM deliveries d JOIN test_stranded s ON s.endpoint_id = d.endpoint_id WHERE d.id = NEW.delivery_id) THEN RETURN NULL; END IF;
+         RETURN NEW;
+       END $$`,
+    );
+    await hookway.db.query('CREATE TRIGGER test_strand BEFORE INSERT ON delivery_outbox FOR EACH ROW EXECUTE FUNCTION test_strand()');
   });
   after(async () => {
     await Promise.all(receivers.map((r) => r.close()));
@@ -55,8 +66,9 @@ describe('the orphan sweep', () => {
     await hookway.db.query("UPDATE deliveries SET created_at = now() + interval '1 day' WHERE endpoint_id = $1", [endpointId]);
   }
 
-  /** What POST /v1/messages commits before it starts any workflow, and nothing more: `count` of them. */
+  /** Stored messages whose delivery has no outbox row (nothing starts it but the sweep): `count` of them. */
   async function stranded(eventType: string, endpointId: string, count: number): Promise<AcceptedMessage[]> {
+    await hookway.db.query('INSERT INTO test_stranded (endpoint_id) VALUES ($1) ON CONFLICT DO NOTHING', [endpointId]);
     const stored: AcceptedMessage[] = [];
     for (let i = 0; i < count; i += 25) {
       const chunk = Array.from({ length: Math.min(25, count - i) }, (_, j) =>

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { apiTokenMiddleware } from './auth/api-token.middleware';
@@ -14,6 +15,9 @@ import { portalStatic } from './portal/portal-static';
 
 /** Where the OpenAPI UI is served; the JSON document is at `${DOCS_PATH}-json`. */
 export const DOCS_PATH = 'docs';
+
+// After the shorthand rewrite, so /v1/messages/batch is matched too.
+const BATCH_PATH = /^\/v1\/applications\/[^/]+\/messages\/batch\/?$/i;
 
 /**
  * Creates the Nest application (not yet listening) with the validation pipe, the error filter, the body
@@ -33,7 +37,10 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     }),
   );
   app.use(shorthandRoutes());
-  app.use(jsonBody(deps.components.config.api.maxPayloadBytes));
+  const { maxPayloadBytes, maxBatchBytes } = deps.components.config.api;
+  const [singleBody, batchBody] = [jsonBody(maxPayloadBytes), jsonBody(maxBatchBytes)];
+  // A batch carries many messages: its body has a limit of its own (each message still has the single one).
+  app.use((req: Request, res: Response, next: NextFunction) => (BATCH_PATH.test(req.path) ? batchBody : singleBody)(req, res, next));
   app.useGlobalPipes(new StorableParamsPipe(), createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(deps.components.logger.child({ component: 'api' })));
   const described = new DocumentBuilder()

@@ -13,6 +13,13 @@ export interface ApiSettings {
    * received (and the keep-alive connections they came on) before it cuts what is left. @default 8s
    */
   shutdownGraceMs: number;
+  /** `HOOKWAY_MAX_BATCH`: most messages one `POST .../messages/batch` may carry. @default 500 */
+  maxBatch: number;
+  /**
+   * `HOOKWAY_MAX_BATCH_BYTES`: largest accepted body of `POST .../messages/batch`, which carries many
+   * messages; each of them still counts against `HOOKWAY_MAX_PAYLOAD_BYTES` on its own. @default 4194304
+   */
+  maxBatchBytes: number;
   /**
    * `HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES`: refuse messages whose event type is not in the catalog
    * (`400 unknown_event_type`) instead of accepting any well-formed type. @default false
@@ -52,5 +59,7 @@ export function readApiSettings(env: Env): ApiSettings {
     shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
     publicUrl: readPublicUrl(env),
     requireKnownEventTypes: readBool(env, 'HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES', false),
+    maxBatch: readInt(env, 'HOOKWAY_MAX_BATCH', 500, 1, 10_000),
+    maxBatchBytes: readInt(env, 'HOOKWAY_MAX_BATCH_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   };
 }

@@ -254,8 +254,8 @@ export class DeliveriesRepository {
 
   /**
    * One page of pending deliveries older than `olderThanMs` that never made an attempt and that the orphan
-   * sweep has not checked yet: those whose workflow may never have started (the API stopped between
-   * storing a message and starting its workflows), in (created_at, id) order after `after`. Each comes
+   * sweep has not checked yet and the outbox does not hold: those whose workflow may never have started
+   * (a circuit released them and the worker died before starting them; rows the outbox dropped), in (created_at, id) order after `after`. Each comes
    * with what starting it needs from its message, and whether its endpoint was deleted. Ordered deliveries
    * are left out: their stream starts them, in order (see OrderedStreamsRepository).
    */
@@ -269,6 +269,7 @@ export class DeliveriesRepository {
          AND d.created_at < now() - make_interval(secs => $1::float8 / 1000)
          AND (d.created_at, d.id) > ($3::timestamptz, $4::text)
          AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id)
+         AND NOT EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.delivery_id = d.id)
        ORDER BY d.created_at, d.id LIMIT $2`,
       [olderThanMs, limit, after.at, after.id],
     );

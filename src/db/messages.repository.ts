@@ -16,6 +16,15 @@ export interface MessageRecord extends MessageEnvelope {
 /** A message about to be accepted. */
 export type CandidateMessage = Pick<MessageRecord, 'id' | 'applicationId' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;
 
+/** Chooses a new message's subscribers inside the accepting transaction, given the stored message. */
+export type SubscriberChoice = (tx: Queryable, message: MessageRecord) => Promise<Subscriber[]>;
+
+/** A candidate with the choice of its subscribers, made inside the accepting transaction. */
+export interface PreparedCandidate {
+  candidate: CandidateMessage;
+  subscribers: SubscriberChoice;
+}
+
 /** The outcome of accepting a message: the stored message, its deliveries, and whether it is new. */
 export interface AcceptedMessage {
   message: MessageRecord;
@@ -23,7 +32,8 @@ export interface AcceptedMessage {
   created: boolean;
 }
 
-interface MessageRow {
+/** A `messages` row as pg returns it. */
+export interface MessageRow {
   id: string;
   application_id: string;
   event_type: string;
@@ -34,9 +44,12 @@ interface MessageRow {
   created_at: Date;
 }
 
-const COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, filtered_out, created_at';
+/** Columns matching a `messages` row. */
+export const MESSAGE_COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, filtered_out, created_at';
+const COLUMNS = MESSAGE_COLUMNS;
 
-function toRecord(row: MessageRow): MessageRecord {
+/** Maps a `messages` row to its record. */
+export function toMessageRecord(row: MessageRow): MessageRecord {
   return {
     id: row.id,
     applicationId: row.application_id,
@@ -67,63 +80,78 @@ export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores the message and one pending delivery per subscriber `subscribers` returns, in one transaction.
-   * When a message with the same id or idempotency key exists (also one committed by a racing request),
-   * nothing is written and the existing message and deliveries come back with `created: false`. With an
-   * ordering key, each delivery takes the next number of its (endpoint, key) stream. A subscriber given
-   * with `park` is parked at once if its circuit is still open (read under a share lock, so a circuit
-   * closing meanwhile waits for this commit and then releases it): it needs no workflow run until then.
+   * Stores the message and one pending delivery per subscriber `subscribers` returns, in one transaction,
+   * with an outbox row (`delivery_outbox`, drained by the OutboxStarter) for each delivery not parked: committed, it is certain
+   * to be started. When a message with the same id or idempotency key exists (also one committed by a
+   * racing request), nothing is written and the existing message and deliveries come back with
+   * `created: false`. With an ordering key, each delivery takes the next number of its (endpoint, key)
+   * stream. A subscriber given with `park` is parked at once if its circuit is still open (read under a
+   * share lock, so a circuit closing meanwhile waits for this commit and then releases it): it needs no
+   * workflow run until then.
    * `subscribers` gets the stored message (its acceptance time included).
    */
   async accept(
     candidate: CandidateMessage,
-    subscribers: (tx: Queryable, message: MessageRecord) => Promise<Subscriber[]>,
+    subscribers: SubscriberChoice,
   ): Promise<AcceptedMessage> {
-    return this.db.withTransaction(async (tx) => {
-      const inserted = await tx.query<MessageRow>(
-        `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-        [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
+    return this.db.withTransaction((tx) => this.acceptIn(tx, candidate, subscribers));
+  }
+
+  /** {@link accept} inside the caller's transaction. */
+  async acceptIn(tx: Queryable, candidate: CandidateMessage, subscribers: SubscriberChoice): Promise<AcceptedMessage> {
+    const inserted = await tx.query<MessageRow>(
+      `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+      [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
+    );
+    if (inserted.rows.length === 0) {
+      const existing = await tx.query<MessageRow>(
+        `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
+         ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
+        [candidate.applicationId, candidate.id, candidate.idempotencyKey],
       );
-      if (inserted.rows.length === 0) {
-        const existing = await tx.query<MessageRow>(
-          `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
-           ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
-          [candidate.applicationId, candidate.id, candidate.idempotencyKey],
-        );
-        const message = toRecord(existing.rows[0]);
-        return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
-      }
-      const message = toRecord(inserted.rows[0]);
-      const endpoints = await subscribers(tx, message);
-      const deliveries: DeliveryRecord[] = [];
-      for (const endpoint of endpoints) {
-        // The stream's counter row stays locked until this transaction commits (see migration 006).
-        const { rows } = await tx.query<DeliveryRow>(
-          `WITH stream AS (
-             INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
-             ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
-             RETURNING last_sequence)
-           INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
-           SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
-           FROM (${PARK_ON_CREATION}) AS p
-           RETURNING ${DELIVERY_COLUMNS}`,
-          [
-            newId('dlv'),
-            message.id,
-            endpoint.id,
-            endpoint.workflowId,
-            message.orderingKey,
-            endpoint.park !== undefined,
-            endpoint.park?.attempts ?? 0,
-            endpoint.park?.scheduleLeftMs ?? 0,
-            message.applicationId,
-          ],
-        );
-        deliveries.push(toDeliveryRecord(rows[0]));
-      }
-      return { message, deliveries, created: true };
-    });
+      const message = toMessageRecord(existing.rows[0]);
+      return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
+    }
+    const message = toMessageRecord(inserted.rows[0]);
+    const endpoints = await subscribers(tx, message);
+    const deliveries: DeliveryRecord[] = [];
+    for (const endpoint of endpoints) deliveries.push(await this.insertDelivery(tx, message, endpoint));
+    return { message, deliveries, created: true };
+  }
+
+  /**
+   * One delivery of a new message, in the accepting transaction: the next number of its (endpoint, key)
+   * stream with an ordering key, parked behind an open circuit when `park` says so, and its outbox row
+   * unless parked. The stream's counter row stays locked until this transaction commits (see migration
+   * 006); a parked delivery gets no outbox row, as the circuit workflow runs it.
+   */
+  async insertDelivery(tx: Queryable, message: MessageRecord, endpoint: Subscriber): Promise<DeliveryRecord> {
+    const { rows } = await tx.query<DeliveryRow>(
+      `WITH stream AS (
+         INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
+         ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
+         RETURNING last_sequence),
+       delivery AS (
+         INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
+         SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
+         FROM (${PARK_ON_CREATION}) AS p
+         RETURNING ${DELIVERY_COLUMNS}),
+       outbox AS (INSERT INTO delivery_outbox (delivery_id) SELECT id FROM delivery WHERE parked_at IS NULL)
+       SELECT * FROM delivery`,
+      [
+        newId('dlv'),
+        message.id,
+        endpoint.id,
+        endpoint.workflowId,
+        message.orderingKey,
+        endpoint.park !== undefined,
+        endpoint.park?.attempts ?? 0,
+        endpoint.park?.scheduleLeftMs ?? 0,
+        message.applicationId,
+      ],
+    );
+    return toDeliveryRecord(rows[0]);
   }
 
   /** Records, in the accepting transaction, how many endpoints the message's filters kept it from. */
@@ -138,13 +166,23 @@ export class MessagesRepository {
       `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
       [applicationId, limit],
     );
-    return rows.map(toRecord);
+    return rows.map(toMessageRecord);
+  }
+
+  /** The application's message a new one with this id or idempotency key would repeat, or undefined. */
+  async findRepeat(applicationId: string, id: string, idempotencyKey: string | null): Promise<MessageRecord | undefined> {
+    const { rows } = await this.db.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
+       ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
+      [applicationId, id, idempotencyKey],
+    );
+    return rows[0] ? toMessageRecord(rows[0]) : undefined;
   }
 
   /** The application's message with this id, or undefined. */
   async findById(applicationId: string, id: string): Promise<MessageRecord | undefined> {
     const { rows } = await this.db.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND id = $2`, [applicationId, id]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? toMessageRecord(rows[0]) : undefined;
   }
 
   /** The deliveries of the application's message, in endpoint order. */

@@ -161,6 +161,22 @@ export class DeliveryMetrics {
     );
   }
 
+  /**
+   * Adds `hookway_outbox_pending`: accepted deliveries whose workflow (or stream wake) is not yet started,
+   * read from PostgreSQL at each scrape. It grows while Temporal is away and returns to 0 once the outbox
+   * has drained.
+   */
+  exposeOutbox(count: () => Promise<number>): void {
+    new Gauge({
+      name: 'hookway_outbox_pending',
+      help: 'Accepted deliveries not yet handed to Temporal (the outbox backlog), right now.',
+      registers: [this.registry],
+      async collect() {
+        this.set(await count());
+      },
+    });
+  }
+
   // A gauge per endpoint whose series are replaced by a fresh read at each scrape; one total without
   // per-endpoint series.
   private perEndpointGauge(name: string, help: string, read: () => Promise<{ endpointId: string; value: number }[]>): void {

@@ -9,8 +9,10 @@ import { DeadLettersRepository } from '../db/dead-letters.repository';
 import { DeliveriesRepository } from '../db/deliveries.repository';
 import { EndpointsRepository } from '../db/endpoints.repository';
 import { EventTypesRepository } from '../db/event-types.repository';
+import { MessageBatchesRepository } from '../db/message-batches.repository';
 import { MessagesRepository } from '../db/messages.repository';
 import { OrderedStreamsRepository } from '../db/ordered-streams.repository';
+import { OutboxRepository } from '../db/outbox.repository';
 import { PortalRepository } from '../db/portal.repository';
 import { RetentionRepository } from '../db/retention.repository';
 import { StatsRepository } from '../db/stats.repository';
@@ -26,6 +28,7 @@ import { DeadLetterSignals } from '../temporal/dead-letter-signals';
 import { DeliveryStarter } from '../temporal/delivery-starter';
 import { OrderedStreamAdvancer } from '../temporal/ordered-stream-advancer';
 import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
+import { OutboxStarter } from '../temporal/outbox-starter';
 
 /** What a Hookway process opens before anything is built: its configuration, pool, client and keys. */
 export interface Foundations {
@@ -45,6 +48,7 @@ export interface Repositories {
   applicationTokens: ApplicationTokensRepository;
   endpoints: EndpointsRepository;
   messages: MessagesRepository;
+  messageBatches: MessageBatchesRepository;
   deliveries: DeliveriesRepository;
   deadLetters: DeadLettersRepository;
   throttles: ThrottlesRepository;
@@ -55,6 +59,7 @@ export interface Repositories {
   activityLog: ActivityLogRepository;
   portal: PortalRepository;
   eventTypes: EventTypesRepository;
+  outbox: OutboxRepository;
 }
 
 /** What talks to Temporal on behalf of the API, the activities and the orphan sweep. */
@@ -66,6 +71,8 @@ export interface TemporalParts {
   streamAdvancer: OrderedStreamAdvancer;
   circuitSignals: CircuitSignals;
   circuitStepper: CircuitStepper;
+  /** Starts accepted deliveries from the outbox; the process that owns the components starts and stops it. */
+  outboxStarter: OutboxStarter;
 }
 
 /** Every shared object of a Hookway process, whatever roles it runs: each built once, here. */
@@ -78,12 +85,14 @@ export interface Components extends Foundations {
 
 /** The composition root: builds every repository and Temporal helper once, over the process's foundations. */
 export function buildComponents(foundations: Foundations): Components {
-  const { config, db, client, secretBox } = foundations;
+  const { config, db, client, secretBox, logger } = foundations;
+  const messages = new MessagesRepository(db);
   const repositories: Repositories = {
     applications: new ApplicationsRepository(db),
     applicationTokens: new ApplicationTokensRepository(db),
     endpoints: new EndpointsRepository(db, secretBox),
-    messages: new MessagesRepository(db),
+    messages,
+    messageBatches: new MessageBatchesRepository(db, messages),
     deliveries: new DeliveriesRepository(db),
     deadLetters: new DeadLettersRepository(db),
     throttles: new ThrottlesRepository(db),
@@ -94,20 +103,23 @@ export function buildComponents(foundations: Foundations): Components {
     activityLog: new ActivityLogRepository(db),
     portal: new PortalRepository(db),
     eventTypes: new EventTypesRepository(db),
+    outbox: new OutboxRepository(db),
   };
   const starter = new DeliveryStarter(client, config.temporal.taskQueue, {
     eager: foundations.eagerStart ?? false,
     onStarted: (eagerly) => foundations.metrics.workflowStarted(eagerly),
   });
   const deadLetterSignals = new DeadLetterSignals(client, config);
+  const streamSignals = new OrderedStreamSignals(client, config.temporal.taskQueue);
   const temporal: TemporalParts = {
     starter,
     deadLetterSignals,
     deadLetterRetrier: new DeadLetterRetrier(repositories, starter, deadLetterSignals),
-    streamSignals: new OrderedStreamSignals(client, config.temporal.taskQueue),
+    streamSignals,
     streamAdvancer: new OrderedStreamAdvancer(repositories, starter),
     circuitSignals: new CircuitSignals(client, { taskQueue: config.temporal.taskQueue, releasePerSecond: config.delivery.circuitReleasePerSecond }),
     circuitStepper: new CircuitStepper({ circuits: repositories.circuits, endpoints: repositories.endpoints, starter }),
+    outboxStarter: new OutboxStarter(repositories, starter, streamSignals, logger.child({ component: 'outbox' })),
   };
   return { ...foundations, repositories, temporal, destinations: new DestinationPolicy(config.security) };
 }

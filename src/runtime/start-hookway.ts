@@ -112,6 +112,10 @@ export async function startHookway(
     const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics, eagerStart });
     cleanups.push(async () => closeComponents(components));
     const { repositories, temporal: parts } = components;
+    // Every process, API or worker, starts what was accepted: the API kicks it after each accept, and all
+    // of them poll for rows another process left.
+    parts.outboxStarter.start();
+    cleanups.push(() => parts.outboxStarter.stop());
     let worker: HookwayWorker | undefined;
     if (workerConnection) {
       worker = await startHookwayWorker(components, workerConnection);
@@ -140,6 +144,7 @@ export async function startHookway(
       // The queue size comes from PostgreSQL, so only API processes report it: one truth per scrape.
       metrics.exposeDeadLetterQueue(() => repositories.deadLetters.countOpenByEndpoint());
       metrics.exposeCircuits(() => repositories.circuits.summary());
+      metrics.exposeOutbox(() => repositories.outbox.pending());
       const drain = new HttpDrain();
       const app = await createApi({ components, renderMetrics: renderAll, auth: auth ?? { mode: 'open' }, shutdown: drain });
       drain.attach(app.getHttpServer());

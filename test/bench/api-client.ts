@@ -139,6 +139,35 @@ export class HookwayApi {
     }
   }
 
+  /**
+   * Posts `ids` as one batch (`POST /v1/messages/batch`) to the default application; each 202 item is
+   * recorded in the ledger with the instant the 207 arrived.
+   * @returns how many were accepted.
+   */
+  async sendBatch(ids: string[], eventType: string): Promise<number> {
+    try {
+      const { status, text } = await this.call('POST', '/v1/messages/batch', { messages: ids.map((id) => ({ id, eventType, payload: { id, pad: this.pad } })) });
+      const at = performance.now();
+      if (status !== 207) {
+        this.ledger.reject(status);
+        return 0;
+      }
+      let accepted = 0;
+      for (const item of (JSON.parse(text) as { items: { status: number; message?: AcceptedBody }[] }).items) {
+        if (item.status === 202 && item.message) {
+          this.ledger.accept(item.message, at);
+          accepted += 1;
+        } else {
+          this.ledger.reject(item.status);
+        }
+      }
+      return accepted;
+    } catch {
+      this.ledger.reject(0);
+      return 0;
+    }
+  }
+
   /** Closes the pool. */
   async close(): Promise<void> {
     await this.pool.close();

@@ -100,5 +100,4 @@ export function writeFilteredEndpointsResults(report: FilteredEndpointsReport): 
   fs.mkdirSync(report.settings.outDir, { recursive: true });
   const body = `${JSON.stringify(report, null, 2)}\n`;
   fs.writeFileSync(path.join(report.settings.outDir, 'filtered-endpoints.json'), body);
-  fs.writeFileSync(path.join(report.settings.outDir, 'latest.json'), body);
 }

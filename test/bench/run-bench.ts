@@ -16,6 +16,7 @@ import { checkDeliveries } from './delivery-check';
 import { BenchStack } from './harness';
 import { renderFilteredEndpointsTable, runFilteredEndpoints, writeFilteredEndpointsResults, type FilteredEndpointsReport } from './filtered-endpoints';
 import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
+import { renderIntakeTable, runIntake, writeIntakeResults, type IntakeReport } from './intake';
 import { runIsolation } from './isolation';
 import { MemoryPeaks } from '../support/proc';
 import { CpuMeter, type CpuUsage } from './proc-stats';
@@ -85,8 +86,8 @@ function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage]
   return notes;
 }
 
-/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour and the filtered endpoints. */
-const SCENARIOS = ['all', 'dead-neighbour', 'filtered-endpoints'];
+/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour, the filtered endpoints and intake. */
+const SCENARIOS = ['all', 'dead-neighbour', 'filtered-endpoints', 'intake'];
 
 /** Where a run registers what must be stopped if the process is interrupted. */
 export interface Interruptible {
@@ -154,23 +155,47 @@ export async function runDeadNeighbourBench(settings: BenchSettings, say: (line:
   }
 }
 
+/** Runs `measure` on a bench stack of its own, which is stopped whatever happens. */
+async function onOwnStack<T>(
+  settings: BenchSettings,
+  say: (line: string) => void,
+  interrupt: Interruptible,
+  measure: (ctx: BenchContext, machine: MachineInfo, startedAt: number) => Promise<T>,
+): Promise<T> {
+  const startedAt = Date.now();
+  const machine = machineInfo();
+  const { ctx, stopAll } = await openBench(settings, say, interrupt);
+  try {
+    return await measure(ctx, machine, startedAt);
+  } finally {
+    interrupt.onInterrupt = undefined;
+    await stopAll();
+  }
+}
+
 /**
  * `npm run bench -- filtered-endpoints`: accepted/s with 1,000 filtered endpoints beside one unfiltered
  * endpoint's in the same run, on its own stack (a minute or two at the defaults).
  */
 export async function runFilteredEndpointsBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<FilteredEndpointsReport> {
-  const startedAt = Date.now();
-  const machine = machineInfo();
-  const { ctx, stopAll } = await openBench(settings, say, interrupt);
-  try {
+  return onOwnStack(settings, say, interrupt, async (ctx, machine, startedAt) => {
     const measured = await runFilteredEndpoints(ctx);
     const report: FilteredEndpointsReport = { scenario: 'filtered-endpoints', ...measured, machine, settings, durationSeconds: Math.round((Date.now() - startedAt) / 1000) };
     writeFilteredEndpointsResults(report);
     return report;
-  } finally {
-    interrupt.onInterrupt = undefined;
-    await stopAll();
-  }
+  });
+}
+
+/**
+ * `npm run bench -- intake`: messages accepted per second through the batch API, then single-message
+ * accept times while those deliver, on a stack of its own (about a minute at the defaults).
+ */
+export async function runIntakeBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<IntakeReport> {
+  return onOwnStack(settings, say, interrupt, async (ctx, machine, startedAt) => {
+    const report: IntakeReport = { scenario: 'intake', intake: await runIntake(ctx), machine, durationSeconds: Math.round((Date.now() - startedAt) / 1000) };
+    writeIntakeResults(report, settings.outDir);
+    return report;
+  });
 }
 
 /** Runs every phase against one stack and returns the report (also written to `settings.outDir`). */
@@ -276,11 +301,13 @@ if (require.main === module) {
       ? runDeadNeighbourBench(settings, say, interrupt).then((report) => ({ table: renderDeadNeighbourTable(report), ok: true }))
       : scenario === 'filtered-endpoints'
         ? runFilteredEndpointsBench(settings, say, interrupt).then((report) => ({ table: renderFilteredEndpointsTable(report), ok: true }))
-        : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
+        : scenario === 'intake'
+          ? runIntakeBench(settings, say, interrupt).then((report) => ({ table: renderIntakeTable(report), ok: report.intake.batch.accepted === report.intake.batch.messages }))
+          : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
   run.then(
     ({ table, ok }) => {
       process.stdout.write(`${table}\n`);
-      say(`wrote ${settings.outDir}/latest.json`);
+      say(`wrote ${settings.outDir}/${scenario === 'all' ? 'latest' : scenario}.json`);
       process.exit(ok ? 0 : 1);
     },
     (error: unknown) => {

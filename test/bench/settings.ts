@@ -47,6 +47,10 @@ export interface BenchSettings {
   deadNeighbourMessages: number;
   /** `BENCH_DEAD_RATE`: the dead-neighbour scenario's fixed offered rate (at most half the healthy endpoint's rate alone), messages/s. @default 30 */
   deadNeighbourRate: number;
+  /** `BENCH_BATCH_MESSAGES`: messages the intake scenario posts through the batch API, 500 a request. @default 5000 */
+  batchMessages: number;
+  /** `BENCH_INTAKE_RATE`: single messages per second the intake scenario posts while the batches deliver. @default 40 */
+  intakeRate: number;
   /** `BENCH_OUT_DIR`: where `latest.json` (and the chart) go. @default "bench-results" */
   outDir: string;
 }
@@ -82,6 +86,8 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     cluster: !['0', 'false'].includes(env.BENCH_CLUSTER?.trim().toLowerCase() ?? ''),
     deadNeighbourMessages: Math.round(positive(env, 'BENCH_DEAD_MESSAGES', 5000)),
     deadNeighbourRate: positive(env, 'BENCH_DEAD_RATE', 30),
+    batchMessages: Math.round(positive(env, 'BENCH_BATCH_MESSAGES', 5000)),
+    intakeRate: positive(env, 'BENCH_INTAKE_RATE', 40),
     outDir: path.resolve(projectRoot(), env.BENCH_OUT_DIR?.trim() || 'bench-results'),
   };
 }

@@ -2,7 +2,8 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { InvalidFieldError } from '../../domain/errors';
 import { innerFieldPath } from './validators';
 
-function firstProblem(errors: ValidationError[], prefix = ''): InvalidFieldError | undefined {
+/** The first failed constraint of class-validator's `errors` as an error naming its full path under `prefix`. */
+export function firstProblem(errors: ValidationError[], prefix = ''): InvalidFieldError | undefined {
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const [failed] = Object.entries(error.constraints ?? {});
@@ -20,16 +21,17 @@ function firstProblem(errors: ValidationError[], prefix = ''): InvalidFieldError
   return undefined;
 }
 
+/** How every body is validated, by the pipe and by routes that validate parts of a body themselves. */
+export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true } as const;
+
 /**
  * The one validation pipe: strips nothing silently (unknown fields are refused by name), transforms
  * plain bodies into DTO classes, and reports the first bad field with its full path.
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
+    ...VALIDATOR_OPTIONS,
     transform: true,
-    stopAtFirstError: true,
     exceptionFactory: (errors) => firstProblem(errors) ?? new InvalidFieldError('body', 'request body is invalid'),
   });
 }

@@ -7,6 +7,7 @@ import { DeliveriesRepository } from '../../db/deliveries.repository';
 import { EndpointsRepository } from '../../db/endpoints.repository';
 import { EventTypesRepository } from '../../db/event-types.repository';
 import { DeliveryMetrics } from '../../metrics/delivery-metrics';
+import { MessageBatchesRepository } from '../../db/message-batches.repository';
 import { MessagesRepository } from '../../db/messages.repository';
 import { StatsRepository } from '../../db/stats.repository';
 import { ThrottlesRepository } from '../../db/throttles.repository';
@@ -18,6 +19,8 @@ import { OrderedStreamsRepository } from '../../db/ordered-streams.repository';
 import { PortalRepository } from '../../db/portal.repository';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
+import { OutboxRepository } from '../../db/outbox.repository';
+import { OutboxStarter } from '../../temporal/outbox-starter';
 import type { Components } from '../../runtime/components';
 import type { ShutdownState } from '../../runtime/http-drain';
 import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, SHUTDOWN_STATE, TEMPORAL_CLIENT } from './tokens';
@@ -52,6 +55,7 @@ export class CoreModule {
       { provide: ApplicationTokensRepository, useValue: repositories.applicationTokens },
       { provide: EndpointsRepository, useValue: repositories.endpoints },
       { provide: MessagesRepository, useValue: repositories.messages },
+      { provide: MessageBatchesRepository, useValue: repositories.messageBatches },
       { provide: DeliveriesRepository, useValue: repositories.deliveries },
       { provide: DeadLettersRepository, useValue: repositories.deadLetters },
       { provide: ThrottlesRepository, useValue: repositories.throttles },
@@ -66,6 +70,8 @@ export class CoreModule {
       { provide: DeadLetterSignals, useValue: temporal.deadLetterSignals },
       { provide: DeadLetterRetrier, useValue: temporal.deadLetterRetrier },
       { provide: OrderedStreamSignals, useValue: temporal.streamSignals },
+      { provide: OutboxRepository, useValue: repositories.outbox },
+      { provide: OutboxStarter, useValue: temporal.outboxStarter },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -4,26 +4,32 @@ import type { HookwayConfig } from '../../config';
 import { ActivityLogRepository, type LogPage, type MessageLogEntry } from '../../db/activity-log.repository';
 import type { ParkPlan } from '../../db/circuits.repository';
 import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
-import { MessagesRepository, type AcceptedMessage } from '../../db/messages.repository';
-import type { DeliveryRecord } from '../../db/deliveries.repository';
+import type { Queryable } from '../../db/database';
+import { MessageBatchesRepository } from '../../db/message-batches.repository';
+import { MessagesRepository, type AcceptedMessage, type PreparedCandidate } from '../../db/messages.repository';
 import { DependencyUnavailableError, InvalidFieldError, NotFoundError, RefusedError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
-import { DeliveryStarter } from '../../temporal/delivery-starter';
-import { deliveryInputFor } from '../../temporal/delivery-input';
-import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
+import { OutboxStarter } from '../../temporal/outbox-starter';
 import { CONFIG } from '../core/tokens';
 import { EventCatalog } from '../event-types/event-catalog';
 import { FanOut } from '../filters/fan-out';
+import { checkBatchEntries, entryPath, type BatchEntryError } from './batch-entries';
 import type { CreateMessageDto } from './dto/create-message.dto';
 
-/** Accepts messages and hands their deliveries to Temporal. */
+/** A message ready to store: its record and how its subscribers are chosen in the accepting transaction. */
+type PreparedMessage = PreparedCandidate;
+
+/** What became of one message of a batch: accepted (new or a repeat), or its error. */
+export type BatchItem = { index: number; status: 202; accepted: AcceptedMessage } | { index: number; status: number; error: BatchEntryError };
+
+/** Accepts messages into PostgreSQL; the outbox starter hands their deliveries to Temporal. */
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
+    private readonly batches: MessageBatchesRepository,
     private readonly endpoints: EndpointsRepository,
-    private readonly starter: DeliveryStarter,
-    private readonly streams: OrderedStreamSignals,
+    private readonly outbox: OutboxStarter,
     @Inject(CONFIG) private readonly config: HookwayConfig,
     private readonly log: ActivityLogRepository,
     private readonly catalog: EventCatalog,
@@ -31,55 +37,130 @@ export class MessagesService {
   ) {}
 
   /**
-   * Stores the message with one delivery per subscribed endpoint, then starts every pending delivery's
-   * workflow (or, for a message with an ordering key, wakes its stream on each endpoint). Only when all have started is the message accepted, so a 202 means Temporal holds it. A
-   * repeat (same id or idempotency key) starts whatever a failed first call left unstarted and returns
-   * the original message. With `onlyTo`, that endpoint is the one subscriber, whatever it and the others
-   * subscribe to: a test event for one endpoint.
+   * Stores the message with one delivery per subscribed endpoint and an outbox row for each, in one
+   * PostgreSQL transaction, and returns once that commits: the message is then certain to be delivered,
+   * whether Temporal answers now or later. The outbox starter, kicked here, starts each delivery's workflow
+   * (or, for a message with an ordering key, wakes its stream on each endpoint) right after. A repeat (same
+   * id or idempotency key) returns the original message; whatever of it is not started yet is still in the
+   * outbox. With `onlyTo`, that endpoint is the one subscriber, whatever it and the others subscribe to: a
+   * test event for one endpoint.
    */
   async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined, onlyTo?: EndpointRecord): Promise<AcceptedMessage> {
-    const subscribers = new Map<string, EndpointRecord>();
-    const id = dto.id ?? newId('msg');
-    // A refusal stands only for a new message: a repeat of one accepted before its type was archived or
-    // its schema changed gets the stored message, as every repeat does.
-    const refusal = await this.catalog.check(dto.eventType, dto.payload).then(
-      () => undefined,
-      (error: unknown) => {
-        if (!(error instanceof RefusedError) || (dto.id === undefined && idempotencyKey === undefined)) throw error;
-        return error;
-      },
-    );
+    const { candidate, subscribers } = await this.prepare(applicationId, dto, idempotencyKey, { onlyTo });
     let accepted: AcceptedMessage;
     try {
-      accepted = await this.messages.accept(
-        {
-          id,
-          applicationId,
-          eventType: dto.eventType,
-          payload: dto.payload,
-          idempotencyKey: idempotencyKey ?? null,
-          orderingKey: dto.orderingKey ?? null,
-        },
-        async (tx, message) => {
-          if (refusal) throw refusal;
-          // A test event goes to its one endpoint whatever the filters say.
-          const found = onlyTo ? [onlyTo] : await this.endpoints.findSubscribers(applicationId, dto.eventType, tx);
-          const { kept, filteredOut } = onlyTo ? { kept: found, filteredOut: 0 } : this.fanOut.select(message, found);
-          if (filteredOut > 0) await this.messages.recordFilteredOut(message, filteredOut, tx);
-          for (const endpoint of kept) subscribers.set(endpoint.id, endpoint);
-          return [...subscribers.values()].map((endpoint) => ({
-            id: endpoint.id,
-            workflowId: deliveryWorkflowId(endpoint.id, id),
-            park: this.parkAtOnce(endpoint, dto.orderingKey),
-          }));
-        },
-      );
+      accepted = await this.messages.accept(candidate, subscribers);
     } catch (error) {
-      if (error === refusal) throw error;
       throw new DependencyUnavailableError('postgres', error);
     }
-    await this.startPending(accepted, subscribers);
+    this.outbox.kick();
     return accepted;
+  }
+
+  /**
+   * Accepts the valid messages of a batch in ONE transaction (all stored, or none if it fails), each with
+   * its own id and idempotency as {@link publish} gives it; a message repeating an earlier one of the same
+   * batch is a repeat of it. Invalid ones are answered by index without holding up the rest.
+   * @returns one item per entry, in request order.
+   * @throws InvalidFieldError naming `messages` unless there are 1 to `HOOKWAY_MAX_BATCH` of them.
+   */
+  async publishBatch(applicationId: string, entries: unknown[]): Promise<BatchItem[]> {
+    const max = this.config.api.maxBatch;
+    if (entries.length === 0 || entries.length > max) {
+      throw new InvalidFieldError('messages', `messages must hold 1 to ${max} messages (HOOKWAY_MAX_BATCH); it holds ${entries.length}`);
+    }
+    const items: BatchItem[] = [];
+    const valid: { index: number; prepared: PreparedMessage }[] = [];
+    // One subscriber read per event type for the whole batch, inside its transaction.
+    const found = new Map<string, Promise<EndpointRecord[]>>();
+    const findSubscribers = (eventType: string, tx: Queryable): Promise<EndpointRecord[]> => {
+      let subscribers = found.get(eventType);
+      if (!subscribers) found.set(eventType, (subscribers = this.endpoints.findSubscribers(applicationId, eventType, tx)));
+      return subscribers;
+    };
+    for (const entry of await checkBatchEntries(entries, this.config.api.maxPayloadBytes)) {
+      if ('error' in entry) {
+        items[entry.index] = { index: entry.index, status: entry.status, error: entry.error };
+        continue;
+      }
+      try {
+        valid.push({ index: entry.index, prepared: await this.prepare(applicationId, entry.dto, entry.dto.idempotencyKey, { findSubscribers }) });
+      } catch (error) {
+        const path = entryPath(entry.index);
+        if (error instanceof InvalidFieldError) {
+          items[entry.index] = { index: entry.index, status: 400, error: { code: 'invalid_field', message: `${path}: ${error.message}`, field: `${path}.${error.field}` } };
+        } else if (error instanceof RefusedError) {
+          const field = error.field === undefined ? path : `${path}.${error.field}`;
+          items[entry.index] = { index: entry.index, status: 400, error: { code: error.code, message: `${path}: ${error.message}`, field } };
+        } else {
+          throw error;
+        }
+      }
+    }
+    if (valid.length > 0) {
+      let accepted: AcceptedMessage[];
+      try {
+        accepted = await this.batches.acceptMany(valid.map(({ prepared }) => prepared));
+      } catch (error) {
+        throw new DependencyUnavailableError('postgres', error);
+      }
+      valid.forEach(({ index }, i) => (items[index] = { index, status: 202, accepted: accepted[i] }));
+      this.outbox.kick();
+    }
+    return items;
+  }
+
+  /**
+   * What every message goes through before it is stored, alone or in a batch: its checks (a check added
+   * here applies to both routes; it throws InvalidFieldError naming the field within the message), then the
+   * message to store and the choice of its subscribers, made inside the accepting transaction.
+   */
+  private async prepare(
+    applicationId: string,
+    dto: CreateMessageDto,
+    idempotencyKey: string | undefined,
+    options: { onlyTo?: EndpointRecord; findSubscribers?: (eventType: string, tx: Queryable) => Promise<EndpointRecord[]> } = {},
+  ): Promise<PreparedMessage> {
+    const id = dto.id ?? newId('msg');
+    await this.checkAgainstCatalog(applicationId, id, dto, idempotencyKey);
+    const { onlyTo, findSubscribers = (eventType: string, tx: Queryable) => this.endpoints.findSubscribers(applicationId, eventType, tx) } = options;
+    return {
+      candidate: {
+        id,
+        applicationId,
+        eventType: dto.eventType,
+        payload: dto.payload,
+        idempotencyKey: idempotencyKey ?? null,
+        orderingKey: dto.orderingKey ?? null,
+      },
+      subscribers: async (tx, message) => {
+        // A test event goes to its one endpoint whatever the filters say.
+        const found = onlyTo ? [onlyTo] : await findSubscribers(dto.eventType, tx);
+        const { kept, filteredOut } = onlyTo ? { kept: found, filteredOut: 0 } : this.fanOut.select(message, found);
+        if (filteredOut > 0) await this.messages.recordFilteredOut(message, filteredOut, tx);
+        return kept.map((endpoint) => ({
+          id: endpoint.id,
+          workflowId: deliveryWorkflowId(endpoint.id, id),
+          park: this.parkAtOnce(endpoint, dto.orderingKey),
+        }));
+      },
+    };
+  }
+
+  /**
+   * The event-type catalog's checks (schema, archived, known types). A refusal stands only for a new
+   * message: a repeat (same id or Idempotency-Key) of one accepted before its type was archived or its
+   * schema changed is answered with the stored message, as every repeat is, so a producer retrying never
+   * learns that its accepted message was refused.
+   */
+  private async checkAgainstCatalog(applicationId: string, id: string, dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<void> {
+    try {
+      await this.catalog.check(dto.eventType, dto.payload);
+    } catch (error) {
+      const mayRepeat = dto.id !== undefined || idempotencyKey !== undefined;
+      if (error instanceof RefusedError && mayRepeat && (await this.messages.findRepeat(applicationId, id, idempotencyKey ?? null))) return;
+      throw error;
+    }
   }
 
   /**
@@ -93,29 +174,6 @@ export class MessagesService {
     // A single-attempt schedule has nothing to wait: its one attempt is made, circuit or not.
     const left = scheduleLeftMs(endpoint.retryPolicy, 1);
     return left > 0 ? { attempts: 0, scheduleLeftMs: left } : undefined;
-  }
-
-  private async startPending(accepted: AcceptedMessage, known: Map<string, EndpointRecord>): Promise<void> {
-    // Parked ones are the circuit workflow's to run.
-    const pending = accepted.deliveries.filter((d) => d.status === 'pending' && d.parkedAt === null);
-    try {
-      await Promise.all(pending.map(async (delivery) => this.startOne(accepted, delivery, known.get(delivery.endpointId))));
-    } catch (error) {
-      throw new DependencyUnavailableError('temporal', error);
-    }
-  }
-
-  private async startOne(accepted: AcceptedMessage, delivery: DeliveryRecord, known: EndpointRecord | undefined): Promise<void> {
-    // An ordered delivery waits its turn: its stream starts it once everything before it is done.
-    if (delivery.orderingKey !== null) {
-      await this.streams.wake({ endpointId: delivery.endpointId, orderingKey: delivery.orderingKey });
-      return;
-    }
-    const endpoint = known ?? (await this.endpoints.findById(delivery.endpointId));
-    // An endpoint deleted between two posts of the same message gets nothing new.
-    if (!endpoint) return;
-    const { input, memo } = deliveryInputFor(accepted.message, delivery, endpoint);
-    await this.starter.start(delivery.workflowId, input, memo);
   }
 
   /** The application's message with its deliveries, or NotFoundError. */

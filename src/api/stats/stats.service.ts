@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboxRepository } from '../../db/outbox.repository';
 import { StatsRepository } from '../../db/stats.repository';
 import { parseDuration } from '../../domain/duration';
 import { InvalidFieldError } from '../../domain/errors';
@@ -6,10 +7,13 @@ import type { StatsView } from './stats.view';
 
 const MAX_WINDOW_MS = 31 * 86_400_000;
 
-/** Computes the four headline figures from PostgreSQL. */
+/** Computes the four headline figures and the outbox backlog from PostgreSQL. */
 @Injectable()
 export class StatsService {
-  constructor(private readonly stats: StatsRepository) {}
+  constructor(
+    private readonly stats: StatsRepository,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /**
    * The figures of every application, or of `applicationId`'s only.
@@ -20,6 +24,7 @@ export class StatsService {
     if (windowMs === undefined || windowMs <= 0 || windowMs > MAX_WINDOW_MS) {
       throw new InvalidFieldError('window', 'window must be a duration like 15m, 1h, 24h or 7d, at most 31d');
     }
-    return { window, ...(await this.stats.headlineFigures(windowMs, applicationId)) };
+    const [figures, outboxPending] = await Promise.all([this.stats.headlineFigures(windowMs, applicationId), this.outbox.pending(applicationId)]);
+    return { window, ...figures, outboxPending };
   }
 }

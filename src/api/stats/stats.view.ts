@@ -52,4 +52,12 @@ export class StatsView {
 
   @ApiProperty({ type: [EndpointFiguresView], description: 'Each endpoint with deliveries that ended in the window, ordered by id.' })
   endpoints!: EndpointFiguresView[];
+
+  @ApiProperty({
+    description:
+      'Accepted deliveries whose workflow is not started yet, right now, whatever the window: the outbox backlog. ' +
+      'It grows while Temporal is unreachable (messages are still accepted) and returns to 0 once they have started.',
+    example: 0,
+  })
+  outboxPending!: number;
 }

@@ -1,0 +1,173 @@
+import type { EndpointRecord, EndpointsRepository } from '../db/endpoints.repository';
+import type { OutboxEntry, OutboxRepository } from '../db/outbox.repository';
+import type { Logger } from '../logging/logger';
+import { deliveryInputFor } from './delivery-input';
+import type { DeliveryStarter } from './delivery-starter';
+import type { OrderedStreamSignals } from './ordered-stream-signals';
+import { outboxBackoffMs, planOutbox } from './outbox-plan';
+
+/** How the starter drains the outbox. */
+export interface OutboxSettings {
+  /** Rows one claim takes. */
+  batch: number;
+  /** Start (or wake) calls in flight at once within a claim. */
+  concurrency: number;
+  /** How often it looks even when not kicked: for rows other processes accepted, or left by one that died. */
+  pollIntervalMs: number;
+  /** First and longest wait after a claim in which Temporal failed. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** Defaults every process uses. */
+export const OUTBOX_SETTINGS: OutboxSettings = { batch: 200, concurrency: 32, pollIntervalMs: 1_000, initialBackoffMs: 250, maxBackoffMs: 10_000 };
+
+/** What one claim did. */
+export interface DrainResult {
+  claimed: number;
+  started: number;
+  woken: number;
+  dropped: number;
+  failed: number;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<boolean>): Promise<void> {
+  let next = 0;
+  let stop = false;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    // Once one call fails (Temporal away), the rest of the claim waits for the next pass instead of each
+    // waiting out the client's own retries.
+    while (!stop && next < items.length) if (!(await work(items[next++]))) stop = true;
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Hands accepted deliveries to Temporal from the outbox (`delivery_outbox`), so producers never wait on
+ * Temporal: the API answers once PostgreSQL holds the message, then {@link kick}s this. Every API and worker
+ * process runs one; claims skip rows another process holds, and the workflow ID keeps a start idempotent
+ * should two ever overlap. A row is deleted only once Temporal holds its start (or it is owed nothing): a
+ * failed start leaves it for the next pass, after a backoff that grows while Temporal stays away.
+ */
+export class OutboxStarter {
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private pausedUntil = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly repos: { outbox: OutboxRepository; endpoints: EndpointsRepository },
+    private readonly starter: DeliveryStarter,
+    private readonly streams: OrderedStreamSignals,
+    private readonly logger: Logger,
+    private readonly settings: OutboxSettings = OUTBOX_SETTINGS,
+  ) {}
+
+  /** Drains now (or right after the pass in progress): something was just accepted. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    if (Date.now() < this.pausedUntil) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Polls every `pollIntervalMs` until {@link stop}. */
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.settings.pollIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Stops polling and waits for the pass in progress; rows not yet started stay for another process. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.draining;
+  }
+
+  // Claims until a claim comes back short or fails, then again if kicked meanwhile.
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      for (;;) {
+        let result: DrainResult;
+        try {
+          result = await this.drainOnce();
+        } catch (error) {
+          result = { claimed: 0, started: 0, woken: 0, dropped: 0, failed: 1 };
+          this.logger.warn({ err: error }, 'outbox: could not claim rows from PostgreSQL; will try again');
+        }
+        if (result.failed > 0) {
+          this.failures += 1;
+          const waitMs = outboxBackoffMs(this.failures, this.settings.initialBackoffMs, this.settings.maxBackoffMs);
+          this.pausedUntil = Date.now() + waitMs;
+          if (this.failures === 1 || waitMs === this.settings.maxBackoffMs) {
+            this.logger.warn({ failures: this.failures, retryInMs: waitMs }, 'outbox: deliveries wait to be started; will try again');
+          }
+          this.again = false;
+          return;
+        }
+        if (this.failures > 0) this.logger.info({ after: this.failures }, 'outbox: starting deliveries again');
+        this.failures = 0;
+        if (this.stopped || result.claimed < this.settings.batch) break;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** One claim: starts, wakes or drops each row it takes, and deletes those done. */
+  async drainOnce(): Promise<DrainResult> {
+    const result: DrainResult = { claimed: 0, started: 0, woken: 0, dropped: 0, failed: 0 };
+    // One read per endpoint per claim, however many of its deliveries it holds.
+    const endpoints = new Map<string, Promise<EndpointRecord | undefined>>();
+    const endpoint = (id: string): Promise<EndpointRecord | undefined> => {
+      let found = endpoints.get(id);
+      if (!found) endpoints.set(id, (found = this.repos.endpoints.findById(id)));
+      return found;
+    };
+    result.claimed = await this.repos.outbox.claim(this.settings.batch, async (entries) => {
+      const plan = planOutbox(entries);
+      const done = [...plan.drop];
+      result.dropped = plan.drop.length;
+      let firstError: unknown;
+      const calls: (() => Promise<string[]>)[] = [
+        ...plan.wake.map((stream) => async () => {
+          await this.streams.wake({ endpointId: stream.endpointId, orderingKey: stream.orderingKey });
+          result.woken += 1;
+          return stream.deliveryIds;
+        }),
+        ...plan.start.map((entry) => async () => this.startOne(entry, await endpoint(entry.delivery.endpointId), result)),
+      ];
+      await forEachLimited(calls, this.settings.concurrency, async (call) => {
+        try {
+          done.push(...(await call()));
+          return true;
+        } catch (error) {
+          firstError ??= error;
+          result.failed += 1;
+          return false;
+        }
+      });
+      if (firstError !== undefined && this.failures === 0) this.logger.warn({ err: firstError }, 'outbox: Temporal did not take a start');
+      return done;
+    });
+    return result;
+  }
+
+  private async startOne(entry: OutboxEntry, live: EndpointRecord | undefined, result: DrainResult): Promise<string[]> {
+    // Deleted since the claim's read: owed nothing.
+    if (live) {
+      const { input, memo } = deliveryInputFor(entry.message, entry.delivery, live);
+      if (await this.starter.start(entry.delivery.workflowId, input, memo)) result.started += 1;
+    } else {
+      result.dropped += 1;
+    }
+    return [entry.delivery.id];
+  }
+}
