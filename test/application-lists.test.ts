@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ApplicationView } from '../src/api/applications/application.view';
 import type { DeadLetterPage } from '../src/api/dead-letters/dead-letter.view';
 import type { DeliveryLogPage } from '../src/api/deliveries/delivery-log.view';
@@ -9,8 +9,8 @@ import type { MessageView } from '../src/api/messages/message.view';
 import type { StatsView } from '../src/api/stats/stats.view';
 import { eventually } from './support/eventually';
 import { Receivers, type ReceiverScript, type TestReceiver } from './support/receiver';
-import { fastRetries, Scenario } from './support/scenario';
-import { startTestHookway, type TestHookway } from './support/test-hookway';
+import { fastRetries, Scenario, startedForSuite } from './support/scenario';
+import type { TestHookway } from './support/test-hookway';
 
 interface Listed {
   id: string;
@@ -38,15 +38,7 @@ describe('application lists: messages, an endpoint\'s deliveries, dead letters a
   let scenario: Scenario;
   const receivers = new Receivers();
 
-  before(async () => {
-    hookway = await startTestHookway();
-    scenario = new Scenario(hookway);
-  });
-  after(async () => {
-    await hookway.stop();
-    await hookway.dropDatabase();
-    await receivers.closeAll();
-  });
+  startedForSuite(receivers, (started) => ({ hookway, scenario } = started));
 
   const receiver = (script?: ReceiverScript): Promise<TestReceiver> => receivers.start(script);
   const application = (uid: string): Promise<ApplicationView> => scenario.application({ name: uid, uid });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Client as PgClient } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import type { ApplicationView } from '../src/api/applications/application.view';
@@ -12,23 +12,15 @@ import { Database } from '../src/db/database';
 import { migrate, MIGRATIONS_DIR } from '../src/db/migrate';
 import { eventually } from './support/eventually';
 import { Receivers, type ReceivedRequest, type TestReceiver } from './support/receiver';
-import { fastRetries, Scenario } from './support/scenario';
-import { createTestDatabase, dropTestDatabase, startTestHookway, type TestHookway } from './support/test-hookway';
+import { fastRetries, Scenario, startedForSuite } from './support/scenario';
+import { createTestDatabase, dropTestDatabase, type TestHookway } from './support/test-hookway';
 
 describe('applications', () => {
   let hookway: TestHookway;
   let scenario: Scenario;
   const receivers = new Receivers();
 
-  before(async () => {
-    hookway = await startTestHookway();
-    scenario = new Scenario(hookway);
-  });
-  after(async () => {
-    await hookway.stop();
-    await hookway.dropDatabase();
-    await receivers.closeAll();
-  });
+  startedForSuite(receivers, (started) => ({ hookway, scenario } = started));
 
   const receiver = (): Promise<TestReceiver> => receivers.start();
   const application = (body: Record<string, unknown>): Promise<ApplicationView> => scenario.application(body);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { EventTypeView } from '../src/api/event-types/event-type.view';
 import type { MessageView } from '../src/api/messages/message.view';
 import { Receivers } from './support/receiver';
-import { fastRetries, Scenario } from './support/scenario';
+import { fastRetries, Scenario, startedForSuite } from './support/scenario';
 import { startTestHookway, type ApiResponse, type TestHookway } from './support/test-hookway';
 
 const INVOICE_SCHEMA = {
@@ -23,15 +23,7 @@ describe('event-type catalog', () => {
   let scenario: Scenario;
   const receivers = new Receivers();
 
-  before(async () => {
-    hookway = await startTestHookway();
-    scenario = new Scenario(hookway);
-  });
-  after(async () => {
-    await hookway.stop();
-    await hookway.dropDatabase();
-    await receivers.closeAll();
-  });
+  startedForSuite(receivers, (started) => ({ hookway, scenario } = started));
 
   const createType = async (body: Record<string, unknown>): Promise<EventTypeView> => {
     const created = await hookway.api<EventTypeView>('POST', '/v1/event-types', body);

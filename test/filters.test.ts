@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import type { EndpointView } from '../src/api/endpoints/endpoint.view';
@@ -9,23 +9,15 @@ import { eventually } from './support/eventually';
 import { expressionArbitrary, payloadArbitrary, referenceMatches, toCel } from './support/filter-expressions';
 import { parsePrometheusText, sampleValue } from './support/prometheus-text';
 import { Receivers, type TestReceiver } from './support/receiver';
-import { Scenario } from './support/scenario';
-import { startTestHookway, type ApiResponse, type TestHookway } from './support/test-hookway';
+import { Scenario, startedForSuite } from './support/scenario';
+import type { ApiResponse, TestHookway } from './support/test-hookway';
 
 describe('wildcard subscriptions and endpoint filters', () => {
   let hookway: TestHookway;
   let scenario: Scenario;
   const receivers = new Receivers();
 
-  before(async () => {
-    hookway = await startTestHookway();
-    scenario = new Scenario(hookway);
-  });
-  after(async () => {
-    await hookway.stop();
-    await hookway.dropDatabase();
-    await receivers.closeAll();
-  });
+  startedForSuite(receivers, (started) => ({ hookway, scenario } = started));
 
   const refusal = (answer: ApiResponse<unknown>): [number, string | undefined, string | undefined] => {
     const error = (answer.body as { error?: { code?: string; field?: string } } | undefined)?.error;

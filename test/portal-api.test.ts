@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { EndpointChartView } from '../src/api/portal/portal-charts.view';
 import type { PortalLinkView, PortalSessionView } from '../src/api/portal/portal.view';
@@ -7,8 +7,8 @@ import type { ApplicationTokenView } from '../src/api/tokens/application-token.v
 import type { MessageView } from '../src/api/messages/message.view';
 import { eventually } from './support/eventually';
 import { Receivers, type TestReceiver } from './support/receiver';
-import { fastRetries, Scenario } from './support/scenario';
-import { startTestHookway, type TestHookway } from './support/test-hookway';
+import { fastRetries, Scenario, startedForSuite } from './support/scenario';
+import type { TestHookway } from './support/test-hookway';
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 /** The token a magic link carries in its fragment. */
@@ -19,15 +19,7 @@ describe('portal API', () => {
   let scenario: Scenario;
   const receivers = new Receivers();
 
-  before(async () => {
-    hookway = await startTestHookway();
-    scenario = new Scenario(hookway);
-  });
-  after(async () => {
-    await hookway.stop();
-    await hookway.dropDatabase();
-    await receivers.closeAll();
-  });
+  startedForSuite(receivers, (started) => ({ hookway, scenario } = started));
 
   async function link(app: string, body: Record<string, unknown> = {}): Promise<PortalLinkView> {
     const created = await hookway.api<PortalLinkView>('POST', `/v1/applications/${app}/portal`, body);

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { QueryResultRow } from 'pg';
-import { Database, type Queryable } from '../src/db/database';
+import { Database } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { PortalRepository } from '../src/db/portal.repository';
+import { planOf, type PlanNode } from './support/query-plan';
 import { createTestDatabase, dropTestDatabase } from './support/test-hookway';
 
 const MESSAGES = 20_000;
 const ENDPOINTS = 20;
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 
 describe('the portal charts and pickers on large tables', () => {
   let url: string;
@@ -61,21 +53,6 @@ describe('the portal charts and pickers on large tables', () => {
     await dropTestDatabase(url);
   });
 
-  /** The plan of the statement `run` sends, explained instead of run. */
-  async function planOf(run: (explaining: Queryable) => Promise<unknown>): Promise<PlanNode[]> {
-    let plan: PlanNode | undefined;
-    const explaining: Queryable = {
-      query: async <R extends QueryResultRow>(text: string, params?: readonly unknown[]) => {
-        const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
-        plan = rows[0]['QUERY PLAN'][0].Plan;
-        return { rows: [] as R[], rowCount: 0 };
-      },
-    };
-    await run(explaining);
-    assert.ok(plan);
-    return nodes(plan);
-  }
-
   /** Asserts `table` is never scanned whole and `index` is read. */
   function assertIndexed(all: PlanNode[], table: string, index: string): void {
     const scans = all.filter((n) => n['Relation Name'] === table).map((n) => `${n['Node Type']} ${n['Index Name'] ?? ''}`.trim());
@@ -84,7 +61,7 @@ describe('the portal charts and pickers on large tables', () => {
   }
 
   test("a day of one endpoint's attempts is one range of the (endpoint_id, started_at) index, not a scan of 40,000", async () => {
-    const all = await planOf((explaining) => new PortalRepository(explaining).attemptBuckets('ep_7', 3600, 24));
+    const all = await planOf(db, (explaining) => new PortalRepository(explaining).attemptBuckets('ep_7', 3600, 24));
     assertIndexed(all, 'delivery_attempts', 'delivery_attempts_endpoint_started_idx');
 
     const buckets = await new PortalRepository(db).attemptBuckets('ep_7', 3600, 24);
@@ -99,7 +76,7 @@ describe('the portal charts and pickers on large tables', () => {
   });
 
   test('the used event types are a loose index scan: one probe per type, not a read of 20,000 messages', async () => {
-    const all = await planOf((explaining) => new PortalRepository(explaining).usedEventTypes('app_default'));
+    const all = await planOf(db, (explaining) => new PortalRepository(explaining).usedEventTypes('app_default'));
     assertIndexed(all, 'messages', 'messages_application_event_type_idx');
     assert.ok(all.some((n) => n['Node Type'] === 'Recursive Union'));
 

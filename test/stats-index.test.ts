@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { QueryResultRow } from 'pg';
-import { Database, type Queryable } from '../src/db/database';
+import { Database } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { ActivityLogRepository } from '../src/db/activity-log.repository';
 import { StatsRepository } from '../src/db/stats.repository';
+import { planOf, type PlanNode } from './support/query-plan';
 import { createTestDatabase, dropTestDatabase } from './support/test-hookway';
 
 const ROWS = 100_000;
 // Deliveries ended within the last hour, among 100,000 spread over 100 days.
 const RECENT = 40;
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
 
 describe('/v1/stats on a large deliveries table', () => {
   let url: string;
@@ -63,22 +53,6 @@ describe('/v1/stats on a large deliveries table', () => {
     await dropTestDatabase(url);
   });
 
-  /** The plan of the first statement `run` sends, which is explained instead of run (later ones run). */
-  async function planOf(run: (explaining: Queryable) => Promise<unknown>): Promise<PlanNode[]> {
-    let plan: PlanNode | undefined;
-    const explaining: Queryable = {
-      query: async <R extends QueryResultRow>(text: string, params?: readonly unknown[]) => {
-        if (plan) return db.query<R>(text, params);
-        const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
-        plan = rows[0]['QUERY PLAN'][0].Plan;
-        return { rows: [], rowCount: 0 };
-      },
-    };
-    await run(explaining);
-    assert.ok(plan);
-    return nodes(plan);
-  }
-
   /** Asserts no table of `tables` is scanned whole and that `index` is used; `what` names the statement. */
   function assertIndexed(all: PlanNode[], tables: string[], index: string, what: string): void {
     const scans = all.filter((n) => n['Relation Name'] && tables.includes(n['Relation Name'])).map((n) => `${n['Node Type']} ${n['Relation Name']} ${n['Index Name'] ?? ''}`.trim());
@@ -87,7 +61,7 @@ describe('/v1/stats on a large deliveries table', () => {
   }
 
   test(`the figures are read through an index, not a scan of ${ROWS.toLocaleString('en')} deliveries`, async () => {
-    const all = await planOf((explaining) => new StatsRepository(explaining).headlineFigures(3_600_000));
+    const all = await planOf(db, (explaining) => new StatsRepository(explaining).headlineFigures(3_600_000));
     assertIndexed(all, ['deliveries'], 'deliveries_ended_created_idx', 'the figures');
 
     const figures = await new StatsRepository(db).headlineFigures(3_600_000);
@@ -101,7 +75,7 @@ describe('/v1/stats on a large deliveries table', () => {
   test("a small application's month of figures is read through its own index range, not the busy one's", async () => {
     const month = 31 * 86_400_000;
     // dead_letters is empty here, so it is left to the planner.
-    const all = await planOf((explaining) => new StatsRepository(explaining).headlineFigures(month, 'app_other'));
+    const all = await planOf(db, (explaining) => new StatsRepository(explaining).headlineFigures(month, 'app_other'));
     assertIndexed(all, ['deliveries'], 'deliveries_application_ended_idx', "an application's figures");
 
     const figures = await new StatsRepository(db).headlineFigures(month, 'app_other');
@@ -116,12 +90,12 @@ describe('/v1/stats on a large deliveries table', () => {
   test('a deep page of an application\'s messages or an endpoint\'s deliveries starts at its cursor in an index', async () => {
     // A cursor far back: half way through the small application's 1,000 messages.
     const cursor = 'msg_50001';
-    const messages = await planOf((explaining) => new ActivityLogRepository(explaining).messages('app_other', { limit: 50, after: cursor }));
+    const messages = await planOf(db, (explaining) => new ActivityLogRepository(explaining).messages('app_other', { limit: 50, after: cursor }));
     assertIndexed(messages, ['messages', 'deliveries'], 'messages_application_created_idx', 'the message list');
     const page = await new ActivityLogRepository(db).messages('app_other', { limit: 50, after: cursor });
     assert.equal(page?.length, 50);
 
-    const deliveries = await planOf((explaining) => new ActivityLogRepository(explaining).deliveries('app_other', 'ep_11', { limit: 50, after: 'dlv_50001' }));
+    const deliveries = await planOf(db, (explaining) => new ActivityLogRepository(explaining).deliveries('app_other', 'ep_11', { limit: 50, after: 'dlv_50001' }));
     assertIndexed(deliveries, ['deliveries', 'messages', 'delivery_attempts'], 'deliveries_endpoint_created_idx', 'the delivery list');
     const deliveryPage = await new ActivityLogRepository(db).deliveries('app_other', 'ep_11', { limit: 50, after: 'dlv_50001' });
     assert.equal(deliveryPage?.length, 50);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { ApplicationView } from '../../src/api/applications/application.view';
 import type { DeliveryView } from '../../src/api/deliveries/deliveries.controller';
 import type { EndpointView } from '../../src/api/endpoints/endpoint.view';
 import type { MessageView } from '../../src/api/messages/message.view';
 import { eventually } from './eventually';
-import type { TestHookway } from './test-hookway';
+import type { Receivers } from './receiver';
+import { startTestHookway, type TestHookway } from './test-hookway';
 
 /** Retry schedules fast enough for tests: 100 ms between attempts. */
 export function fastRetries(maxAttempts: number): Record<string, number> {
@@ -61,4 +63,21 @@ export class Scenario {
   async settled(message: MessageView, status: DeliveryView['status'], timeoutMs = 30_000): Promise<DeliveryView> {
     return eventually(() => this.delivery(message.deliveries[0].id), (d) => d.status === status, timeoutMs);
   }
+}
+
+/**
+ * Starts a Hookway (with `env`) before the tests of the describe block it is called in, hands it and its
+ * Scenario to `take`, and after the tests stops it, drops its database and closes `receivers`.
+ */
+export function startedForSuite(receivers: Receivers, take: (started: { hookway: TestHookway; scenario: Scenario }) => void, env: Record<string, string> = {}): void {
+  let hookway: TestHookway | undefined;
+  before(async () => {
+    hookway = await startTestHookway(env);
+    take({ hookway, scenario: new Scenario(hookway) });
+  });
+  after(async () => {
+    await hookway?.stop();
+    await hookway?.dropDatabase();
+    await receivers.closeAll();
+  });
 }

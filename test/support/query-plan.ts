@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import type { QueryResultRow } from 'pg';
+import type { Queryable } from '../../src/db/database';
+
+/** One node of PostgreSQL's JSON plan, with what index tests read. */
+export interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/** The node and every node below it. */
+export function planNodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(planNodes)];
+}
+
+/**
+ * The plan of the first statement `run` sends through the Queryable it is given, which is explained on
+ * `db` instead of run (later ones run), as every node of it.
+ */
+export async function planOf(db: Queryable, run: (explaining: Queryable) => Promise<unknown>): Promise<PlanNode[]> {
+  let plan: PlanNode | undefined;
+  const explaining: Queryable = {
+    query: async <R extends QueryResultRow>(text: string, params?: readonly unknown[]) => {
+      if (plan) return db.query<R>(text, params);
+      const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
+      plan = rows[0]['QUERY PLAN'][0].Plan;
+      return { rows: [] as R[], rowCount: 0 };
+    },
+  };
+  await run(explaining);
+  assert.ok(plan, 'the statement was sent');
+  return planNodes(plan);
+}
