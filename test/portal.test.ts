@@ -411,6 +411,27 @@ describe('the portal in a real browser', () => {
     }
   });
 
+  test('the operator signs out and pastes the token again in the same tab, and sees the applications', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${hookway.apiUrl}/portal/`);
+      for (let round = 1; round <= 2; round += 1) {
+        await page.getByLabel('API token').fill(hookway.config.security.apiToken ?? '');
+        await page.getByRole('button', { name: 'Open console' }).click();
+        const list = page.getByRole('link', { name: 'Acme Corp', exact: true });
+        await list.or(page.getByRole('alert')).first().waitFor(WAIT);
+        assert.ok(await list.isVisible(), `round ${round}: ${await page.locator('body').innerText()}`);
+        if (round === 1) await page.getByRole('button', { name: 'Sign out' }).click();
+      }
+      // Still signed in a moment later: no refused call signed it out behind the list.
+      await page.waitForTimeout(1_000);
+      assert.equal(await page.getByLabel('API token').count(), 0);
+      assert.ok(await page.evaluate<string | null>("sessionStorage.getItem('hookway.portal.token')"));
+    } finally {
+      await page.close();
+    }
+  });
+
   test('an application’s link shows no Temporal UI link, and nothing the page did broke its own policy', async () => {
     await open(acmePage, `/apps/${acme.id}/deliveries/${testDeliveryId}`);
     await acmePage.getByText('Delivered', { exact: true }).waitFor(WAIT);
