@@ -432,6 +432,26 @@ describe('the portal in a real browser', () => {
     }
   });
 
+  test('a second magic link opened in the same tab opens its own application', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(await magicLink(acme.id));
+      await page.getByRole('heading', { name: 'Acme Corp' }).waitFor(WAIT);
+      const second = await magicLink(globex.id);
+      // Only the fragment differs: the browser does not load the page again.
+      await page.evaluate(`window.location.href = ${JSON.stringify(second)}`);
+      const globexHeading = page.getByRole('heading', { name: 'Globex' });
+      await globexHeading.or(page.getByRole('alert')).first().waitFor(WAIT);
+      assert.ok(await globexHeading.isVisible(), await page.locator('body').innerText());
+      await page.getByRole('link', { name: 'http://127.0.0.1:9/globex-hidden' }).waitFor(WAIT);
+      assert.doesNotMatch(page.url(), /token/);
+      assert.match(page.url(), new RegExp(`#/apps/${globex.id}/endpoints$`));
+      assert.equal(await page.evaluate<string | null>("sessionStorage.getItem('hookway.portal.token')"), decodeURIComponent(second.split('#token=')[1]));
+    } finally {
+      await page.close();
+    }
+  });
+
   test('an application’s link shows no Temporal UI link, and nothing the page did broke its own policy', async () => {
     await open(acmePage, `/apps/${acme.id}/deliveries/${testDeliveryId}`);
     await acmePage.getByText('Delivered', { exact: true }).waitFor(WAIT);

@@ -156,6 +156,18 @@ function App() {
     };
   }, [token, opened]);
 
+  // A magic link opened in a tab (or iframe) that already shows the portal changes only the fragment:
+  // the page is not loaded again, so its token is taken here.
+  useEffect(() => {
+    const follow = (): void => {
+      if (!window.location.hash.replace(/^#/, '').startsWith('token=')) return;
+      const next = takeToken();
+      if (next) open(next);
+    };
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+
   if (!token) {
     return (
       <TokenForm
