@@ -452,6 +452,26 @@ describe('the portal in a real browser', () => {
     }
   });
 
+  test('the test event of an endpoint subscribed by a wildcard is of a concrete type, and is delivered', async () => {
+    const wild = await receivers.start(() => ({ status: 200, body: 'wild ok' }));
+    const onlyWildcard = await scenario.endpointOf(acme.id, { url: wild.url, eventTypes: ['invoice.*'] });
+    const mixed = await scenario.endpointOf(acme.id, { url: wild.url, eventTypes: ['invoice.*', 'invoice.paid'] });
+    const page = acmePage;
+    await open(page, `/apps/${acme.id}/endpoints/${mixed.id}`);
+    await page.getByRole('heading', { name: `Endpoint ${wild.url}` }).waitFor(WAIT);
+    assert.equal(await page.getByLabel('Test event type').inputValue(), 'invoice.paid');
+
+    await open(page, `/apps/${acme.id}/endpoints/${onlyWildcard.id}`);
+    await page.getByText(onlyWildcard.id, { exact: true }).waitFor(WAIT);
+    assert.equal(await page.getByLabel('Test event type').inputValue(), '');
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const watched = page.locator('.watched').getByText('Delivered', { exact: true });
+    await watched.or(page.getByRole('alert')).first().waitFor(WAIT);
+    assert.ok(await watched.isVisible(), await page.locator('main').innerText());
+    const [request] = await wild.waitForRequests(1);
+    assert.doesNotMatch((request.json as { type: string }).type, /\*/);
+  });
+
   test('an application’s link shows no Temporal UI link, and nothing the page did broke its own policy', async () => {
     await open(acmePage, `/apps/${acme.id}/deliveries/${testDeliveryId}`);
     await acmePage.getByText('Delivered', { exact: true }).waitFor(WAIT);

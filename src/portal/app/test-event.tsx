@@ -8,7 +8,9 @@ import type { ApiError } from './api';
 /** Sends a test event to one endpoint and shows its delivery arrive: status code, duration, response body. */
 export function TestEvent(props: { app: string; endpoint: Endpoint; temporalUi: boolean; onSettled(): void }) {
   const { app, endpoint } = props;
-  const [eventType, setEventType] = useState(endpoint.eventTypes?.[0] ?? '');
+  // A wildcard such as `invoice.*` is a subscription, not a type a message can have (the API refuses it);
+  // with no concrete type the API picks its own.
+  const [eventType, setEventType] = useState(endpoint.eventTypes?.find((name) => !name.includes('*')) ?? '');
   const [payload, setPayload] = useState('{\n  "test": true\n}');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
