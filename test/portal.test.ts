@@ -362,6 +362,10 @@ describe('the portal in a real browser', () => {
     try {
       await page.goto(made.body.url);
       await page.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+      // The page's first calls answered before the token is revoked: a 401 to one still under way would sign
+      // the page out before the click.
+      await page.getByRole('heading', { name: 'Acme Corp' }).waitFor(WAIT);
+      await page.getByRole('table', { name: 'Endpoints of this application' }).waitFor(WAIT);
       assert.equal((await hookway.api('DELETE', `/v1/applications/${acme.id}/tokens/${made.body.tokenId}`)).status, 204);
       await page.getByRole('link', { name: 'Messages' }).click();
       await page.getByRole('alert').getByText(/This link or token is not valid/).waitFor(WAIT);
