@@ -535,6 +535,59 @@ describe('the portal in a real browser', () => {
     assert.equal((await api()).filter, null);
   });
 
+  test('a pending delivery is polled less and less often, goes on after a failed poll, and stops after 30 minutes with a Retry', async () => {
+    // Answers held 12 s: the delivery stays pending while the page watches it.
+    const slow = await receivers.start(() => ({ status: 200, body: 'slow ok' }), { answerAfterMs: 12_000 });
+    await scenario.endpointOf(acme.id, { url: slow.url, eventTypes: ['slow.check'], timeoutMs: 30_000 });
+    const page = await browser.newPage();
+    try {
+      await page.goto(await magicLink(acme.id));
+      await page.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+      const message = await scenario.sendTo(acme.id, { eventType: 'slow.check', payload: { n: 1 } });
+      const deliveryPath = `/v1/deliveries/${message.deliveries[0].id}`;
+      const polls: number[] = [];
+      let failing = false;
+      // A network failure between the browser and the API, for as long as `failing` holds.
+      await page.route(`**${deliveryPath}`, (route) => (failing ? route.abort('connectionrefused') : route.continue()));
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === deliveryPath) polls.push(Date.now());
+      });
+      await open(page, `/apps/${acme.id}/deliveries/${message.deliveries[0].id}`);
+      await page.getByText('Delivering…').waitFor(WAIT);
+      const first = polls[0];
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      // 700 ms doubling: polls at 0, 0.7, 2.1 and 4.9 s; every 700 ms would be 9.
+      const early = polls.filter((t) => t - first <= 6_000).length;
+      assert.ok(early >= 2 && early <= 5, `${early} polls in 6 s`);
+      assert.ok(await page.getByText('Delivering…').isVisible(), 'still pending while counted');
+
+      failing = true;
+      await page.getByRole('alert').getByText('The Hookway API could not be reached').waitFor(WAIT);
+      failing = false;
+      await page.getByText('Delivered', { exact: true }).waitFor(WAIT);
+      assert.equal(await page.getByRole('alert').count(), 0);
+    } finally {
+      await page.close();
+    }
+
+    const clocked = await browser.newPage();
+    try {
+      await clocked.clock.install();
+      await clocked.goto(await magicLink(acme.id));
+      await clocked.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+      const message = await scenario.sendTo(acme.id, { eventType: 'slow.check', payload: { n: 2 } });
+      await open(clocked, `/apps/${acme.id}/deliveries/${message.deliveries[0].id}`);
+      await clocked.getByText('Delivering…').waitFor(WAIT);
+      await clocked.clock.fastForward('30:01');
+      await clocked.getByText('Stopped refreshing after 30 minutes.').waitFor(WAIT);
+      await clocked.getByRole('button', { name: 'Retry' }).click();
+      await clocked.getByText('Delivered', { exact: true }).waitFor(WAIT);
+      assert.equal(await clocked.getByText('Stopped refreshing after 30 minutes.').count(), 0);
+    } finally {
+      await clocked.close();
+    }
+  });
+
   test('an application’s link shows no Temporal UI link, and nothing the page did broke its own policy', async () => {
     await open(acmePage, `/apps/${acme.id}/deliveries/${testDeliveryId}`);
     await acmePage.getByText('Delivered', { exact: true }).waitFor(WAIT);

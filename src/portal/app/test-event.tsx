@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, seg } from './api';
-import { DeliveryPanel, useDeliveryWatch } from './deliveries';
+import { DeliveryPanel, WatchNotice, useDeliveryWatch } from './deliveries';
 import type { Endpoint, Message } from './types';
 import { ErrorNotice, Loaded, Progress, asApiError } from './ui';
 import type { ApiError } from './api';
@@ -69,7 +69,8 @@ export function TestEvent(props: { app: string; endpoint: Endpoint; temporalUi: 
 }
 
 function WatchedDelivery(props: { id: string; app: string; temporalUi: boolean; onSettled(): void }) {
-  const load = useDeliveryWatch(props.id);
+  const watch = useDeliveryWatch(props.id);
+  const load = watch.load;
   const settled = load.state === 'done' && load.value.status !== 'pending';
   // Once per delivery: the parent's callback is a new function at each of its renders.
   const told = useRef<string | undefined>(undefined);
@@ -81,6 +82,7 @@ function WatchedDelivery(props: { id: string; app: string; temporalUi: boolean; 
   return (
     <div class="watched">
       <h4>Test delivery</h4>
+      <WatchNotice watch={watch} />
       <Loaded load={load}>{(d) => <DeliveryPanel delivery={d} app={props.app} temporalUi={props.temporalUi} />}</Loaded>
     </div>
   );
