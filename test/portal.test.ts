@@ -588,6 +588,26 @@ describe('the portal in a real browser', () => {
     }
   });
 
+  test('the endpoint form refuses retry settings outside the API’s bounds before sending them', async () => {
+    const page = acmePage;
+    await open(page, `/apps/${acme.id}/endpoints/new`);
+    await page.getByLabel('URL').fill('http://127.0.0.1:9/bounds');
+    const invalid = page.locator('form input:invalid');
+    for (const [label, refused, taken] of [
+      ['Max attempts', ['0', '101'], '100'],
+      ['Initial interval (ms)', ['0', '86400001'], '86400000'],
+      ['Backoff coefficient', ['0.5', '101'], '100'],
+      ['Max interval (ms)', ['0', '604800001'], '604800000'],
+    ] as const) {
+      for (const value of refused) {
+        await page.getByLabel(label).fill(value);
+        assert.equal(await invalid.count(), 1, `${label} ${value} taken`);
+      }
+      await page.getByLabel(label).fill(taken);
+      assert.equal(await invalid.count(), 0, `${label} ${taken} refused`);
+    }
+  });
+
   test('an application’s link shows no Temporal UI link, and nothing the page did broke its own policy', async () => {
     await open(acmePage, `/apps/${acme.id}/deliveries/${testDeliveryId}`);
     await acmePage.getByText('Delivered', { exact: true }).waitFor(WAIT);

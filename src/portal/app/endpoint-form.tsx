@@ -196,21 +196,22 @@ function Form(props: { app: string; endpoint?: Endpoint; known: string[] }) {
       </label>
       <fieldset>
         <legend>Retry policy (blank: the defaults)</legend>
+        {/* The API's bounds (src/api/endpoints/dto/retry-policy.dto.ts), so the browser refuses what it would. */}
         <label>
           Max attempts
-          <input type="number" min={1} value={fields.maxAttempts} onInput={set('maxAttempts')} />
+          <input type="number" min={1} max={100} step={1} value={fields.maxAttempts} onInput={set('maxAttempts')} />
         </label>
         <label>
           Initial interval (ms)
-          <input type="number" min={0} value={fields.initialIntervalMs} onInput={set('initialIntervalMs')} />
+          <input type="number" min={1} max={86_400_000} step={1} value={fields.initialIntervalMs} onInput={set('initialIntervalMs')} />
         </label>
         <label>
           Backoff coefficient
-          <input type="number" min={1} step="any" value={fields.backoffCoefficient} onInput={set('backoffCoefficient')} />
+          <input type="number" min={1} max={100} step="any" value={fields.backoffCoefficient} onInput={set('backoffCoefficient')} />
         </label>
         <label>
           Max interval (ms)
-          <input type="number" min={0} value={fields.maxIntervalMs} onInput={set('maxIntervalMs')} />
+          <input type="number" min={1} max={7 * 86_400_000} step={1} value={fields.maxIntervalMs} onInput={set('maxIntervalMs')} />
         </label>
       </fieldset>
       <div>
