@@ -535,7 +535,7 @@ describe('the portal in a real browser', () => {
     assert.equal((await api()).filter, null);
   });
 
-  test('a pending delivery is polled less and less often, goes on after a failed poll, and stops after 30 minutes with a Retry', async () => {
+  test('a pending delivery is polled less and less often, not while the tab is hidden, goes on after a failed poll, and stops after 30 minutes with a Retry', async () => {
     // Answers held 12 s: the delivery stays pending while the page watches it.
     const slow = await receivers.start(() => ({ status: 200, body: 'slow ok' }), { answerAfterMs: 12_000 });
     await scenario.endpointOf(acme.id, { url: slow.url, eventTypes: ['slow.check'], timeoutMs: 30_000 });
@@ -568,6 +568,41 @@ describe('the portal in a real browser', () => {
       assert.equal(await page.getByRole('alert').count(), 0);
     } finally {
       await page.close();
+    }
+
+    // A hidden tab asks nothing, and asks at once when shown again.
+    const hidden = await browser.newPage();
+    try {
+      await hidden.goto(await magicLink(acme.id));
+      await hidden.getByRole('heading', { name: 'Endpoints' }).waitFor(WAIT);
+      const message = await scenario.sendTo(acme.id, { eventType: 'slow.check', payload: { n: 3 } });
+      const deliveryPath = `/v1/deliveries/${message.deliveries[0].id}`;
+      const polls: number[] = [];
+      hidden.on('request', (request) => {
+        if (new URL(request.url()).pathname === deliveryPath) polls.push(Date.now());
+      });
+      await open(hidden, `/apps/${acme.id}/deliveries/${message.deliveries[0].id}`);
+      await hidden.getByText('Delivering…').waitFor(WAIT);
+      const visibility = (state: boolean): string =>
+        `Object.defineProperty(document, 'hidden', { value: ${state}, configurable: true }); document.dispatchEvent(new Event('visibilitychange'))`;
+      await hidden.evaluate(visibility(true));
+      const hiddenAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      assert.deepEqual(
+        polls.filter((t) => t > hiddenAt),
+        [],
+        'polled while hidden',
+      );
+      const shownAt = Date.now();
+      await hidden.evaluate(visibility(false));
+      await eventually(
+        async () => polls.filter((t) => t >= shownAt).length,
+        (count) => count >= 1,
+        2_000,
+        100,
+      );
+    } finally {
+      await hidden.close();
     }
 
     const clocked = await browser.newPage();
