@@ -30,7 +30,8 @@ export function setBearer(token: string | undefined, unauthorized?: (error: ApiE
 /** Calls `path` (starting with /v1) and returns its JSON, or throws {@link ApiError} with the API's message. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
-  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  const sentWith = bearer;
+  if (sentWith) headers.authorization = `Bearer ${sentWith}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -48,7 +49,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
     const failure = new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `The API answered ${response.status}.`);
-    if (response.status === 401) onUnauthorized?.(failure);
+    // A refusal of a token the page no longer holds (signed out, another link opened since) says nothing
+    // about the token it holds now.
+    if (response.status === 401 && sentWith === bearer) onUnauthorized?.(failure);
     throw failure;
   }
   return parsed as T;

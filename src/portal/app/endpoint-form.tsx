@@ -38,6 +38,7 @@ interface Fields {
   eventTypes: string[];
   otherEventTypes: string;
   headers: string;
+  filter: string;
   maxAttempts: string;
   initialIntervalMs: string;
   backoffCoefficient: string;
@@ -53,6 +54,7 @@ function fieldsOf(e: Endpoint | undefined): Fields {
     headers: Object.entries(e?.headers ?? {})
       .map(([name, value]) => `${name}: ${value}`)
       .join('\n'),
+    filter: e?.filter ?? '',
     maxAttempts: e ? String(e.retryPolicy.maxAttempts) : '',
     initialIntervalMs: e ? String(e.retryPolicy.initialIntervalMs) : '',
     backoffCoefficient: e ? String(e.retryPolicy.backoffCoefficient) : '',
@@ -74,6 +76,8 @@ function bodyOf(f: Fields, editing: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { url: f.url.trim(), description: f.description, headers: parseHeaders(f.headers) };
   if (eventTypes.length > 0) body.eventTypes = eventTypes;
   else if (editing) body.eventTypes = null;
+  if (f.filter.trim() !== '') body.filter = f.filter.trim();
+  else if (editing) body.filter = null;
   const retryPolicy: Record<string, number> = {};
   for (const key of ['maxAttempts', 'initialIntervalMs', 'backoffCoefficient', 'maxIntervalMs'] as const) {
     if (f[key].trim() !== '') retryPolicy[key] = Number(f[key]);
@@ -179,26 +183,35 @@ function Form(props: { app: string; endpoint?: Endpoint; known: string[] }) {
         </label>
       </fieldset>
       <label>
+        Filter (CEL)
+        <textarea rows={2} value={fields.filter} onInput={set('filter')} class="mono" placeholder='data.amount > 1000 && data.currency == "EUR"' />
+      </label>
+      <p class="muted">
+        Blank: no filter. A message reaches the endpoint only when this is true, over <code>type</code>, <code>data</code> (the payload) and{' '}
+        <code>timestamp</code>; try it on the endpoint's page.
+      </p>
+      <label>
         Custom headers (one "Name: value" per line)
         <textarea rows={3} value={fields.headers} onInput={set('headers')} class="mono" />
       </label>
       <fieldset>
         <legend>Retry policy (blank: the defaults)</legend>
+        {/* The API's bounds (src/api/endpoints/dto/retry-policy.dto.ts), so the browser refuses what it would. */}
         <label>
           Max attempts
-          <input type="number" min={1} value={fields.maxAttempts} onInput={set('maxAttempts')} />
+          <input type="number" min={1} max={100} step={1} value={fields.maxAttempts} onInput={set('maxAttempts')} />
         </label>
         <label>
           Initial interval (ms)
-          <input type="number" min={0} value={fields.initialIntervalMs} onInput={set('initialIntervalMs')} />
+          <input type="number" min={1} max={86_400_000} step={1} value={fields.initialIntervalMs} onInput={set('initialIntervalMs')} />
         </label>
         <label>
           Backoff coefficient
-          <input type="number" min={1} step="any" value={fields.backoffCoefficient} onInput={set('backoffCoefficient')} />
+          <input type="number" min={1} max={100} step="any" value={fields.backoffCoefficient} onInput={set('backoffCoefficient')} />
         </label>
         <label>
           Max interval (ms)
-          <input type="number" min={0} value={fields.maxIntervalMs} onInput={set('maxIntervalMs')} />
+          <input type="number" min={1} max={7 * 86_400_000} step={1} value={fields.maxIntervalMs} onInput={set('maxIntervalMs')} />
         </label>
       </fieldset>
       <div>

@@ -3,6 +3,7 @@ import { api, query, seg, type Page } from './api';
 import { Charts } from './charts';
 import { href, navigate } from './router';
 import { TestEvent } from './test-event';
+import { TryFilter } from './try-filter';
 import type { DeliveryLogItem, Endpoint } from './types';
 import { ActionButton, Loaded, Pager, Status, Time, useCursor, useLoad } from './ui';
 
@@ -96,6 +97,7 @@ export function EndpointDetail(props: { app: string; id: string; temporalUi: boo
             <DeleteEndpoint app={app} id={id} />
           </div>
           <Secret app={app} id={id} />
+          <TryFilter app={app} endpoint={e} />
           <TestEvent app={app} endpoint={e} temporalUi={props.temporalUi} onSettled={() => setVersion((n) => n + 1)} />
           <Charts app={app} id={id} version={version} />
           <EndpointDeliveries app={app} id={id} version={version} />
@@ -115,6 +117,8 @@ function EndpointFacts({ endpoint: e }: { endpoint: Endpoint }) {
       <dd>{endpointState(e)}</dd>
       <dt>Event types</dt>
       <dd>{e.eventTypes?.join(', ') ?? 'All event types'}</dd>
+      <dt>Filter</dt>
+      <dd>{e.filter ? <code class="mono">{e.filter}</code> : 'None'}</dd>
       <dt>Circuit</dt>
       <dd>
         {e.circuit.state === 'open' ? 'Open since ' : 'Closed'}

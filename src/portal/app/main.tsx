@@ -123,23 +123,50 @@ function Shell(props: { session: Session; signOut(): void }) {
 
 function App() {
   const [token, setToken] = useState<string | undefined>(() => takeToken());
+  // Bumped by every sign-in, so opening the same token again also loads its session again.
+  const [opened, setOpened] = useState(0);
   const [problem, setProblem] = useState<string | undefined>();
   const [session, setSession] = useState<Load<Session>>({ state: 'loading' });
 
-  useEffect(() => {
-    // A token the API refuses mid-session (expired, revoked) ends the session with the reason.
-    setBearer(token, (error) => {
-      forgetToken();
-      setProblem(refusal(error));
-      setToken(undefined);
-    });
-    if (!token) return;
+  // The bearer changes before the new token renders anything: the views of the previous session never
+  // run again, and no call goes out with the previous token, or none.
+  const open = (next: string | undefined, why?: string): void => {
+    setBearer(next, refused);
+    setProblem(why);
     setSession({ state: 'loading' });
+    setToken(next);
+    setOpened((n) => n + 1);
+  };
+  // A token the API refuses mid-session (expired, revoked) ends the session with the reason.
+  function refused(error: ApiError): void {
+    forgetToken();
+    open(undefined, refusal(error));
+  }
+
+  useEffect(() => {
+    setBearer(token, refused);
+    if (!token) return;
+    let current = true;
     api<Session>('GET', '/v1/portal/session').then(
-      (value) => setSession({ state: 'done', value }),
-      (error: unknown) => setSession({ state: 'failed', error: asApiError(error) }),
+      (value) => current && setSession({ state: 'done', value }),
+      (error: unknown) => current && setSession({ state: 'failed', error: asApiError(error) }),
     );
-  }, [token]);
+    return () => {
+      current = false;
+    };
+  }, [token, opened]);
+
+  // A magic link opened in a tab (or iframe) that already shows the portal changes only the fragment:
+  // the page is not loaded again, so its token is taken here.
+  useEffect(() => {
+    const follow = (): void => {
+      if (!window.location.hash.replace(/^#/, '').startsWith('token=')) return;
+      const next = takeToken();
+      if (next) open(next);
+    };
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
 
   if (!token) {
     return (
@@ -147,8 +174,7 @@ function App() {
         problem={problem}
         onToken={(value) => {
           keepToken(value);
-          setProblem(undefined);
-          setToken(value);
+          open(value);
         }}
       />
     );
@@ -157,11 +183,11 @@ function App() {
     <Loaded load={session}>
       {(value) => (
         <Shell
+          key={`${opened}`}
           session={value}
           signOut={() => {
             forgetToken();
-            setProblem(undefined);
-            setToken(undefined);
+            open(undefined);
             navigate('#/');
           }}
         />

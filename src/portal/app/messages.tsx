@@ -93,6 +93,11 @@ export function MessageList({ app }: { app: string }) {
   );
 }
 
+/** `1 endpoint filtered out`, `2 endpoints filtered out`. */
+function filteredOut(count: number): string {
+  return `${count} endpoint${count === 1 ? '' : 's'} filtered out`;
+}
+
 /** One message: its payload, as data, and its deliveries. */
 export function MessageDetail({ app, id }: { app: string; id: string }) {
   const [load, reload] = useLoad(() => api<Message>('GET', `/v1/applications/${seg(app)}/messages/${seg(id)}`), [app, id]);
@@ -112,6 +117,8 @@ export function MessageDetail({ app, id }: { app: string; id: string }) {
                 <dd>
                   <Time value={m.createdAt} />
                 </dd>
+                <dt>Filtered out</dt>
+                <dd>{filteredOut(m.filteredOut ?? 0)}</dd>
               </dl>
               <h3>Payload</h3>
               <Json value={m.payload} label="Payload" />
@@ -131,7 +138,11 @@ export function MessageDetail({ app, id }: { app: string; id: string }) {
                 <tbody>
                   {m.deliveries.length === 0 && (
                     <tr>
-                      <td colSpan={3}>No endpoint was subscribed to this event type.</td>
+                      <td colSpan={3}>
+                        {(m.filteredOut ?? 0) > 0
+                          ? `No delivery: ${filteredOut(m.filteredOut ?? 0)} (their filter was false on it).`
+                          : 'No endpoint was subscribed to this event type.'}
+                      </td>
                     </tr>
                   )}
                   {m.deliveries.map((d) => (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, seg } from './api';
-import { DeliveryPanel, useDeliveryWatch } from './deliveries';
+import { DeliveryPanel, WatchNotice, useDeliveryWatch } from './deliveries';
 import type { Endpoint, Message } from './types';
 import { ErrorNotice, Loaded, Progress, asApiError } from './ui';
 import type { ApiError } from './api';
@@ -8,7 +8,9 @@ import type { ApiError } from './api';
 /** Sends a test event to one endpoint and shows its delivery arrive: status code, duration, response body. */
 export function TestEvent(props: { app: string; endpoint: Endpoint; temporalUi: boolean; onSettled(): void }) {
   const { app, endpoint } = props;
-  const [eventType, setEventType] = useState(endpoint.eventTypes?.[0] ?? '');
+  // A wildcard such as `invoice.*` is a subscription, not a type a message can have (the API refuses it);
+  // with no concrete type the API picks its own.
+  const [eventType, setEventType] = useState(endpoint.eventTypes?.find((name) => !name.includes('*')) ?? '');
   const [payload, setPayload] = useState('{\n  "test": true\n}');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
@@ -67,7 +69,8 @@ export function TestEvent(props: { app: string; endpoint: Endpoint; temporalUi: 
 }
 
 function WatchedDelivery(props: { id: string; app: string; temporalUi: boolean; onSettled(): void }) {
-  const load = useDeliveryWatch(props.id);
+  const watch = useDeliveryWatch(props.id);
+  const load = watch.load;
   const settled = load.state === 'done' && load.value.status !== 'pending';
   // Once per delivery: the parent's callback is a new function at each of its renders.
   const told = useRef<string | undefined>(undefined);
@@ -79,6 +82,7 @@ function WatchedDelivery(props: { id: string; app: string; temporalUi: boolean; 
   return (
     <div class="watched">
       <h4>Test delivery</h4>
+      <WatchNotice watch={watch} />
       <Loaded load={load}>{(d) => <DeliveryPanel delivery={d} app={props.app} temporalUi={props.temporalUi} />}</Loaded>
     </div>
   );

@@ -27,6 +27,8 @@ export interface Endpoint {
   url: string;
   description: string;
   eventTypes: string[] | null;
+  /** The CEL filter a message must satisfy as well; null for none. */
+  filter: string | null;
   headers: Record<string, string>;
   retryPolicy: RetryPolicy;
   timeoutMs: number;
@@ -80,6 +82,8 @@ export interface Message {
   eventType: string;
   payload: unknown;
   createdAt: string;
+  /** Endpoints subscribed to the type whose filter kept the message from them. */
+  filteredOut?: number;
   deliveries: { id: string; endpointId: string; status: DeliveryStatus }[];
 }
 
@@ -114,4 +118,19 @@ export interface EndpointStats {
   window: string;
   bucket: string;
   buckets: StatsBucket[];
+}
+
+/** The answer of the filter test route on a sample. */
+export interface FilterSampleResult {
+  matches: boolean;
+  eventTypeMatches: boolean;
+  filterMatches: boolean;
+  filterError?: string;
+}
+
+/** The answer of the filter test route on the application's newest messages. */
+export interface FilterRecentResult {
+  matched: number;
+  total: number;
+  errors: number;
 }
