@@ -52,6 +52,17 @@ describe('event-type catalog', () => {
     const removed = await hookway.api<EventTypeView>('PATCH', '/v1/event-types/cat.invoice.created', { schema: null });
     assert.deepEqual([removed.status, removed.body.schema, removed.body.description], [200, null, 'Drafted.']);
     assert.deepEqual(refusal(await hookway.api('PATCH', '/v1/event-types/cat.nothing', { archived: true })), [404, 'event_type_not_found', undefined]);
+
+    // The API reference shows the catalog as it is now: each live type listed, each schema readable.
+    const reference = (await (await fetch(`${hookway.apiUrl}/docs-json`)).json()) as {
+      tags: { name: string; description?: string }[];
+      components: { schemas: Record<string, Record<string, unknown>> };
+    };
+    const listing = reference.tags.find((tag) => tag.name === 'event types')?.description ?? '';
+    assert.match(listing, /`cat\.invoice\.paid`: An invoice was paid\. Payload: `event-type\.cat\.invoice\.paid`/);
+    assert.match(listing, /`cat\.invoice\.created`: Drafted\. No schema/);
+    assert.doesNotMatch(listing, /cat\.invoice\.voided/, 'archived types are not offered');
+    assert.deepEqual(reference.components.schemas['event-type.cat.invoice.paid'].properties, INVOICE_SCHEMA.properties);
   });
 
   test('a schema that does not compile, reaches outside itself or is too large is refused naming schema, with the reason', async () => {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DOCUMENTED_EVENT_TYPES, withCatalog } from './event-types/catalog-openapi';
 import { AppModule } from './app.module';
 import { apiTokenMiddleware } from './auth/api-token.middleware';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -50,6 +51,13 @@ export async function createApi(deps: ApiDeps): Promise<NestExpressApplication> 
     .addBearerAuth()
     .build();
   const document = withApplicationRoutes(SwaggerModule.createDocument(app, described));
-  SwaggerModule.setup(DOCS_PATH, app, document);
+  const { eventTypes } = deps.components.repositories;
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    // The catalog changes while the API runs: each read of the document shows it as it is now, and the
+    // routes alone when PostgreSQL cannot say.
+    patchDocumentOnRequest: deps.components.config.api.docsEventTypes
+      ? async (_req, _res, built) => withCatalog(built, await eventTypes.list(DOCUMENTED_EVENT_TYPES, undefined, false).catch(() => []))
+      : undefined,
+  });
   return app;
 }

@@ -26,6 +26,12 @@ export interface ApiSettings {
    */
   requireKnownEventTypes: boolean;
   /**
+   * `HOOKWAY_DOCS_EVENT_TYPES`: whether the OpenAPI document (`/docs`, `/docs-json`, served without a
+   * token) lists the event-type catalog: each live type's name, description and payload schema, for the
+   * customers who build receivers. `false` keeps the catalog to token holders (`GET /v1/event-types`). @default true
+   */
+  docsEventTypes: boolean;
+  /**
    * `HOOKWAY_PUBLIC_URL`: the URL people reach the API at (scheme, host, port and any path prefix, no
    * trailing slash), used in the portal links it makes. Unset, links use `HOST` (`127.0.0.1` for an
    * all-interfaces bind) and the port the API actually listens on; never a request's `Host` header, which
@@ -59,6 +65,7 @@ export function readApiSettings(env: Env): ApiSettings {
     shutdownGraceMs: readDuration(env, 'HOOKWAY_SHUTDOWN_GRACE', 8_000, 0),
     publicUrl: readPublicUrl(env),
     requireKnownEventTypes: readBool(env, 'HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES', false),
+    docsEventTypes: readBool(env, 'HOOKWAY_DOCS_EVENT_TYPES', true),
     maxBatch: readInt(env, 'HOOKWAY_MAX_BATCH', 500, 1, 10_000),
     maxBatchBytes: readInt(env, 'HOOKWAY_MAX_BATCH_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   };
