@@ -24,7 +24,8 @@ export function withCatalog(document: OpenAPIObject, types: EventTypeRecord[]): 
   if (listed.length === 0) return document;
   const lines = listed.map((type) => {
     const schema = type.schema ? ` Payload: \`${eventTypeSchemaName(type.name)}\` (Schemas).` : ' No schema: any JSON object.';
-    return `- \`${type.name}\`${type.description ? `: ${type.description}` : ''}.${schema}`;
+    const said = type.description ? `: ${type.description.replace(/\.$/, '')}` : '';
+    return `- \`${type.name}\`${said}.${schema}`;
   });
   const description = `The event types of the catalog (\`GET /v1/event-types\`), which messages may have and endpoints subscribe to:\n\n${lines.join('\n')}`;
   const schemas = Object.fromEntries(
