@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { Database } from '../src/db/database';
-import { migrate } from '../src/db/migrate';
+import { describe, test } from 'node:test';
+import type { Database } from '../src/db/database';
 import { PortalRepository } from '../src/db/portal.repository';
-import { planOf, type PlanNode } from './support/query-plan';
-import { createTestDatabase, dropTestDatabase } from './support/test-hookway';
+import { migratedDatabaseForSuite, planOf, type PlanNode } from './support/query-plan';
 
 const MESSAGES = 20_000;
 const ENDPOINTS = 20;
 
-
 describe('the portal charts and pickers on large tables', () => {
-  let url: string;
   let db: Database;
 
-  before(async () => {
-    url = await createTestDatabase();
-    db = new Database(url);
-    await migrate(db);
+  migratedDatabaseForSuite(async (created) => {
+    db = created;
     await db.query(`INSERT INTO endpoints (id, application_id, url, secret, retry_policy, timeout_ms)
       SELECT 'ep_' || i, 'app_default', 'http://127.0.0.1:9/', 'sealed', '{}'::jsonb, 1000 FROM generate_series(1, $1) i`, [ENDPOINTS]);
     // Messages of 12 event types over the last 10 days, one delivery each, spread over the endpoints.
@@ -47,10 +41,6 @@ describe('the portal charts and pickers on large tables', () => {
     const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM delivery_attempts WHERE endpoint_id IS NULL');
     assert.equal(Number(rows[0].n), 0, 'every attempt has its endpoint, also those recorded without it');
     await db.query('ANALYZE');
-  });
-  after(async () => {
-    await db.close();
-    await dropTestDatabase(url);
   });
 
   /** Asserts `table` is never scanned whole and `index` is read. */

@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { Database } from '../src/db/database';
-import { migrate } from '../src/db/migrate';
+import { describe, test } from 'node:test';
+import type { Database } from '../src/db/database';
 import { ActivityLogRepository } from '../src/db/activity-log.repository';
 import { StatsRepository } from '../src/db/stats.repository';
-import { planOf, type PlanNode } from './support/query-plan';
-import { createTestDatabase, dropTestDatabase } from './support/test-hookway';
+import { migratedDatabaseForSuite, planOf, type PlanNode } from './support/query-plan';
 
 const ROWS = 100_000;
 // Deliveries ended within the last hour, among 100,000 spread over 100 days.
 const RECENT = 40;
 
-
 describe('/v1/stats on a large deliveries table', () => {
-  let url: string;
   let db: Database;
 
-  before(async () => {
-    url = await createTestDatabase();
-    db = new Database(url);
-    await migrate(db);
+  migratedDatabaseForSuite(async (created) => {
+    db = created;
     // Two applications: a small one (endpoint ep_11, messages numbered 100n + 1: 1 %) among a busy one.
     await db.query(`INSERT INTO applications (id, uid, name) VALUES ('app_other', 'other', 'Other')`);
     await db.query(`INSERT INTO endpoints (id, application_id, url, secret, retry_policy, timeout_ms)
@@ -47,10 +41,6 @@ describe('/v1/stats on a large deliveries table', () => {
        SELECT d.id, 'run', 1, d.created_at, 5, CASE WHEN d.status = 'succeeded' THEN 200 ELSE 503 END FROM deliveries d`,
     );
     await db.query('ANALYZE');
-  });
-  after(async () => {
-    await db.close();
-    await dropTestDatabase(url);
   });
 
   /** Asserts no table of `tables` is scanned whole and that `index` is used; `what` names the statement. */

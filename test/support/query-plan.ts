@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { QueryResultRow } from 'pg';
-import type { Queryable } from '../../src/db/database';
+import { Database, type Queryable } from '../../src/db/database';
+import { migrate } from '../../src/db/migrate';
+import { createTestDatabase, dropTestDatabase } from './test-hookway';
 
 /** One node of PostgreSQL's JSON plan, with what index tests read. */
 export interface PlanNode {
@@ -32,4 +35,23 @@ export async function planOf(db: Queryable, run: (explaining: Queryable) => Prom
   await run(explaining);
   assert.ok(plan, 'the statement was sent');
   return planNodes(plan);
+}
+
+/**
+ * A fresh, migrated database for the describe block it is called in: `seed` fills it before the tests;
+ * after them it is closed and dropped.
+ */
+export function migratedDatabaseForSuite(seed: (db: Database) => Promise<void>): void {
+  let url: string | undefined;
+  let db: Database | undefined;
+  before(async () => {
+    url = await createTestDatabase();
+    db = new Database(url);
+    await migrate(db);
+    await seed(db);
+  });
+  after(async () => {
+    await db?.close();
+    if (url) await dropTestDatabase(url);
+  });
 }
