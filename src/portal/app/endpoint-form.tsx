@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, seg, type Page } from './api';
 import { href, navigate } from './router';
 import type { Endpoint } from './types';
@@ -99,7 +99,7 @@ export function EndpointForm(props: { app: string; id?: string }) {
   return (
     <>
       <h2>{id ? 'Edit endpoint' : 'Add endpoint'}</h2>
-      <Loaded load={load}>{(value) => <Form app={app} endpoint={value.endpoint} known={value.known} />}</Loaded>
+      <Loaded load={load}>{(value) => <Form key={value.endpoint?.id ?? 'new'} app={app} endpoint={value.endpoint} known={value.known} />}</Loaded>
     </>
   );
 }
@@ -110,7 +110,6 @@ function Form(props: { app: string; endpoint?: Endpoint; known: string[] }) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const [created, setCreated] = useState<Endpoint | undefined>();
-  useEffect(() => setFields(fieldsOf(endpoint)), [endpoint]);
   const set = (key: keyof Fields) => (event: { currentTarget: { value: string } }) => setFields((f) => ({ ...f, [key]: event.currentTarget.value }));
   const toggle = (name: string) =>
     setFields((f) => ({ ...f, eventTypes: f.eventTypes.includes(name) ? f.eventTypes.filter((n) => n !== name) : [...f.eventTypes, name] }));

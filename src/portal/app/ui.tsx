@@ -90,13 +90,17 @@ export function ActionButton(props: { label: string; busyLabel?: string; action:
  * Keeps the cursors of the pages seen, so Previous goes back exactly.
  */
 export function useCursor(resetKey: string): { after: string | undefined; next(lastId: string): void; previous(): void; page: number } {
-  const [stack, setStack] = useState<string[]>([]);
-  useEffect(() => setStack([]), [resetKey]);
+  // The cursors belong to the key they were taken under: a new key starts at page one at once, without an
+  // effect that could land after a click on Next and undo it.
+  const [held, setHeld] = useState<{ key: string; stack: string[] }>({ key: resetKey, stack: [] });
+  const stack = held.key === resetKey ? held.stack : [];
+  const change = (update: (s: string[]) => string[]): void =>
+    setHeld((h) => ({ key: resetKey, stack: update(h.key === resetKey ? h.stack : []) }));
   return {
     after: stack[stack.length - 1],
     page: stack.length + 1,
-    next: (lastId) => setStack((s) => [...s, lastId]),
-    previous: () => setStack((s) => s.slice(0, -1)),
+    next: (lastId) => change((s) => [...s, lastId]),
+    previous: () => change((s) => s.slice(0, -1)),
   };
 }
 
