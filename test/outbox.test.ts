@@ -17,6 +17,8 @@ import { Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
 const MESSAGES = 30;
+const BURST = 1_000;
+const BATCH = 500;
 
 /**
  * A Temporal of this test's own, which it stops and starts again, and an API-only Hookway on it: the
@@ -56,6 +58,39 @@ describe('the outbox: producers never wait on Temporal', () => {
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return response.body.outboxPending;
   }
+
+  test('with no worker to take them, a burst waits in the outbox rather than in Temporal, and is delivered once a worker comes', async () => {
+    const endpoint = await new Scenario(hookway).endpoint({ url: receiver.url, eventTypes: ['outbox.burst'] });
+    const ids: string[] = [];
+    for (let batch = 0; batch < BURST / BATCH; batch += 1) {
+      const messages = Array.from({ length: BATCH }, (_, i) => ({ id: `evt_burst_${batch * BATCH + i}`, eventType: 'outbox.burst', payload: { n: batch * BATCH + i } }));
+      const response = await hookway.api<{ data: { status: number }[] }>('POST', '/v1/messages/batch', { messages });
+      assert.equal(response.status, 207, JSON.stringify(response.body));
+      ids.push(...messages.map((m) => m.id));
+    }
+    // Started as fast as Temporal takes them, the whole burst would leave the outbox; with nothing polling
+    // the task queue, the start gate keeps all but its bound (and what a stale reading lets by) in
+    // PostgreSQL. Read once the outbox has stopped moving.
+    let waiting = await outboxStat();
+    for (let still = 0; still < 3; ) {
+      await settle(2_000);
+      const now = await outboxStat();
+      still = now === waiting ? still + 1 : 0;
+      waiting = now;
+    }
+    assert.ok(waiting >= BURST / 2, `${BURST - waiting} of ${BURST} deliveries were handed to a Temporal without a worker`);
+
+    worker = await startHookway(hookway.config, createLogger('test', hookway.config.logLevel), { api: false, worker: true });
+    const requests = await receiver.waitForRequests(BURST, 120_000);
+    await eventually(() => outboxStat(), (n) => n === 0, 30_000);
+    await settle(1_000);
+    assert.equal(receiver.requests.length, BURST, 'each delivered once');
+    assert.deepEqual(new Set(requests.map((r) => r.headers['webhook-id'])), new Set(ids));
+    new Webhook(endpoint.secret ?? '').verify(requests[0].rawBody, requests[0].headers);
+    await worker.stop();
+    worker = undefined;
+    receiver.requests.length = 0;
+  });
 
   test('while Temporal is down every POST answers 202 at once and the backlog shows; once it is back each message is delivered exactly once', async () => {
     const endpoint = await new Scenario(hookway).endpoint({ url: receiver.url, eventTypes: ['outbox.case'] });

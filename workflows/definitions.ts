@@ -229,7 +229,16 @@ export type CircuitStep =
       /** Dead letters holding queue alerts to send (see the `sendQueueAlerts` activity). */
       alertIds?: string[];
     }
-  | { state: 'closed'; released: number; alertIds?: string[] };
+  | {
+      state: 'closed';
+      released: number;
+      /**
+       * The most this step could release: below the batch when Temporal's task queue had little room, 0
+       * when it had none. Parked deliveries may remain whenever `released` reaches it.
+       */
+      limit?: number;
+      alertIds?: string[];
+    };
 
 /** The circuit opened, or a success closed it: the circuit workflow looks again now. */
 export const circuitChangedSignal = defineSignal('circuitChanged');

@@ -14,6 +14,8 @@ const STEPS_PER_RUN = 500;
 const MIN_EXPIRY_WAIT_MS = 1000;
 // Releases go out in batches of a tenth of the per-second rate, so the pace is even within a second.
 const RELEASE_BATCHES_PER_SECOND = 10;
+// How long a release waits when Temporal's workers are behind (see StartGate).
+const HELD_WAIT_MS = 1000;
 
 /**
  * An endpoint's circuit breaker. While the circuit is open its deliveries are parked in PostgreSQL (their
@@ -47,8 +49,11 @@ export async function endpointCircuitWorkflow(input: EndpointCircuitInput): Prom
     // The queue alerts of what this step dead-lettered: sent before anything else, retried by Temporal.
     for (const deadLetterId of result.alertIds ?? []) await sendQueueAlerts(deadLetterId);
     if (result.state === 'closed') {
-      if (result.released < batch) return;
-      await sleep(1000 / RELEASE_BATCHES_PER_SECOND);
+      // Fewer than the step could take: none left parked. (Steps recorded before `limit` existed took the batch.)
+      const limit = result.limit ?? batch;
+      if (result.released < limit) return;
+      // No room in Temporal's task queue: its workers are behind, so look again later rather than soon.
+      await sleep(limit === 0 ? HELD_WAIT_MS : 1000 / RELEASE_BATCHES_PER_SECOND);
       continue;
     }
     if (probe) {

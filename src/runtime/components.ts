@@ -28,7 +28,8 @@ import { DeadLetterSignals } from '../temporal/dead-letter-signals';
 import { DeliveryStarter } from '../temporal/delivery-starter';
 import { OrderedStreamAdvancer } from '../temporal/ordered-stream-advancer';
 import { OrderedStreamSignals } from '../temporal/ordered-stream-signals';
-import { OutboxStarter } from '../temporal/outbox-starter';
+import { OUTBOX_SETTINGS, OutboxStarter } from '../temporal/outbox-starter';
+import { StartGate, workflowTaskBacklog } from '../temporal/start-gate';
 
 /** What a Hookway process opens before anything is built: its configuration, pool, client and keys. */
 export interface Foundations {
@@ -109,6 +110,7 @@ export function buildComponents(foundations: Foundations): Components {
     eager: foundations.eagerStart ?? false,
     onStarted: (eagerly) => foundations.metrics.workflowStarted(eagerly),
   });
+  const startGate = new StartGate(workflowTaskBacklog(client, config.temporal.taskQueue));
   const deadLetterSignals = new DeadLetterSignals(client, config);
   const streamSignals = new OrderedStreamSignals(client, config.temporal.taskQueue);
   const temporal: TemporalParts = {
@@ -118,8 +120,15 @@ export function buildComponents(foundations: Foundations): Components {
     streamSignals,
     streamAdvancer: new OrderedStreamAdvancer(repositories, starter),
     circuitSignals: new CircuitSignals(client, { taskQueue: config.temporal.taskQueue, releasePerSecond: config.delivery.circuitReleasePerSecond }),
-    circuitStepper: new CircuitStepper({ circuits: repositories.circuits, endpoints: repositories.endpoints, starter }),
-    outboxStarter: new OutboxStarter(repositories, starter, streamSignals, logger.child({ component: 'outbox' })),
+    circuitStepper: new CircuitStepper({ circuits: repositories.circuits, endpoints: repositories.endpoints, starter, gate: startGate }),
+    outboxStarter: new OutboxStarter(
+      repositories,
+      starter,
+      streamSignals,
+      logger.child({ component: 'outbox' }),
+      OUTBOX_SETTINGS,
+      startGate,
+    ),
   };
   return { ...foundations, repositories, temporal, destinations: new DestinationPolicy(config.security) };
 }

@@ -2,6 +2,7 @@ import type { CircuitsRepository, ParkedDelivery } from '../db/circuits.reposito
 import type { EndpointsRepository } from '../db/endpoints.repository';
 import { deliveryInputFor } from './delivery-input';
 import type { DeliveryStarter } from './delivery-starter';
+import type { StartGate } from './start-gate';
 
 // Parked deliveries are run again this many at a time: a start each.
 const WAKE_CONCURRENCY = 16;
@@ -9,7 +10,7 @@ const WAKE_CONCURRENCY = 16;
 const PROBE_TRIES = 5;
 
 /** What a probe-or-release step did; the circuit activity adds the expiry it did beside it. */
-export type ProbeOrRelease = { state: 'open'; probedWorkflowId: string | null } | { state: 'closed'; released: number };
+export type ProbeOrRelease = { state: 'open'; probedWorkflowId: string | null } | { state: 'closed'; released: number; limit: number };
 
 /**
  * One step of an endpoint's circuit workflow, against PostgreSQL (which holds the circuit and the parked
@@ -23,6 +24,8 @@ export class CircuitStepper {
       circuits: CircuitsRepository;
       endpoints: EndpointsRepository;
       starter: DeliveryStarter;
+      /** Holds releases back while Temporal's workers are behind; none releases a full batch each step. */
+      gate?: Pick<StartGate, 'room'>;
     },
   ) {}
 
@@ -52,7 +55,9 @@ export class CircuitStepper {
     }
     // Run before they are unparked: a step cut short runs them again rather than not at all (the workflow
     // ID makes a second start a no-op).
-    const released = await circuits.releasable(endpointId, batch);
+    const limit = this.deps.gate ? await this.deps.gate.room(batch) : batch;
+    if (limit === 0) return { state: 'closed', released: 0, limit };
+    const released = await circuits.releasable(endpointId, limit);
     const unpark: ParkedDelivery[] = [];
     for (let i = 0; i < released.length; i += WAKE_CONCURRENCY) {
       await Promise.all(
@@ -63,7 +68,7 @@ export class CircuitStepper {
       );
     }
     if (unpark.length > 0) await circuits.unpark(unpark);
-    return { state: 'closed', released: released.length };
+    return { state: 'closed', released: released.length, limit };
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import { deliveryInputFor } from './delivery-input';
 import type { DeliveryStarter } from './delivery-starter';
 import type { OrderedStreamSignals } from './ordered-stream-signals';
+import type { StartGate } from './start-gate';
 import { outboxBackoffMs, planOutbox } from './outbox-plan';
 
 /** How the starter drains the outbox. */
@@ -17,10 +18,19 @@ export interface OutboxSettings {
   /** First and longest wait after a claim in which Temporal failed. */
   initialBackoffMs: number;
   maxBackoffMs: number;
+  /** How soon it looks again when the start gate left no room. */
+  gateWaitMs: number;
 }
 
 /** Defaults every process uses. */
-export const OUTBOX_SETTINGS: OutboxSettings = { batch: 200, concurrency: 32, pollIntervalMs: 1_000, initialBackoffMs: 250, maxBackoffMs: 10_000 };
+export const OUTBOX_SETTINGS: OutboxSettings = {
+  batch: 200,
+  concurrency: 32,
+  pollIntervalMs: 1_000,
+  initialBackoffMs: 250,
+  maxBackoffMs: 10_000,
+  gateWaitMs: 200,
+};
 
 /** What one claim did. */
 export interface DrainResult {
@@ -56,6 +66,7 @@ export class OutboxStarter {
   private failures = 0;
   private pausedUntil = 0;
   private stopped = false;
+  private roomTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repos: { outbox: OutboxRepository; endpoints: EndpointsRepository },
@@ -63,6 +74,7 @@ export class OutboxStarter {
     private readonly streams: OrderedStreamSignals,
     private readonly logger: Logger,
     private readonly settings: OutboxSettings = OUTBOX_SETTINGS,
+    private readonly gate?: Pick<StartGate, 'room'>,
   ) {}
 
   /** Drains now (or right after the pass in progress): something was just accepted. */
@@ -89,6 +101,7 @@ export class OutboxStarter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.roomTimer);
     await this.draining;
   }
 
@@ -97,9 +110,15 @@ export class OutboxStarter {
     do {
       this.again = false;
       for (;;) {
+        // Past the gate's bound, deliveries wait here until Temporal's workers catch up.
+        const room = this.gate ? await this.gate.room(this.settings.batch) : this.settings.batch;
+        if (room === 0) {
+          this.lookAgainSoon();
+          return;
+        }
         let result: DrainResult;
         try {
-          result = await this.drainOnce();
+          result = await this.drainOnce(room);
         } catch (error) {
           result = { claimed: 0, started: 0, woken: 0, dropped: 0, failed: 1 };
           this.logger.warn({ err: error }, 'outbox: could not claim rows from PostgreSQL; will try again');
@@ -116,13 +135,22 @@ export class OutboxStarter {
         }
         if (this.failures > 0) this.logger.info({ after: this.failures }, 'outbox: starting deliveries again');
         this.failures = 0;
-        if (this.stopped || result.claimed < this.settings.batch) break;
+        if (this.stopped || result.claimed < room) break;
       }
     } while (this.again && !this.stopped);
   }
 
-  /** One claim: starts, wakes or drops each row it takes, and deletes those done. */
-  async drainOnce(): Promise<DrainResult> {
+  private lookAgainSoon(): void {
+    if (this.roomTimer || this.stopped) return;
+    this.roomTimer = setTimeout(() => {
+      this.roomTimer = undefined;
+      this.kick();
+    }, this.settings.gateWaitMs);
+    this.roomTimer.unref();
+  }
+
+  /** One claim of at most `limit` rows: starts, wakes or drops each row it takes, and deletes those done. */
+  async drainOnce(limit = this.settings.batch): Promise<DrainResult> {
     const result: DrainResult = { claimed: 0, started: 0, woken: 0, dropped: 0, failed: 0 };
     // One read per endpoint per claim, however many of its deliveries it holds.
     const endpoints = new Map<string, Promise<EndpointRecord | undefined>>();
@@ -131,7 +159,7 @@ export class OutboxStarter {
       if (!found) endpoints.set(id, (found = this.repos.endpoints.findById(id)));
       return found;
     };
-    result.claimed = await this.repos.outbox.claim(this.settings.batch, async (entries) => {
+    result.claimed = await this.repos.outbox.claim(limit, async (entries) => {
       const plan = planOutbox(entries);
       const done = [...plan.drop];
       result.dropped = plan.drop.length;
