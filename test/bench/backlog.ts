@@ -1,12 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { messageId, withCpu, type BenchContext } from './context';
+import type { DeliveryCheck } from './delivery-check';
 import { drain, endpoints } from './hookway-throughput';
 import { closedLoop } from './load';
 import { peakRssMb, type CpuUsage } from './proc-stats';
+import type { MachineInfo } from './report';
 import { perSecond, sleep } from './stats';
 
 /** A short, flat schedule, so a recovered receiver is retried within 2 s and drain time measures Hookway. */
 const BACKLOG_RETRIES = { maxAttempts: 100, initialIntervalMs: 2000, backoffCoefficient: 1, maxIntervalMs: 2000 };
+
+const PROGRESS_EVERY_MS = 5000;
+
+/** Where the drain stands: arrived, and where the rest wait (outbox, parked behind a circuit, or running). */
+async function sayProgress(ctx: BenchContext, labels: string[], since: number): Promise<void> {
+  const arrived = labels.reduce((sum, label) => sum + ctx.receiver.route(label).delivered.size, 0);
+  const { rows } = await ctx.pg
+    .query<{ outbox: number; parked: number; pending: number; open: number }>(
+      `SELECT (SELECT count(*) FROM delivery_outbox)::int AS outbox,
+              (SELECT count(*) FROM deliveries WHERE status = 'pending' AND parked_at IS NOT NULL)::int AS parked,
+              (SELECT count(*) FROM deliveries WHERE status = 'pending')::int AS pending,
+              (SELECT count(*) FROM endpoints WHERE circuit_opened_at IS NOT NULL)::int AS open`,
+    )
+    .catch(() => ({ rows: [] }));
+  const at = Math.round((performance.now() - since) / 1000);
+  const row = rows[0];
+  ctx.say(`backlog drain +${at}s: ${arrived} arrived${row ? `; pending ${row.pending} (parked ${row.parked}, outbox ${row.outbox}); open circuits ${row.open}` : ''}`);
+}
 
 /** Deliveries queued behind a failing receiver, then drained once it recovers. */
 export interface BacklogResult {
@@ -65,7 +87,10 @@ export async function runBacklog(ctx: BenchContext): Promise<BacklogResult> {
 
   for (const label of labels) ctx.receiver.setMode(label, 'ok');
   const recoveredAt = performance.now();
-  const [drained, drainCpu] = await withCpu(ctx, () => drain(ctx, labels, undefined, backlogDrainSeconds * 1000));
+  const progress = setInterval(() => void sayProgress(ctx, labels, recoveredAt), PROGRESS_EVERY_MS);
+  const [drained, drainCpu] = await withCpu(ctx, () => drain(ctx, labels, undefined, backlogDrainSeconds * 1000)).finally(() =>
+    clearInterval(progress),
+  );
   const finishedAt = performance.now();
   const size = labels.reduce((sum, label) => sum + ctx.ledger.acceptedFor(label).size, 0);
   let last = recoveredAt;
@@ -91,4 +116,44 @@ export async function runBacklog(ctx: BenchContext): Promise<BacklogResult> {
     enqueueCpu,
     drainCpu,
   };
+}
+
+/** `bench-results/backlog.json`. */
+export interface BacklogReport {
+  scenario: 'backlog';
+  backlog: BacklogResult;
+  delivery: DeliveryCheck;
+  machine: MachineInfo;
+  durationSeconds: number;
+}
+
+/** Writes the report next to `latest.json`. */
+export function writeBacklogResults(report: BacklogReport, outDir: string): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'backlog.json'), `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** The scenario as a plain-text table for stdout. */
+export function renderBacklogTable(report: BacklogReport): string {
+  const { backlog: b, delivery: d, machine } = report;
+  const cpu = (usage: CpuUsage): string =>
+    Object.entries(usage.groups)
+      .filter(([, seconds]) => seconds > 0.05)
+      .map(([group, seconds]) => `${group} ${seconds}`)
+      .join(', ');
+  const rows: [string, string, string][] = [
+    ['Accepted', `${b.size} deliveries`, `${b.enqueuePerSec}/s over ${b.enqueueSeconds} s, ${b.endpoints} endpoints on one failing receiver`],
+    ['Tried before recovery', `${b.attemptedBeforeRecovery}`, `${b.refusedAttempts} answers 503`],
+    ['Drain', b.drainSeconds === null ? 'not all within the wait (BENCH_BACKLOG_DRAIN_SECONDS)' : `${b.drainSeconds} s`, `${b.drainPerSec} deliveries/s; ${b.delivered} delivered`],
+    ['CPU-s during the drain', cpu(b.drainCpu), `over ${b.drainCpu.seconds} s`],
+    ['Lost', `${d.lost}`, d.lost > 0 ? `missing by workflow status ${JSON.stringify(d.missingByWorkflowStatus)}` : `${d.accepted} accepted, ${d.received} received`],
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    `Hookway bench, backlog: ${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart} at start, ${machine.date}`,
+    line(['Measure', 'Value', 'Notes']),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }

@@ -9,6 +9,7 @@ import type { IsolationResult } from './isolation';
 import type { CpuUsage } from './proc-stats';
 import type { RawCeilingResult } from './raw-ceiling';
 import type { BenchSettings } from './settings';
+import type { CpuMsPerDelivery, SustainedResult } from './sustained';
 import type { TemporalFloorResult } from './temporal-floor';
 
 /** The machine a run measured. */
@@ -31,6 +32,14 @@ export interface BenchReport {
   hookwayDeliveredPerSec: number;
   /** Fan-out 1, messages answered 202 per second while posting. */
   hookwayAcceptedPerSec: number;
+  /** Fan-out 1, deliveries per second over 30 s of paced load at the highest rate kept up with (0: none kept up). */
+  sustainedDeliveredPerSec: number;
+  /** The floor workflow measured the same way. */
+  temporalFloorSustainedPerSec: number;
+  /** CPU per delivery by process during Hookway's sustained run. */
+  cpuMsPerDelivery: CpuMsPerDelivery | null;
+  /** CPU per floor workflow during the floor's sustained run (its worker counted as `worker`). */
+  cpuMsPerFloorWorkflow: CpuMsPerDelivery | null;
   /** Accepted-to-delivered at 50 % of the maximum delivered/s, fan-out 1. */
   latencyMs: { p50: number; p95: number; p99: number };
   isolationP99Ratio: number | null;
@@ -40,12 +49,21 @@ export interface BenchReport {
   peakRssMb: { api: number; worker: number };
   /** Deliveries accepted (202) but never received, across every phase except the endpoint kept down. */
   lost: number;
-  ratios: { hookwayToTemporalFloor: number | null; hookwayToRawCeiling: number | null; isolationP99: number | null };
+  ratios: {
+    hookwayToTemporalFloor: number | null;
+    hookwayToRawCeiling: number | null;
+    /** Target >= 1.3. */
+    sustainedToFloorSustained: number | null;
+    /** Total CPU per delivery over the floor's per workflow; target <= 1. */
+    cpuToFloorCpu: number | null;
+    isolationP99: number | null;
+  };
   /** Hookway on a Temporal server with PostgreSQL persistence and visibility; null with BENCH_CLUSTER=0. */
   cluster: ClusterRowResult | null;
   rawCeiling: RawCeilingResult;
   temporalFloor: TemporalFloorResult;
-  hookway: { fanout1: MaxRateResult; fanoutN: MaxRateResult; latencyAtHalf: PacedResult; latencyAt90: PacedResult };
+  hookway: { fanout1: MaxRateResult; fanoutN: MaxRateResult; sustained: SustainedResult; latencyAtHalf: PacedResult; latencyAt90: PacedResult };
+  temporalFloorSustained: SustainedResult;
   isolation: IsolationResult;
   backlog: BacklogResult;
   delivery: DeliveryCheck & { rejectedByStatus: Record<string, number> };
@@ -64,6 +82,15 @@ function cpuPerUnit(cpu: CpuUsage, units: number): string {
     .filter(([, seconds]) => seconds > 0)
     .map(([name, seconds]) => `${name} ${((seconds * 1000) / units).toFixed(2)}`);
   return `${parts.join(', ')} | machine busy ${Math.round(cpu.machineBusy * 100)} %, iowait ${Math.round(cpu.iowait * 100)} %, other programs ${cpu.other.toFixed(1)} s`;
+}
+
+function sustainedDetail(result: SustainedResult): string {
+  const tries = result.tries.map((t) => `${fmt(t.offeredPerSec, 0)}/s${t.keptUp ? '' : ' behind'}`).join(', ');
+  return `paced ${result.seconds} s a try (${tries}); the highest kept up`;
+}
+
+function cpuMsLine(cpu: CpuMsPerDelivery | null): string {
+  return cpu ? `${fmt(cpu.total, 2)} (temporal ${fmt(cpu.temporal, 2)}, worker ${fmt(cpu.worker, 2)}, api ${fmt(cpu.api, 2)}, postgres ${fmt(cpu.postgres, 2)})` : 'n/a';
 }
 
 function isolationLine(iso: IsolationResult): string {
@@ -101,6 +128,10 @@ export function renderTable(report: BenchReport): string {
     ['Hookway fan-out 1: delivered', `${fmt(hookway.fanout1.deliveredPerSec)} deliveries/s`, `${hookway.fanout1.delivered} end to end; ${fmt(hookway.fanout1.deliveredDuringLoadPerSec)}/s while posting`],
     [`Hookway fan-out ${hookway.fanoutN.fanout}: accepted`, `${fmt(hookway.fanoutN.acceptedPerSec)} msg/s`, `= ${fmt(hookway.fanoutN.deliveriesAcceptedPerSec)} deliveries/s`],
     [`Hookway fan-out ${hookway.fanoutN.fanout}: delivered`, `${fmt(hookway.fanoutN.deliveredPerSec)} deliveries/s`, `${hookway.fanoutN.delivered} end to end; ${fmt(hookway.fanoutN.deliveredDuringLoadPerSec)}/s while posting`],
+    ['Sustained: Temporal floor', `${fmt(report.temporalFloorSustainedPerSec)} workflows/s`, sustainedDetail(report.temporalFloorSustained)],
+    ['Sustained: Hookway fan-out 1', `${fmt(report.sustainedDeliveredPerSec)} deliveries/s`, sustainedDetail(report.hookway.sustained)],
+    ['CPU ms per floor workflow', cpuMsLine(report.cpuMsPerFloorWorkflow), 'during the floor\'s sustained run (its worker as worker)'],
+    ['CPU ms per delivery', cpuMsLine(report.cpuMsPerDelivery), 'during Hookway\'s sustained run'],
     [`Latency @50 % (${fmt(half.targetPerSec)}/s)`, `p50 ${fmt(half.latencyMs.p50, 0)} / p95 ${fmt(half.latencyMs.p95, 0)} / p99 ${fmt(half.latencyMs.p99, 0)} ms`, `accepted-to-delivered, sent ${fmt(half.sentPerSec)}/s`],
     [`Latency @90 % (${fmt(ninety.targetPerSec)}/s)`, `p50 ${fmt(ninety.latencyMs.p50, 0)} / p95 ${fmt(ninety.latencyMs.p95, 0)} / p99 ${fmt(ninety.latencyMs.p99, 0)} ms`, `accepted-to-delivered, sent ${fmt(ninety.sentPerSec)}/s`],
     ['Isolation p99', `${iso.withFailingNeighbour.undelivered > 0 ? '>= ' : ''}${fmt(iso.withFailingNeighbour.latencyMs.p99, 0)} vs ${fmt(iso.alone.latencyMs.p99, 0)} ms`, `healthy at ${iso.rate}/s next to ${iso.neighbour.accepted} in retry vs alone`],
@@ -111,6 +142,8 @@ export function renderTable(report: BenchReport): string {
     ['Lost', String(report.lost), `of ${report.delivery.accepted} accepted (202), not received by the end`],
     ['Hookway / Temporal floor', fmt(report.ratios.hookwayToTemporalFloor, 3), 'fan-out 1 delivered/s over floor workflows/s'],
     ['Hookway / raw ceiling', fmt(report.ratios.hookwayToRawCeiling, 3), 'fan-out 1 delivered/s over raw req/s'],
+    ['Sustained Hookway / floor', fmt(report.ratios.sustainedToFloorSustained, 3), 'sustained deliveries/s over sustained floor workflows/s; target >= 1.3'],
+    ['CPU per delivery / floor', fmt(report.ratios.cpuToFloorCpu, 3), 'total CPU ms per delivery over per floor workflow; target <= 1'],
     ['Isolation p99 ratio', fmt(report.ratios.isolationP99, 2), 'with failing neighbour / alone (1.0 = unaffected)'],
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Client as PgClient } from 'pg';
 import { HookwayApi, Ledger } from './api-client';
-import { runBacklog } from './backlog';
+import { renderBacklogTable, runBacklog, writeBacklogResults, type BacklogReport } from './backlog';
 import type { BenchContext } from './context';
 import { runClusterRow, type ClusterRowResult } from './cluster-throughput';
 import { runDeadNeighbour } from './dead-neighbour';
@@ -25,6 +25,7 @@ import { BenchReceiver } from './receiver';
 import { renderTable, writeResults, type BenchReport, type MachineInfo } from './report';
 import { loadBenchSettings, type BenchSettings } from './settings';
 import { ratio } from './stats';
+import { runSustainedFloor, runSustainedHookway } from './sustained';
 import { runTemporalFloor } from './temporal-floor';
 import { warmUp } from './warm-up';
 
@@ -86,8 +87,11 @@ function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage]
   return notes;
 }
 
-/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour, the filtered endpoints and intake. */
-const SCENARIOS = ['all', 'dead-neighbour', 'filtered-endpoints', 'intake'];
+/** The first rate each sustained measurement offers, as a multiple of its burst rate (it steps down from there). */
+const SUSTAINED_START = 1.25;
+
+/** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour, the filtered endpoints, intake and the backlog alone. */
+const SCENARIOS = ['all', 'dead-neighbour', 'filtered-endpoints', 'intake', 'backlog'];
 
 /** Where a run registers what must be stopped if the process is interrupted. */
 export interface Interruptible {
@@ -198,6 +202,21 @@ export async function runIntakeBench(settings: BenchSettings, say: (line: string
   });
 }
 
+/**
+ * `npm run bench -- backlog`: the backlog phase alone on a stack of its own, with the drain's progress
+ * every 5 s, then the check that every accepted delivery arrived (a couple of minutes at the defaults).
+ */
+export async function runBacklogBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<BacklogReport> {
+  return onOwnStack(settings, say, interrupt, async (ctx, machine, startedAt) => {
+    const backlog = await runBacklog(ctx);
+    say('checking that every accepted delivery arrived...');
+    const delivery = await checkDeliveries(ctx);
+    const report: BacklogReport = { scenario: 'backlog', backlog, delivery, machine, durationSeconds: Math.round((Date.now() - startedAt) / 1000) };
+    writeBacklogResults(report, settings.outDir);
+    return report;
+  });
+}
+
 /** Runs every phase against one stack and returns the report (also written to `settings.outDir`). */
 export async function runBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<BenchReport> {
   const startedAt = Date.now();
@@ -216,6 +235,12 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
     say(`Hookway fan-out ${settings.fanout} at maximum rate (${settings.seconds} s + drain)...`);
     const fanoutN = await runMaxRate(ctx, { label: `f${settings.fanout}`, fanout: settings.fanout });
     const max = Math.max(1, fanout1.deliveredPerSec);
+    // Sustained rates, the floor's and Hookway's by the same rule, each from 1.25x its own burst rate.
+    say(`Temporal floor sustained (${settings.sustainedSeconds} s a try)...`);
+    const floorSustained = await runSustainedFloor(ctx, temporalFloor.perSec * SUSTAINED_START);
+    const [sustainedRoute] = await endpoints(ctx, 'sus', 'bench.sus', 1);
+    say(`Hookway sustained, fan-out 1 (${settings.sustainedSeconds} s a try)...`);
+    const hookwaySustained = await runSustainedHookway(ctx, sustainedRoute, 'bench.sus', max * SUSTAINED_START);
     const [latencyRoute] = await endpoints(ctx, 'lat', 'bench.lat', 1);
     say(`latency at 50 % of ${max}/s (${settings.latencySeconds} s)...`);
     const latencyAtHalf = await runPaced(ctx, { label: latencyRoute, eventType: 'bench.lat', rate: max * 0.5, seconds: settings.latencySeconds, idPrefix: 'lat50' });
@@ -240,6 +265,10 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
       temporalFloorPerSec: temporalFloor.perSec,
       hookwayDeliveredPerSec: fanout1.deliveredPerSec,
       hookwayAcceptedPerSec: fanout1.acceptedPerSec,
+      sustainedDeliveredPerSec: hookwaySustained.deliveredPerSec,
+      temporalFloorSustainedPerSec: floorSustained.deliveredPerSec,
+      cpuMsPerDelivery: hookwaySustained.cpuMsPerDelivery,
+      cpuMsPerFloorWorkflow: floorSustained.cpuMsPerDelivery,
       latencyMs: { p50: latencyAtHalf.latencyMs.p50, p95: latencyAtHalf.latencyMs.p95, p99: latencyAtHalf.latencyMs.p99 },
       isolationP99Ratio: isolation.p99Ratio,
       drainSeconds: backlog.drainSeconds,
@@ -248,12 +277,15 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
       ratios: {
         hookwayToTemporalFloor: ratio(fanout1.deliveredPerSec, temporalFloor.perSec),
         hookwayToRawCeiling: ratio(fanout1.deliveredPerSec, rawCeiling.perSec),
+        sustainedToFloorSustained: ratio(hookwaySustained.deliveredPerSec, floorSustained.deliveredPerSec),
+        cpuToFloorCpu: ratio(hookwaySustained.cpuMsPerDelivery?.total ?? 0, floorSustained.cpuMsPerDelivery?.total ?? 0),
         isolationP99: isolation.p99Ratio,
       },
       cluster,
       rawCeiling,
       temporalFloor,
-      hookway: { fanout1, fanoutN, latencyAtHalf, latencyAt90 },
+      hookway: { fanout1, fanoutN, sustained: hookwaySustained, latencyAtHalf, latencyAt90 },
+      temporalFloorSustained: floorSustained,
       isolation,
       backlog,
       delivery: { ...delivery, rejectedByStatus: Object.fromEntries([...ledger.rejected].map(([s, n]) => [String(s), n])) },
@@ -264,7 +296,9 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
     };
     const phases: [string, CpuUsage][] = [
       ['raw ceiling', rawCeiling.cpu], ['Temporal floor', temporalFloor.cpu], ['fan-out 1', fanout1.cpu],
-      [`fan-out ${settings.fanout}`, fanoutN.cpu], ['backlog enqueue', backlog.enqueueCpu], ['backlog drain', backlog.drainCpu],
+      [`fan-out ${settings.fanout}`, fanoutN.cpu],
+      ...((floorSustained.cpu ? [['floor sustained', floorSustained.cpu]] : []) as [string, CpuUsage][]),
+      ...((hookwaySustained.cpu ? [['Hookway sustained', hookwaySustained.cpu]] : []) as [string, CpuUsage][]), ['backlog enqueue', backlog.enqueueCpu], ['backlog drain', backlog.drainCpu],
       ['isolation enqueue', isolation.cpu.enqueue], ['isolation with neighbour', isolation.cpu.withFailingNeighbour],
       ...(cluster ? ([['cluster, 3 workers', cluster.threeWorkers.cpu], ['cluster, 1 worker', cluster.oneWorker.cpu]] as [string, CpuUsage][]) : []),
     ];
@@ -303,7 +337,9 @@ if (require.main === module) {
         ? runFilteredEndpointsBench(settings, say, interrupt).then((report) => ({ table: renderFilteredEndpointsTable(report), ok: true }))
         : scenario === 'intake'
           ? runIntakeBench(settings, say, interrupt).then((report) => ({ table: renderIntakeTable(report), ok: report.intake.batch.accepted === report.intake.batch.messages }))
-          : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
+          : scenario === 'backlog'
+            ? runBacklogBench(settings, say, interrupt).then((report) => ({ table: renderBacklogTable(report), ok: report.delivery.lost === 0 }))
+            : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
   run.then(
     ({ table, ok }) => {
       process.stdout.write(`${table}\n`);

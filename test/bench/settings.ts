@@ -12,6 +12,11 @@ export interface BenchSettings {
   seconds: number;
   /** `BENCH_MAX_DELIVERIES`: deliveries (floor: workflows) after which a max-rate run stops posting. @default 400 */
   maxDeliveries: number;
+  /**
+   * `BENCH_SUSTAINED_SECONDS`: length of each paced run of the sustained measurements (floor and Hookway),
+   * stepped down from 1.25x the burst rate until a run keeps up. @default 30
+   */
+  sustainedSeconds: number;
   /** `BENCH_LATENCY_SECONDS`: length of each paced run (50 % and 90 % of the maximum). @default 10 */
   latencySeconds: number;
   /** `BENCH_FANOUT`: endpoints per message in the fan-out run. @default 10 */
@@ -72,6 +77,7 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     rawSeconds: positive(env, 'BENCH_RAW_SECONDS', 5),
     seconds: positive(env, 'BENCH_SECONDS', 10),
     maxDeliveries: Math.round(positive(env, 'BENCH_MAX_DELIVERIES', 400)),
+    sustainedSeconds: positive(env, 'BENCH_SUSTAINED_SECONDS', 30),
     latencySeconds: positive(env, 'BENCH_LATENCY_SECONDS', 10),
     fanout: Math.round(positive(env, 'BENCH_FANOUT', 10)),
     backlog: Math.round(positive(env, 'BENCH_BACKLOG', 10_000)),
