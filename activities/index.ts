@@ -45,10 +45,10 @@ export function createActivities(deps: ActivityDeps): HookwayActivities {
      * One step of an endpoint's circuit workflow: while the circuit is open, a probe (when due) and the
      * dead-lettering of parked deliveries whose schedule ran out; once it closed, a release.
      */
-    async circuitStep(endpointId: string, batch: number, probe: boolean): Promise<CircuitStep> {
+    async circuitStep(endpointId: string, batch: number, probe: boolean, gated?: boolean): Promise<CircuitStep> {
       // Expired first, so a probe never runs a delivery this step is about to dead-letter.
       const { expired, alertIds } = await deadLetterExpiredParked(deps, endpointId, batch);
-      const step = await deps.circuitStepper.step(endpointId, batch, probe);
+      const step = await deps.circuitStepper.step(endpointId, batch, probe, gated ?? false);
       if (step.state !== 'open') return alertIds.length > 0 ? { ...step, alertIds } : step;
       return { ...step, expired, nextExpiryInMs: await deps.circuits.nextExpiryInMs(endpointId), ...(alertIds.length > 0 ? { alertIds } : {}) };
     },

@@ -16,6 +16,7 @@ function tinySettings(outDir: string): BenchSettings {
     seconds: 5,
     maxDeliveries: 60,
     latencySeconds: 2,
+    sustainedSeconds: 2,
     fanout: 3,
     backlog: 60,
     backlogHoldSeconds: 1,
@@ -42,6 +43,16 @@ describe('npm run bench, at a tiny size', () => {
     for (const key of ['rawCeilingPerSec', 'temporalFloorPerSec', 'hookwayDeliveredPerSec', 'hookwayAcceptedPerSec', 'isolationP99Ratio', 'drainSeconds', 'lost']) {
       assert.equal(typeof written[key], 'number', `${key} is a number in latest.json`);
     }
+    for (const key of ['sustainedDeliveredPerSec', 'temporalFloorSustainedPerSec']) {
+      assert.equal(typeof written[key], 'number', `${key} is a number in latest.json`);
+    }
+    const perProcess = ['total', 'temporal', 'worker', 'api', 'postgres'];
+    for (const key of ['cpuMsPerDelivery', 'cpuMsPerFloorWorkflow']) {
+      const cpu = written[key] as Record<string, unknown> | null;
+      // null only when no paced run kept up, which the tries say.
+      if (cpu !== null) assert.deepEqual(Object.keys(cpu).sort(), [...perProcess].sort(), `${key} has a figure per process`);
+    }
+    assert.ok(report.hookway.sustained.tries.length > 0 && report.temporalFloorSustained.tries.length > 0, 'both sustained measurements ran');
     for (const key of ['p50', 'p95', 'p99'] as const) assert.equal(typeof report.latencyMs[key], 'number');
     assert.ok(report.peakRssMb.api > 0 && report.peakRssMb.worker > 0, 'peak RSS sampled for the API and the worker');
     assert.ok(fs.existsSync(path.join(outDir, 'latency.svg')));

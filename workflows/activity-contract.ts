@@ -33,8 +33,11 @@ export interface HookwayActivities {
   advanceStream(stream: OrderedStreamInput): Promise<StreamStep>;
   /** Wakes the delivery's ordered stream: the delivery is done, succeeded or dead-lettered. */
   notifyStream(stream: OrderedStreamInput): Promise<void>;
-  /** One step of an endpoint's circuit workflow. */
-  circuitStep(endpointId: string, batch: number, probe: boolean): Promise<CircuitStep>;
+  /**
+   * One step of an endpoint's circuit workflow. `gated`: releases wait for room in Temporal's task queue,
+   * and the result's `limit` says how many could go.
+   */
+  circuitStep(endpointId: string, batch: number, probe: boolean, gated?: boolean): Promise<CircuitStep>;
   /** Deletes one batch of `stage`'s expired rows. */
   retentionBatch(stage: RetentionStage, cutoff: string, cursor: RetentionCursor, limit: number): Promise<RetentionBatchResult>;
 }

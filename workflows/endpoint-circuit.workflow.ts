@@ -45,7 +45,7 @@ export async function endpointCircuitWorkflow(input: EndpointCircuitInput): Prom
   for (let step = 0; step < STEPS_PER_RUN && !workflowInfo().continueAsNewSuggested; step += 1) {
     const seen = changes;
     const probe = probeDue;
-    const result = await circuitStep(input.endpointId, batch, probe);
+    const result = await circuitStep(input.endpointId, batch, probe, true);
     // The queue alerts of what this step dead-lettered: sent before anything else, retried by Temporal.
     for (const deadLetterId of result.alertIds ?? []) await sendQueueAlerts(deadLetterId);
     if (result.state === 'closed') {

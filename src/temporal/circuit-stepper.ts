@@ -25,15 +25,16 @@ export class CircuitStepper {
       endpoints: EndpointsRepository;
       starter: DeliveryStarter;
       /** Holds releases back while Temporal's workers are behind; none releases a full batch each step. */
-      gate?: Pick<StartGate, 'room'>;
+      gate?: Pick<StartGate, 'room' | 'unused'>;
     },
   ) {}
 
   /**
-   * Releases parked deliveries if the circuit is closed, at most `batch`; if it is open and `probe` is set,
-   * runs one of them as a probe.
+   * Releases parked deliveries if the circuit is closed, at most `batch` (and, `gated`, at most what the
+   * start gate grants: a circuit workflow that says so ends only when a step releases less than its
+   * `limit`); if it is open and `probe` is set, runs one of them as a probe.
    */
-  async step(endpointId: string, batch: number, probe: boolean): Promise<ProbeOrRelease> {
+  async step(endpointId: string, batch: number, probe: boolean, gated = false): Promise<ProbeOrRelease> {
     const { circuits } = this.deps;
     const state = await circuits.state(endpointId);
     if (state?.openedAt && !probe) return { state: 'open', probedWorkflowId: null };
@@ -55,8 +56,13 @@ export class CircuitStepper {
     }
     // Run before they are unparked: a step cut short runs them again rather than not at all (the workflow
     // ID makes a second start a no-op).
-    const limit = this.deps.gate ? await this.deps.gate.room(batch) : batch;
-    if (limit === 0) return { state: 'closed', released: 0, limit };
+    const gate = gated ? this.deps.gate : undefined;
+    const limit = gate ? gate.room(batch) : batch;
+    if (limit === 0) {
+      // Nothing parked: nothing to hold back, and the circuit workflow may end.
+      if ((await circuits.releasable(endpointId, 1)).length === 0) return { state: 'closed', released: 0, limit: batch };
+      return { state: 'closed', released: 0, limit };
+    }
     const released = await circuits.releasable(endpointId, limit);
     const unpark: ParkedDelivery[] = [];
     for (let i = 0; i < released.length; i += WAKE_CONCURRENCY) {
@@ -68,6 +74,7 @@ export class CircuitStepper {
       );
     }
     if (unpark.length > 0) await circuits.unpark(unpark);
+    gate?.unused(limit - unpark.length);
     return { state: 'closed', released: released.length, limit };
   }
 

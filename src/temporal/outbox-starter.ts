@@ -74,7 +74,7 @@ export class OutboxStarter {
     private readonly streams: OrderedStreamSignals,
     private readonly logger: Logger,
     private readonly settings: OutboxSettings = OUTBOX_SETTINGS,
-    private readonly gate?: Pick<StartGate, 'room'>,
+    private readonly gate?: Pick<StartGate, 'room' | 'unused'>,
   ) {}
 
   /** Drains now (or right after the pass in progress): something was just accepted. */
@@ -111,7 +111,7 @@ export class OutboxStarter {
       this.again = false;
       for (;;) {
         // Past the gate's bound, deliveries wait here until Temporal's workers catch up.
-        const room = this.gate ? await this.gate.room(this.settings.batch) : this.settings.batch;
+        const room = this.gate ? this.gate.room(this.settings.batch) : this.settings.batch;
         if (room === 0) {
           this.lookAgainSoon();
           return;
@@ -123,6 +123,7 @@ export class OutboxStarter {
           result = { claimed: 0, started: 0, woken: 0, dropped: 0, failed: 1 };
           this.logger.warn({ err: error }, 'outbox: could not claim rows from PostgreSQL; will try again');
         }
+        this.gate?.unused(room - result.started - result.woken);
         if (result.failed > 0) {
           this.failures += 1;
           const waitMs = outboxBackoffMs(this.failures, this.settings.initialBackoffMs, this.settings.maxBackoffMs);

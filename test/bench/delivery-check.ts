@@ -27,14 +27,28 @@ export interface DeliveryCheck {
   duplicates: number;
 }
 
+// While deliveries keep arriving, the check waits on, in rounds of the drain timeout, at most this long.
+const PROGRESS_WAIT_MS = 15 * 60_000;
+
+function arrivedOn(ctx: BenchContext, routes: string[]): number {
+  return routes.reduce((sum, route) => sum + ctx.receiver.route(route).delivered.size, 0);
+}
+
 /**
- * Waits (bounded by the drain timeout) for any delivery still on its way, then compares the ledger of
- * 202s with the receiver's arrivals. Every accepted delivery that did not arrive counts as lost, and the
- * workflow status of each says whether Hookway still held it when the run ended.
+ * Waits for any delivery still on its way (a round of the drain timeout at a time, for as long as each round
+ * brings arrivals, up to 15 minutes), then compares the ledger of 202s with the receiver's arrivals. Every
+ * accepted delivery that did not arrive counts as lost: late ones were waited for as long as they came, so
+ * what is missing had stopped coming. The workflow status of each says whether Hookway still held it.
  */
 export async function checkDeliveries(ctx: BenchContext): Promise<DeliveryCheck> {
   const routes = ctx.ledger.routes().filter((route) => route !== DOWN_ROUTE);
-  await drain(ctx, routes);
+  const giveUpAt = Date.now() + PROGRESS_WAIT_MS;
+  for (let before = -1; !(await drain(ctx, routes)) && Date.now() < giveUpAt; ) {
+    const now = arrivedOn(ctx, routes);
+    if (now === before) break;
+    ctx.say(`  ${now} arrived so far, still coming: waiting on...`);
+    before = now;
+  }
   const check: DeliveryCheck = { accepted: 0, received: 0, lost: 0, lostByRoute: {}, missingByWorkflowStatus: {}, missingFailures: {}, duplicates: 0 };
   const missing: string[] = [];
   for (const route of routes) {

@@ -69,7 +69,8 @@ async function hasPoller(client: Client, namespace: string, taskQueue: string): 
 /**
  * Everything a run needs, on 127.0.0.1 with state in one temporary folder: PostgreSQL and Temporal
  * (started here unless DATABASE_URL / TEMPORAL_ADDRESS are set), a fresh database, Hookway's API and
- * worker as separate `node dist/src/*.js` children, and the Temporal floor's worker as a third child.
+ * worker as separate `node dist/src/*.js` children (or, `combined`, one child running both, as `npm start`
+ * does), and the Temporal floor's worker as another child.
  */
 export class BenchStack {
   private readonly cleanups: (() => Promise<void>)[] = [];
@@ -107,13 +108,13 @@ export class BenchStack {
   ) {}
 
   /** Starts the whole stack; on failure stops whatever had started and rethrows. */
-  static async start(options: { activitySlots: number; say: (line: string) => void }): Promise<BenchStack> {
+  static async start(options: { activitySlots: number; combined: boolean; say: (line: string) => void }): Promise<BenchStack> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-bench-'));
     const stack = new BenchStack(root, options.say);
     stack.cleanups.push(async () => fs.rmSync(root, { recursive: true, force: true }));
     try {
       await stack.startServices();
-      await stack.startProcesses(options.activitySlots);
+      await stack.startProcesses(options.activitySlots, options.combined);
       return stack;
     } catch (error) {
       await stack.stop();
@@ -147,7 +148,7 @@ export class BenchStack {
     this.cleanups.push(() => this.temporalClient.connection.close());
   }
 
-  private async startProcesses(activitySlots: number): Promise<void> {
+  private async startProcesses(activitySlots: number, combined: boolean): Promise<void> {
     const port = await freePort();
     this.apiUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
@@ -183,12 +184,23 @@ export class BenchStack {
         // too, even when the bench itself is killed before it can clean up.
         ownProcessGroup: false,
       });
-    // The API first: it applies the migrations the worker's repositories need.
-    this.api = child('API', path.join(dist, 'src', 'main.js'), env, 'api.log', async () => (await fetch(`${this.apiUrl}/health`)).status === 200);
-    this.cleanups.push(() => this.api.stop(15_000));
-    await this.api.start();
-    this.worker = child('worker', path.join(dist, 'src', 'worker.js'), env, 'worker.log', () => hasPoller(client, this.namespace, this.taskQueue));
-    this.cleanups.push(() => this.worker.stop(15_000));
+    const apiReady = async (): Promise<boolean> => (await fetch(`${this.apiUrl}/health`)).status === 200;
+    if (combined) {
+      // As `npm start` runs them: one process is both; its CPU counts as the API's (the worker's is 0).
+      this.api = child('Hookway (API and worker)', path.join(__dirname, 'combined-hookway.js'), env, 'api.log', async () =>
+        (await apiReady()) && hasPoller(client, this.namespace, this.taskQueue),
+      );
+      this.worker = this.api;
+      this.cleanups.push(() => this.api.stop(15_000));
+      await this.api.start();
+    } else {
+      // The API first: it applies the migrations the worker's repositories need.
+      this.api = child('API', path.join(dist, 'src', 'main.js'), env, 'api.log', apiReady);
+      this.cleanups.push(() => this.api.stop(15_000));
+      await this.api.start();
+      this.worker = child('worker', path.join(dist, 'src', 'worker.js'), env, 'worker.log', () => hasPoller(client, this.namespace, this.taskQueue));
+      this.cleanups.push(() => this.worker.stop(15_000));
+    }
     const floorEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: this.temporalAddress,
@@ -200,7 +212,7 @@ export class BenchStack {
       hasPoller(client, this.namespace, this.floorTaskQueue),
     );
     this.cleanups.push(() => this.floorWorker.stop(15_000));
-    await Promise.all([this.worker.start(), this.floorWorker.start()]);
+    await Promise.all([...(combined ? [] : [this.worker.start()]), this.floorWorker.start()]);
   }
 
   /** Root pids of every process group whose CPU the bench accounts (services only when started here). */
@@ -208,7 +220,7 @@ export class BenchStack {
     const roots: Record<string, number[]> = {
       bench: [process.pid],
       api: [this.api?.pid ?? 0],
-      worker: [this.worker?.pid ?? 0],
+      worker: this.worker === this.api ? [] : [this.worker?.pid ?? 0],
       floorWorker: [this.floorWorker?.pid ?? 0],
     };
     // Our services are the processes naming our temporary folder (the postmaster's -D, the SQLite file).

@@ -149,7 +149,8 @@ export function renderTable(report: BenchReport): string {
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   const out = [
-    `Hookway benchmark: ${machine.cpus} x ${machine.cpuModel}, ${Math.round(machine.memoryMb / 1024)} GB, Node ${machine.node}, ${machine.date}`,
+    `Hookway benchmark: ${machine.cpus} x ${machine.cpuModel}, ${Math.round(machine.memoryMb / 1024)} GB, Node ${machine.node}, ${machine.date}; ` +
+      (report.settings.combined ? 'API and worker in one process (as npm start; its CPU counted as api)' : 'API and worker as two processes'),
     line(['Row', 'Figure', 'Detail']),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.map(line),

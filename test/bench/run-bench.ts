@@ -100,8 +100,8 @@ export interface Interruptible {
 
 /** A started stack and the context every phase works with, and how to stop it all. */
 async function openBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible): Promise<{ ctx: BenchContext; stopAll: () => Promise<void> }> {
-  say(`starting the stack (PostgreSQL, Temporal, Hookway API and worker, floor worker)...`);
-  const stack = await BenchStack.start({ activitySlots: settings.activitySlots, say });
+  say(`starting the stack (PostgreSQL, Temporal, Hookway API and worker${settings.combined ? ' in one process, as npm start' : ' as two processes'}, floor worker)...`);
+  const stack = await BenchStack.start({ activitySlots: settings.activitySlots, combined: settings.combined, say });
   const receiver = await BenchReceiver.start();
   const ledger = new Ledger();
   const api = new HookwayApi(stack.apiUrl, stack.apiToken, ledger, Math.max(64, settings.concurrency * 2));
@@ -278,7 +278,10 @@ export async function runBench(settings: BenchSettings, say: (line: string) => v
         hookwayToTemporalFloor: ratio(fanout1.deliveredPerSec, temporalFloor.perSec),
         hookwayToRawCeiling: ratio(fanout1.deliveredPerSec, rawCeiling.perSec),
         sustainedToFloorSustained: ratio(hookwaySustained.deliveredPerSec, floorSustained.deliveredPerSec),
-        cpuToFloorCpu: ratio(hookwaySustained.cpuMsPerDelivery?.total ?? 0, floorSustained.cpuMsPerDelivery?.total ?? 0),
+        cpuToFloorCpu:
+          hookwaySustained.cpuMsPerDelivery && floorSustained.cpuMsPerDelivery
+            ? ratio(hookwaySustained.cpuMsPerDelivery.total, floorSustained.cpuMsPerDelivery.total)
+            : null,
         isolationP99: isolation.p99Ratio,
       },
       cluster,

@@ -56,6 +56,11 @@ export interface BenchSettings {
   batchMessages: number;
   /** `BENCH_INTAKE_RATE`: single messages per second the intake scenario posts while the batches deliver. @default 40 */
   intakeRate: number;
+  /**
+   * `BENCH_COMBINED`: `1` runs Hookway's API and worker in one process, as `npm start` does, instead of two
+   * (`npm run start:api` and `start:worker`); its CPU then counts as the API's. @default false
+   */
+  combined: boolean;
   /** `BENCH_OUT_DIR`: where `latest.json` (and the chart) go. @default "bench-results" */
   outDir: string;
 }
@@ -90,6 +95,7 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     // The same number Hookway's worker gets, so the floor's worker runs with the same slots.
     activitySlots: loadConfig(env).worker.maxConcurrentActivities,
     cluster: !['0', 'false'].includes(env.BENCH_CLUSTER?.trim().toLowerCase() ?? ''),
+    combined: ['1', 'true'].includes(env.BENCH_COMBINED?.trim().toLowerCase() ?? ''),
     deadNeighbourMessages: Math.round(positive(env, 'BENCH_DEAD_MESSAGES', 5000)),
     deadNeighbourRate: positive(env, 'BENCH_DEAD_RATE', 30),
     batchMessages: Math.round(positive(env, 'BENCH_BATCH_MESSAGES', 5000)),
