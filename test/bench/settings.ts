@@ -14,7 +14,7 @@ export interface BenchSettings {
   maxDeliveries: number;
   /**
    * `BENCH_SUSTAINED_SECONDS`: length of each paced run of the sustained measurements (floor and Hookway),
-   * stepped down from 1.25x the burst rate until a run keeps up. @default 30
+   * starting at 1.25x the burst rate, stepping down until a run keeps up (or up while they do). @default 30
    */
   sustainedSeconds: number;
   /** `BENCH_LATENCY_SECONDS`: length of each paced run (50 % and 90 % of the maximum). @default 10 */

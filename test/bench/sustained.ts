@@ -38,8 +38,9 @@ export interface SustainedResult {
   cpuMsPerDelivery: CpuMsPerDelivery | null;
 }
 
-// Each try after one that fell behind offers this fraction of its rate; after the first that keeps up, one
-// more try halfway back up narrows the step.
+// Each try after one that fell behind offers this fraction of its rate, and after the first that keeps up,
+// one more try halfway back up narrows the step; when the very first keeps up, each next one offers the
+// rate over this fraction instead, until one falls behind.
 const STEP_DOWN = 0.8;
 const MAX_TRIES = 4;
 // Kept up: at the end no more outstanding than this many seconds of the offered rate (and a small floor for
@@ -70,9 +71,9 @@ interface TryOutcome {
 }
 
 /**
- * Offers `offer(n)` at a paced rate for `seconds`, starting at `startRate`, and steps the rate down until a
- * run keeps up: what it completed (as `completed()` counts) stays within a couple of seconds of what it was
- * offered. Each try waits for its stragglers, so runs do not overlap.
+ * Offers `offer(n)` at a paced rate for `seconds`, starting at `startRate`, and finds the highest rate of
+ * those tried at which a run keeps up: what it completed (as `completed()` counts) stays within a couple of
+ * seconds of what it was offered. Each try waits for its stragglers, so runs do not overlap.
  */
 async function findSustained(
   ctx: BenchContext,
@@ -113,17 +114,26 @@ async function findSustained(
   };
   let rate = Math.max(1, startRate);
   let best: TryOutcome | undefined;
-  for (let index = 0; index < MAX_TRIES && !best; index += 1) {
-    const outcome = await runTry(index, rate);
-    if (outcome.entry.keptUp) {
+  const first = await runTry(0, rate);
+  if (first.entry.keptUp) {
+    // Kept up at once: the burst understated it, so step up until a try falls behind.
+    best = first;
+    for (let index = 1; index < MAX_TRIES; index += 1) {
+      rate /= STEP_DOWN;
+      const outcome = await runTry(index, rate);
+      if (!outcome.entry.keptUp) break;
+      best = outcome;
+    }
+  } else {
+    for (let index = 1; index < MAX_TRIES && !best; index += 1) {
+      rate *= STEP_DOWN;
+      const outcome = await runTry(index, rate);
+      if (!outcome.entry.keptUp) continue;
       best = outcome;
       // Halfway back towards the rate that fell behind, once.
-      if (index > 0) {
-        const higher = await runTry(index + 1, (rate + rate / STEP_DOWN) / 2);
-        if (higher.entry.keptUp) best = higher;
-      }
+      const higher = await runTry(index + 1, (rate + rate / STEP_DOWN) / 2);
+      if (higher.entry.keptUp) best = higher;
     }
-    rate *= STEP_DOWN;
   }
   if (!best) return { deliveredPerSec: 0, seconds, tries, cpu: null, cpuMsPerDelivery: null };
   return { deliveredPerSec: best.entry.deliveredPerSec, seconds, tries, cpu: best.cpu, cpuMsPerDelivery: cpuMsPer(best.cpu, best.completedInAll, kind) };

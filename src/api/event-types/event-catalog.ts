@@ -1,20 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ValidateFunction } from 'ajv';
 import type { HookwayConfig } from '../../config';
-import { EventTypesRepository } from '../../db/event-types.repository';
+import { EventTypesRepository, type EventTypeState } from '../../db/event-types.repository';
 import { compilePayloadSchema, firstViolation } from '../../domain/event-types/payload-schema';
 import { DependencyUnavailableError, RefusedError } from '../../domain/errors';
 import { isWildcard } from '../../domain/filters/event-type-match';
 import { CONFIG } from '../core/tokens';
 
+// How long a type's state, as this process read it, serves its messages: a change made through another
+// API process applies within this time, one made through this one at once.
+const STATE_TTL_MS = 1_000;
+// Types whose state is kept at once; past it the memory starts again (a producer inventing types cannot grow it).
+const MAX_STATES = 10_000;
+
 /**
  * What the catalog says about messages and subscriptions. Validators are compiled once per schema
- * version and kept in memory; each check reads the type's version (a primary-key read without the
- * schema), so a schema changed through another API process applies from its next message.
+ * version and kept in memory; a type's state (archived, has a schema, its version) is read from
+ * PostgreSQL at most once a second per type, so most messages cost no catalog round trip, and a schema
+ * changed through another API process applies within a second.
  */
 @Injectable()
 export class EventCatalog {
   private readonly validators = new Map<string, { version: string; validate: ValidateFunction }>();
+  private readonly states = new Map<string, { state: EventTypeState | undefined; at: number }>();
 
   constructor(
     private readonly types: EventTypesRepository,
@@ -27,7 +35,7 @@ export class EventCatalog {
    * payload does not satisfy its type's schema (`invalid_payload`, `field` naming where, e.g. `payload/amount`).
    */
   async check(eventType: string, payload: Record<string, unknown>): Promise<void> {
-    const state = await this.read(() => this.types.state(eventType));
+    const state = await this.stateOf(eventType);
     if (!state) {
       if (this.config.api.requireKnownEventTypes) {
         throw new RefusedError('unknown_event_type', `event type ${eventType} is not in the catalog (HOOKWAY_REQUIRE_KNOWN_EVENT_TYPES is on)`, 'eventType');
@@ -51,6 +59,20 @@ export class EventCatalog {
     if (archived.length > 0) {
       throw new RefusedError('event_type_archived', `eventTypes: ${archived.join(', ')} ${archived.length === 1 ? 'is archived and takes' : 'are archived and take'} no new subscriptions`, 'eventTypes');
     }
+  }
+
+  /** Forgets what this process read of `name`: it was just changed here, and its next message reads it again. */
+  forget(name: string): void {
+    this.states.delete(name);
+  }
+
+  private async stateOf(eventType: string): Promise<EventTypeState | undefined> {
+    const known = this.states.get(eventType);
+    if (known && Date.now() - known.at < STATE_TTL_MS) return known.state;
+    const state = await this.read(() => this.types.state(eventType));
+    if (this.states.size >= MAX_STATES) this.states.clear();
+    this.states.set(eventType, { state, at: Date.now() });
+    return state;
   }
 
   private async validatorFor(name: string, version: string): Promise<ValidateFunction | undefined> {

@@ -3,18 +3,23 @@ import { EventTypesRepository, type EventTypeChanges, type EventTypeRecord } fro
 import { compilePayloadSchema } from '../../domain/event-types/payload-schema';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { CreateEventTypeDto } from './dto/create-event-type.dto';
+import { EventCatalog } from './event-catalog';
 import type { UpdateEventTypeDto } from './dto/update-event-type.dto';
 
 /** Keeps the event-type catalog. */
 @Injectable()
 export class EventTypesService {
-  constructor(private readonly types: EventTypesRepository) {}
+  constructor(
+    private readonly types: EventTypesRepository,
+    private readonly catalog: EventCatalog,
+  ) {}
 
   /** Stores a new type; its schema must compile. */
   async create(dto: CreateEventTypeDto): Promise<EventTypeRecord> {
     if (dto.schema !== undefined) compilePayloadSchema(dto.schema);
     const created = await this.types.insert({ name: dto.name, description: dto.description ?? '', schema: dto.schema ?? null, archived: dto.archived ?? false });
     if (!created) throw new ConflictError('event_type_exists', `event type ${dto.name} exists`);
+    this.catalog.forget(dto.name);
     return created;
   }
 
@@ -38,6 +43,7 @@ export class EventTypesService {
     if (dto.schema !== undefined) changes.schema = dto.schema;
     if (dto.archived !== undefined) changes.archived = dto.archived;
     const updated = await this.types.update(name, changes);
+    this.catalog.forget(name);
     if (!updated) throw new NotFoundError('event_type', name);
     return updated;
   }
