@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { messageId, withCpu, type BenchContext } from './context';
 import type { DeliveryCheck } from './delivery-check';
@@ -8,6 +6,7 @@ import { closedLoop } from './load';
 import { peakRssMb, type CpuUsage } from './proc-stats';
 import type { MachineInfo } from './report';
 import { perSecond, sleep } from './stats';
+import { textTable, writeReportFile } from './text-table';
 
 /** A short, flat schedule, so a recovered receiver is retried within 2 s and drain time measures Hookway. */
 const BACKLOG_RETRIES = { maxAttempts: 100, initialIntervalMs: 2000, backoffCoefficient: 1, maxIntervalMs: 2000 };
@@ -129,8 +128,7 @@ export interface BacklogReport {
 
 /** Writes the report next to `latest.json`. */
 export function writeBacklogResults(report: BacklogReport, outDir: string): void {
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'backlog.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeReportFile(outDir, 'backlog.json', report);
 }
 
 /** The scenario as a plain-text table for stdout. */
@@ -148,12 +146,5 @@ export function renderBacklogTable(report: BacklogReport): string {
     ['CPU-s during the drain', cpu(b.drainCpu), `over ${b.drainCpu.seconds} s`],
     ['Lost', `${d.lost}`, d.lost > 0 ? `missing by workflow status ${JSON.stringify(d.missingByWorkflowStatus)}` : `${d.accepted} accepted, ${d.received} received`],
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  return [
-    `Hookway bench, backlog: ${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart} at start, ${machine.date}`,
-    line(['Measure', 'Value', 'Notes']),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n');
+  return textTable(`Hookway bench, backlog: ${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart} at start, ${machine.date}`, ['Measure', 'Value', 'Notes'], rows).join('\n');
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DeadNeighbourResult } from './dead-neighbour';
 import type { MachineInfo } from './report';
 import type { BenchSettings } from './settings';
+import { textTable } from './text-table';
 import type { HistoryCost } from './workflow-cost';
 
 /** `bench-results/latest.json` (and `dead-neighbour.json`) of `npm run bench -- dead-neighbour`. */
@@ -52,15 +53,14 @@ export function renderDeadNeighbourTable(report: DeadNeighbourReport): string {
     ],
     ['Peak RSS, dead neighbour', `API ${r.peakRssMb.api} MB, worker ${r.peakRssMb.worker} MB`, 'sampled every 200 ms'],
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   const { machine } = report;
   return [
-    `Hookway bench, dead neighbour (schedule ${r.schedule.maxAttempts} attempts, ${r.schedule.initialIntervalMs} ms): ` +
-      `${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart} at start, ${machine.date}`,
-    line(['Row', 'Figure', 'Detail']),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
+    ...textTable(
+      `Hookway bench, dead neighbour (schedule ${r.schedule.maxAttempts} attempts, ${r.schedule.initialIntervalMs} ms): ` +
+        `${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart} at start, ${machine.date}`,
+      ['Row', 'Figure', 'Detail'],
+      rows,
+    ),
     '',
     'Temporal per delivery (mean of sampled histories):',
     `  healthy delivery     ${costLine(p.healthyDelivery)}`,

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { messageId, type BenchContext } from './context';
 import { drain, endpoints, runPaced, type PacedResult } from './hookway-throughput';
 import type { MachineInfo } from './report';
 import { perSecond } from './stats';
+import { textTable, writeReportFile } from './text-table';
 
 /** Messages per batch request, the default `HOOKWAY_MAX_BATCH`. */
 const BATCH_SIZE = 500;
@@ -102,8 +101,7 @@ export interface IntakeReport {
 
 /** Writes the report next to `latest.json`. */
 export function writeIntakeResults(report: IntakeReport, outDir: string): void {
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'intake.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeReportFile(outDir, 'intake.json', report);
 }
 
 /** The scenario as a plain-text table for stdout. */
@@ -122,12 +120,5 @@ export function renderIntakeTable(report: IntakeReport): string {
     ['Attempts without a 2xx', Object.entries(report.intake.failedAttempts).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none', 'by reason'],
     ['Single accepted-to-delivered', `p50 ${single.latencyMs.p50.toFixed(0)} / p99 ${single.latencyMs.p99.toFixed(0)} ms`, `${single.delivered} delivered, ${single.undelivered} not arrived`],
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  return [
-    `Hookway bench, intake: ${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart} at start, ${machine.date}`,
-    line(['Measure', 'Value', 'Notes']),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n');
+  return textTable(`Hookway bench, intake: ${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart} at start, ${machine.date}`, ['Measure', 'Value', 'Notes'], rows).join('\n');
 }

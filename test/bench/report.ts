@@ -11,6 +11,7 @@ import type { RawCeilingResult } from './raw-ceiling';
 import type { BenchSettings } from './settings';
 import type { CpuMsPerDelivery, SustainedResult } from './sustained';
 import type { TemporalFloorResult } from './temporal-floor';
+import { textTable, writeReportFile } from './text-table';
 
 /** The machine a run measured. */
 export interface MachineInfo {
@@ -146,14 +147,11 @@ export function renderTable(report: BenchReport): string {
     ['CPU per delivery / floor', fmt(report.ratios.cpuToFloorCpu, 3), 'total CPU ms per delivery over per floor workflow; target <= 1'],
     ['Isolation p99 ratio', fmt(report.ratios.isolationP99, 2), 'with failing neighbour / alone (1.0 = unaffected)'],
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row: string[]): string => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  const out = [
+  const title =
     `Hookway benchmark: ${machine.cpus} x ${machine.cpuModel}, ${Math.round(machine.memoryMb / 1024)} GB, Node ${machine.node}, ${machine.date}; ` +
-      (report.settings.combined ? 'API and worker in one process (as npm start; its CPU counted as api)' : 'API and worker as two processes'),
-    line(['Row', 'Figure', 'Detail']),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
+    (report.settings.combined ? 'API and worker in one process (as npm start; its CPU counted as api)' : 'API and worker as two processes');
+  const out = [
+    ...textTable(title, ['Row', 'Figure', 'Detail'], rows),
     '',
     'CPU ms per completed workflow / delivery, by process (load + drain):',
     `  Temporal floor       ${cpuPerUnit(floor.cpu, floor.completed)}`,
@@ -174,9 +172,7 @@ export function renderTable(report: BenchReport): string {
 
 /** Writes `latest.json` (and `latency.svg`) into the settings' output folder. @returns the JSON's path. */
 export function writeResults(report: BenchReport): string {
-  fs.mkdirSync(report.settings.outDir, { recursive: true });
-  const file = path.join(report.settings.outDir, 'latest.json');
-  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const file = writeReportFile(report.settings.outDir, 'latest.json', report);
   const points = [
     { rate: report.isolation.alone.targetPerSec, latency: report.isolation.alone.latencyMs },
     { rate: report.hookway.latencyAtHalf.targetPerSec, latency: report.hookway.latencyAtHalf.latencyMs },
