@@ -80,12 +80,20 @@ describe('the outbox: producers never wait on Temporal', () => {
     }
     assert.ok(waiting >= BURST / 2, `${BURST - waiting} of ${BURST} deliveries were handed to a Temporal without a worker`);
 
+    // A message to another endpoint, sent after the burst, waits behind the burst's share only: the outbox
+    // is claimed a share per endpoint, not oldest first.
+    await new Scenario(hookway).endpoint({ url: `${receiver.url}/other`, eventTypes: ['outbox.other'] });
+    assert.equal((await hookway.api('POST', '/v1/messages', { id: 'evt_after_burst', eventType: 'outbox.other', payload: {} })).status, 202);
+
     worker = await startHookway(hookway.config, createLogger('test', hookway.config.logLevel), { api: false, worker: true });
-    const requests = await receiver.waitForRequests(BURST, 120_000);
+    const requests = await receiver.waitForRequests(BURST + 1, 120_000);
     await eventually(() => outboxStat(), (n) => n === 0, 30_000);
     await settle(1_000);
-    assert.equal(receiver.requests.length, BURST, 'each delivered once');
-    assert.deepEqual(new Set(requests.map((r) => r.headers['webhook-id'])), new Set(ids));
+    assert.equal(receiver.requests.length, BURST + 1, 'each delivered once');
+    const position = requests.findIndex((r) => r.headers['webhook-id'] === 'evt_after_burst');
+    assert.ok(position >= 0 && position < BURST / 2, `the other endpoint's message arrived as request ${position + 1} of ${BURST + 1}, behind the burst`);
+    assert.equal(requests[position].path, '/webhook/other');
+    assert.deepEqual(new Set(requests.filter((r) => r.path !== '/webhook/other').map((r) => r.headers['webhook-id'])), new Set(ids));
     new Webhook(endpoint.secret ?? '').verify(requests[0].rawBody, requests[0].headers);
     await worker.stop();
     worker = undefined;

@@ -134,7 +134,7 @@ export class MessageBatchesRepository {
          SELECT t.id, t.message_id, t.endpoint_id, t.workflow_id, $5
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, message_id, endpoint_id, workflow_id)
          RETURNING ${DELIVERY_COLUMNS}),
-       outbox AS (INSERT INTO delivery_outbox (delivery_id) SELECT id FROM delivery)
+       outbox AS (INSERT INTO delivery_outbox (delivery_id, endpoint_id) SELECT id, endpoint_id FROM delivery)
        SELECT * FROM delivery`,
       [ids, plain.map((p) => p.message.id), plain.map((p) => p.subscriber.id), plain.map((p) => p.subscriber.workflowId), plain[0].message.applicationId],
     );

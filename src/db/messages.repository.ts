@@ -137,7 +137,7 @@ export class MessagesRepository {
          SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
          FROM (${PARK_ON_CREATION}) AS p
          RETURNING ${DELIVERY_COLUMNS}),
-       outbox AS (INSERT INTO delivery_outbox (delivery_id) SELECT id FROM delivery WHERE parked_at IS NULL)
+       outbox AS (INSERT INTO delivery_outbox (delivery_id, endpoint_id) SELECT id, endpoint_id FROM delivery WHERE parked_at IS NULL)
        SELECT * FROM delivery`,
       [
         newId('dlv'),

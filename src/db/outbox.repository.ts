@@ -9,6 +9,15 @@ export interface OutboxEntry {
   endpointDeleted: boolean;
 }
 
+/** What one claim took, and where the next one goes on. */
+export interface OutboxClaim {
+  claimed: number;
+  /** Rows may remain for a claim right after this one. */
+  more: boolean;
+  /** Where the next claim's walk over endpoints starts: after this endpoint id ('' from the first). */
+  next: string;
+}
+
 interface OutboxRow extends DeliveryRow {
   event_type: string;
   message_ordering_key: string | null;
@@ -26,26 +35,49 @@ export class OutboxRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Claims up to `limit` of the oldest rows no other process holds (`FOR UPDATE SKIP LOCKED`), hands them
-   * to `work`, and deletes the rows whose delivery ids `work` returns, all in one transaction: a process
-   * that dies mid-way leaves its rows to the next claim, and two processes never take the same row. The
-   * rows stay locked while `work` runs; they lock nothing the started workflows write to.
-   * @returns how many rows were claimed.
+   * Claims up to about `limit` rows no other process holds (`FOR UPDATE SKIP LOCKED`), a share per endpoint:
+   * the endpoints with rows waiting are walked in id order from just after `after` (at most `limit` of them),
+   * and each gives its oldest rows, up to `limit` divided among them. A bulk sender's backlog then holds back
+   * only its own endpoints. The rows go to `work`, and those whose delivery ids it returns are deleted, all
+   * in one transaction: a process that dies mid-way leaves its rows to the next claim, and two processes
+   * never take the same row. The rows stay locked while `work` runs; they lock nothing the started
+   * workflows write to.
    */
-  async claim(limit: number, work: (entries: OutboxEntry[]) => Promise<string[]>): Promise<number> {
+  async claim(limit: number, after: string, work: (entries: OutboxEntry[]) => Promise<string[]>): Promise<OutboxClaim> {
     return this.db.withTransaction(async (tx) => {
+      // A loose index scan: one probe of (endpoint_id, created_at) per endpoint, however many rows each has.
+      const walked = await tx.query<{ endpoint_id: string }>(
+        `WITH RECURSIVE walk AS (
+           (SELECT endpoint_id FROM delivery_outbox WHERE endpoint_id > $1 ORDER BY endpoint_id LIMIT 1)
+           UNION ALL
+           SELECT (SELECT o.endpoint_id FROM delivery_outbox o WHERE o.endpoint_id > walk.endpoint_id ORDER BY o.endpoint_id LIMIT 1)
+           FROM walk WHERE walk.endpoint_id IS NOT NULL)
+         SELECT endpoint_id FROM walk WHERE endpoint_id IS NOT NULL LIMIT $2`,
+        [after, limit],
+      );
+      const endpoints = walked.rows.map((row) => row.endpoint_id);
+      const reachedEnd = endpoints.length < limit;
+      // Past the last endpoint: the next claim starts again from the first (rows before `after` may wait).
+      const next = reachedEnd ? '' : endpoints[endpoints.length - 1];
+      if (endpoints.length === 0) return { claimed: 0, more: after !== '', next };
+      const share = Math.ceil(limit / endpoints.length);
       const { rows } = await tx.query<OutboxRow>(
         `SELECT ${DELIVERY_SELECT}, m.event_type, m.ordering_key AS message_ordering_key, m.created_at AS message_created_at,
                 e.deleted_at IS NOT NULL AS endpoint_deleted
-         FROM delivery_outbox o
+         FROM unnest($1::text[]) AS w(endpoint_id)
+         CROSS JOIN LATERAL (
+           SELECT o.delivery_id FROM delivery_outbox o WHERE o.endpoint_id = w.endpoint_id
+           ORDER BY o.created_at LIMIT $2 FOR UPDATE SKIP LOCKED) o
          JOIN deliveries d ON d.id = o.delivery_id
          JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id
-         JOIN endpoints e ON e.id = d.endpoint_id
-         ORDER BY o.created_at LIMIT $1
-         FOR UPDATE OF o SKIP LOCKED`,
-        [limit],
+         JOIN endpoints e ON e.id = d.endpoint_id`,
+        [endpoints, share],
       );
-      if (rows.length === 0) return 0;
+      const taken = new Map<string, number>();
+      for (const row of rows) taken.set(row.endpoint_id, (taken.get(row.endpoint_id) ?? 0) + 1);
+      // An endpoint that gave its whole share may have more; so may endpoints the walk did not reach.
+      const more = !reachedEnd || after !== '' || [...taken.values()].some((n) => n === share);
+      if (rows.length === 0) return { claimed: 0, more, next };
       const done = await work(
         rows.map((row) => ({
           delivery: toDeliveryRecord(row),
@@ -54,7 +86,7 @@ export class OutboxRepository {
         })),
       );
       await this.remove(done, tx);
-      return rows.length;
+      return { claimed: rows.length, more, next };
     });
   }
 

@@ -35,6 +35,8 @@ export const OUTBOX_SETTINGS: OutboxSettings = {
 /** What one claim did. */
 export interface DrainResult {
   claimed: number;
+  /** Rows may remain for another claim right away. */
+  more: boolean;
   started: number;
   woken: number;
   dropped: number;
@@ -67,6 +69,8 @@ export class OutboxStarter {
   private pausedUntil = 0;
   private stopped = false;
   private roomTimer: NodeJS.Timeout | undefined;
+  // Where the next claim's round over endpoints goes on.
+  private after = '';
 
   constructor(
     private readonly repos: { outbox: OutboxRepository; endpoints: EndpointsRepository },
@@ -120,7 +124,7 @@ export class OutboxStarter {
         try {
           result = await this.drainOnce(room);
         } catch (error) {
-          result = { claimed: 0, started: 0, woken: 0, dropped: 0, failed: 1 };
+          result = { claimed: 0, more: false, started: 0, woken: 0, dropped: 0, failed: 1 };
           this.logger.warn({ err: error }, 'outbox: could not claim rows from PostgreSQL; will try again');
         }
         this.gate?.unused(room - result.started - result.woken);
@@ -136,7 +140,7 @@ export class OutboxStarter {
         }
         if (this.failures > 0) this.logger.info({ after: this.failures }, 'outbox: starting deliveries again');
         this.failures = 0;
-        if (this.stopped || result.claimed < room) break;
+        if (this.stopped || !result.more) break;
       }
     } while (this.again && !this.stopped);
   }
@@ -150,9 +154,12 @@ export class OutboxStarter {
     this.roomTimer.unref();
   }
 
-  /** One claim of at most `limit` rows: starts, wakes or drops each row it takes, and deletes those done. */
+  /**
+   * One claim of about `limit` rows, a share per endpoint, going on round the endpoints from the last claim:
+   * starts, wakes or drops each row it takes, and deletes those done.
+   */
   async drainOnce(limit = this.settings.batch): Promise<DrainResult> {
-    const result: DrainResult = { claimed: 0, started: 0, woken: 0, dropped: 0, failed: 0 };
+    const result: DrainResult = { claimed: 0, more: false, started: 0, woken: 0, dropped: 0, failed: 0 };
     // One read per endpoint per claim, however many of its deliveries it holds.
     const endpoints = new Map<string, Promise<EndpointRecord | undefined>>();
     const endpoint = (id: string): Promise<EndpointRecord | undefined> => {
@@ -160,7 +167,7 @@ export class OutboxStarter {
       if (!found) endpoints.set(id, (found = this.repos.endpoints.findById(id)));
       return found;
     };
-    result.claimed = await this.repos.outbox.claim(limit, async (entries) => {
+    const claim = await this.repos.outbox.claim(limit, this.after, async (entries) => {
       const plan = planOutbox(entries);
       const done = [...plan.drop];
       result.dropped = plan.drop.length;
@@ -186,6 +193,9 @@ export class OutboxStarter {
       if (firstError !== undefined && this.failures === 0) this.logger.warn({ err: firstError }, 'outbox: Temporal did not take a start');
       return done;
     });
+    this.after = claim.next;
+    result.claimed = claim.claimed;
+    result.more = claim.more;
     return result;
   }
 

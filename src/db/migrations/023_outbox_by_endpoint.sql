@@ -1,0 +1,9 @@
+-- The outbox is claimed a share per endpoint, round-robin over the endpoints with rows waiting, instead of
+-- oldest first: a bulk sender's backlog waiting for Temporal's workers then holds back only its own
+-- endpoints, not a message to another endpoint (or application) sent after it. The endpoint is copied onto
+-- the row so the claim can walk the endpoints with waiting rows through an index.
+ALTER TABLE delivery_outbox ADD COLUMN IF NOT EXISTS endpoint_id text;
+UPDATE delivery_outbox o SET endpoint_id = d.endpoint_id FROM deliveries d WHERE d.id = o.delivery_id AND o.endpoint_id IS NULL;
+ALTER TABLE delivery_outbox ALTER COLUMN endpoint_id SET NOT NULL;
+CREATE INDEX IF NOT EXISTS delivery_outbox_endpoint_idx ON delivery_outbox (endpoint_id, created_at);
+DROP INDEX IF EXISTS delivery_outbox_created_idx;
