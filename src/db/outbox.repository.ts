@@ -35,9 +35,9 @@ export class OutboxRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Claims up to about `limit` rows no other process holds (`FOR UPDATE SKIP LOCKED`), a share per endpoint:
-   * the endpoints with rows waiting are walked in id order from just after `after` (at most `limit` of them),
-   * and each gives its oldest rows, up to `limit` divided among them. A bulk sender's backlog then holds back
+   * Claims up to `limit` rows no other process holds (`FOR UPDATE SKIP LOCKED`), a share per endpoint: the
+   * endpoints with rows waiting are walked in id order from just after `after` (at most `limit` of them),
+   * and each gives its oldest rows, `limit` divided among them. A bulk sender's backlog then holds back
    * only its own endpoints. The rows go to `work`, and those whose delivery ids it returns are deleted, all
    * in one transaction: a process that dies mid-way leaves its rows to the next claim, and two processes
    * never take the same row. The rows stay locked while `work` runs; they lock nothing the started
@@ -59,25 +59,30 @@ export class OutboxRepository {
       const reachedEnd = endpoints.length < limit;
       // Past the last endpoint: the next claim starts again from the first (rows before `after` may wait).
       const next = reachedEnd ? '' : endpoints[endpoints.length - 1];
+      // Started mid-way round and found nothing after: go round again from the first.
       if (endpoints.length === 0) return { claimed: 0, more: after !== '', next };
-      const share = Math.ceil(limit / endpoints.length);
+      // `limit` divided among them, the first ones taking one more each when it does not divide evenly.
+      const shares = endpoints.map((_, i) => Math.floor(limit / endpoints.length) + (i < limit % endpoints.length ? 1 : 0));
       const { rows } = await tx.query<OutboxRow>(
         `SELECT ${DELIVERY_SELECT}, m.event_type, m.ordering_key AS message_ordering_key, m.created_at AS message_created_at,
                 e.deleted_at IS NOT NULL AS endpoint_deleted
-         FROM unnest($1::text[]) AS w(endpoint_id)
+         FROM unnest($1::text[], $2::int[]) AS w(endpoint_id, share)
          CROSS JOIN LATERAL (
            SELECT o.delivery_id FROM delivery_outbox o WHERE o.endpoint_id = w.endpoint_id
-           ORDER BY o.created_at LIMIT $2 FOR UPDATE SKIP LOCKED) o
+           ORDER BY o.created_at LIMIT w.share FOR UPDATE SKIP LOCKED) o
          JOIN deliveries d ON d.id = o.delivery_id
          JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id
          JOIN endpoints e ON e.id = d.endpoint_id`,
-        [endpoints, share],
+        [endpoints, shares],
       );
+      // Nothing claimable (every row found is another process's claim): stop until the next kick or poll
+      // rather than walk again at once.
+      if (rows.length === 0) return { claimed: 0, more: false, next };
       const taken = new Map<string, number>();
       for (const row of rows) taken.set(row.endpoint_id, (taken.get(row.endpoint_id) ?? 0) + 1);
-      // An endpoint that gave its whole share may have more; so may endpoints the walk did not reach.
-      const more = !reachedEnd || after !== '' || [...taken.values()].some((n) => n === share);
-      if (rows.length === 0) return { claimed: 0, more, next };
+      // An endpoint that gave its whole share may have more; so may endpoints the walk did not reach, and
+      // those before where it started.
+      const more = !reachedEnd || after !== '' || endpoints.some((id, i) => taken.get(id) === shares[i]);
       const done = await work(
         rows.map((row) => ({
           delivery: toDeliveryRecord(row),
