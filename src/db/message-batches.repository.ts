@@ -3,6 +3,7 @@ import type { Database, Queryable } from './database';
 import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryRow } from './deliveries.repository';
 import {
   MESSAGE_COLUMNS,
+  repeatedMessageSql,
   toMessageRecord,
   type AcceptedMessage,
   type MessageRecord,
@@ -106,9 +107,7 @@ export class MessageBatchesRepository {
     const applicationId = candidates[0].candidate.applicationId;
     const { rows } = await tx.query<RepeatRow>(
       `SELECT t.n::int AS n, m.* FROM unnest($2::text[], $3::text[], $4::int[]) AS t(id, idempotency_key, n)
-       CROSS JOIN LATERAL (
-         SELECT ${MESSAGE_COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = t.idempotency_key OR id = t.id)
-         ORDER BY (idempotency_key = t.idempotency_key) DESC NULLS LAST LIMIT 1) AS m`,
+       CROSS JOIN LATERAL (${repeatedMessageSql('t.id', 't.idempotency_key')}) AS m`,
       [applicationId, repeats.map((i) => candidates[i].candidate.id), repeats.map((i) => candidates[i].candidate.idempotencyKey), repeats],
     );
     const ids = [...new Set(rows.map((row) => row.id))];

@@ -46,7 +46,15 @@ export interface MessageRow {
 
 /** Columns matching a `messages` row. */
 export const MESSAGE_COLUMNS = 'id, application_id, event_type, payload, idempotency_key, ordering_key, filtered_out, created_at';
-const COLUMNS = MESSAGE_COLUMNS;
+
+/**
+ * The stored message a new one of application `$1` with this id and idempotency key repeats: the one with
+ * its idempotency key if there is one, else the one with its id. SQL expressions for the two are given.
+ */
+export function repeatedMessageSql(id: string, idempotencyKey: string): string {
+  return `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = ${idempotencyKey} OR id = ${id})
+    ORDER BY (idempotency_key = ${idempotencyKey}) DESC NULLS LAST LIMIT 1`;
+}
 
 /** Maps a `messages` row to its record. */
 export function toMessageRecord(row: MessageRow): MessageRecord {
@@ -94,30 +102,23 @@ export class MessagesRepository {
     candidate: CandidateMessage,
     subscribers: SubscriberChoice,
   ): Promise<AcceptedMessage> {
-    return this.db.withTransaction((tx) => this.acceptIn(tx, candidate, subscribers));
-  }
-
-  /** {@link accept} inside the caller's transaction. */
-  async acceptIn(tx: Queryable, candidate: CandidateMessage, subscribers: SubscriberChoice): Promise<AcceptedMessage> {
-    const inserted = await tx.query<MessageRow>(
-      `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-      [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
-    );
-    if (inserted.rows.length === 0) {
-      const existing = await tx.query<MessageRow>(
-        `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
-         ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
-        [candidate.applicationId, candidate.id, candidate.idempotencyKey],
+    return this.db.withTransaction(async (tx) => {
+      const inserted = await tx.query<MessageRow>(
+        `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
+        [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
       );
-      const message = toMessageRecord(existing.rows[0]);
-      return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
-    }
-    const message = toMessageRecord(inserted.rows[0]);
-    const endpoints = await subscribers(tx, message);
-    const deliveries: DeliveryRecord[] = [];
-    for (const endpoint of endpoints) deliveries.push(await this.insertDelivery(tx, message, endpoint));
-    return { message, deliveries, created: true };
+      if (inserted.rows.length === 0) {
+        const existing = await tx.query<MessageRow>(repeatedMessageSql('$2', '$3'), [candidate.applicationId, candidate.id, candidate.idempotencyKey]);
+        const message = toMessageRecord(existing.rows[0]);
+        return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
+      }
+      const message = toMessageRecord(inserted.rows[0]);
+      const endpoints = await subscribers(tx, message);
+      const deliveries: DeliveryRecord[] = [];
+      for (const endpoint of endpoints) deliveries.push(await this.insertDelivery(tx, message, endpoint));
+      return { message, deliveries, created: true };
+    });
   }
 
   /**
@@ -163,7 +164,7 @@ export class MessagesRepository {
   /** The application's newest `limit` messages, newest first. */
   async recent(applicationId: string, limit: number): Promise<MessageRecord[]> {
     const { rows } = await this.db.query<MessageRow>(
-      `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE application_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
       [applicationId, limit],
     );
     return rows.map(toMessageRecord);
@@ -171,17 +172,13 @@ export class MessagesRepository {
 
   /** The application's message a new one with this id or idempotency key would repeat, or undefined. */
   async findRepeat(applicationId: string, id: string, idempotencyKey: string | null): Promise<MessageRecord | undefined> {
-    const { rows } = await this.db.query<MessageRow>(
-      `SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND (idempotency_key = $3 OR id = $2)
-       ORDER BY (idempotency_key = $3) DESC NULLS LAST LIMIT 1`,
-      [applicationId, id, idempotencyKey],
-    );
+    const { rows } = await this.db.query<MessageRow>(repeatedMessageSql('$2', '$3'), [applicationId, id, idempotencyKey]);
     return rows[0] ? toMessageRecord(rows[0]) : undefined;
   }
 
   /** The application's message with this id, or undefined. */
   async findById(applicationId: string, id: string): Promise<MessageRecord | undefined> {
-    const { rows } = await this.db.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE application_id = $1 AND id = $2`, [applicationId, id]);
+    const { rows } = await this.db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE application_id = $1 AND id = $2`, [applicationId, id]);
     return rows[0] ? toMessageRecord(rows[0]) : undefined;
   }
 

@@ -4,6 +4,7 @@ import type { EndpointRecord, EndpointsRepository } from '../db/endpoints.reposi
 import type { OrderedStreamsRepository } from '../db/ordered-streams.repository';
 import type { Logger } from '../logging/logger';
 import { deliveryInputFor } from './delivery-input';
+import { forEachLimited } from './for-each-limited';
 import type { CircuitSignals } from './circuit-signals';
 import type { DeliveryStarter } from './delivery-starter';
 import type { OrderedStreamSignals } from './ordered-stream-signals';
@@ -31,14 +32,6 @@ export interface SweepResult {
 
 // Start calls in flight at once within a page: a sweep after an outage may have thousands to make.
 const START_CONCURRENCY = 8;
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
-}
 
 /**
  * Starts the workflows of deliveries that were stored but never started: the API may stop between

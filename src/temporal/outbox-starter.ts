@@ -2,6 +2,7 @@ import type { EndpointRecord, EndpointsRepository } from '../db/endpoints.reposi
 import type { OutboxEntry, OutboxRepository } from '../db/outbox.repository';
 import type { Logger } from '../logging/logger';
 import { deliveryInputFor } from './delivery-input';
+import { forEachLimited } from './for-each-limited';
 import type { DeliveryStarter } from './delivery-starter';
 import type { OrderedStreamSignals } from './ordered-stream-signals';
 import type { StartGate } from './start-gate';
@@ -41,17 +42,6 @@ export interface DrainResult {
   woken: number;
   dropped: number;
   failed: number;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<boolean>): Promise<void> {
-  let next = 0;
-  let stop = false;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    // Once one call fails (Temporal away), the rest of the claim waits for the next pass instead of each
-    // waiting out the client's own retries.
-    while (!stop && next < items.length) if (!(await work(items[next++]))) stop = true;
-  });
-  await Promise.all(lanes);
 }
 
 /**
@@ -109,7 +99,7 @@ export class OutboxStarter {
     await this.draining;
   }
 
-  // Claims until a claim comes back short or fails, then again if kicked meanwhile.
+  // Claims while a claim says rows may remain and none fails (and the gate has room), then again if kicked meanwhile.
   private async drain(): Promise<void> {
     do {
       this.again = false;
@@ -180,6 +170,8 @@ export class OutboxStarter {
         }),
         ...plan.start.map((entry) => async () => this.startOne(entry, await endpoint(entry.delivery.endpointId), result)),
       ];
+      // Once one call fails (Temporal away), the rest of the claim waits for the next pass instead of each
+      // waiting out the client's own retries.
       await forEachLimited(calls, this.settings.concurrency, async (call) => {
         try {
           done.push(...(await call()));

@@ -16,9 +16,6 @@ import { FanOut } from '../filters/fan-out';
 import { checkBatchEntries, entryPath, type BatchEntryError } from './batch-entries';
 import type { CreateMessageDto } from './dto/create-message.dto';
 
-/** A message ready to store: its record and how its subscribers are chosen in the accepting transaction. */
-type PreparedMessage = PreparedCandidate;
-
 /** What became of one message of a batch: accepted (new or a repeat), or its error. */
 export type BatchItem = { index: number; status: 202; accepted: AcceptedMessage } | { index: number; status: number; error: BatchEntryError };
 
@@ -70,7 +67,7 @@ export class MessagesService {
       throw new InvalidFieldError('messages', `messages must hold 1 to ${max} messages (HOOKWAY_MAX_BATCH); it holds ${entries.length}`);
     }
     const items: BatchItem[] = [];
-    const valid: { index: number; prepared: PreparedMessage }[] = [];
+    const valid: { index: number; prepared: PreparedCandidate }[] = [];
     // One subscriber read per event type for the whole batch, inside its transaction.
     const found = new Map<string, Promise<EndpointRecord[]>>();
     const findSubscribers = (eventType: string, tx: Queryable): Promise<EndpointRecord[]> => {
@@ -120,7 +117,7 @@ export class MessagesService {
     dto: CreateMessageDto,
     idempotencyKey: string | undefined,
     options: { onlyTo?: EndpointRecord; findSubscribers?: (eventType: string, tx: Queryable) => Promise<EndpointRecord[]> } = {},
-  ): Promise<PreparedMessage> {
+  ): Promise<PreparedCandidate> {
     const id = dto.id ?? newId('msg');
     await this.checkAgainstCatalog(applicationId, id, dto, idempotencyKey);
     const { onlyTo, findSubscribers = (eventType: string, tx: Queryable) => this.endpoints.findSubscribers(applicationId, eventType, tx) } = options;
