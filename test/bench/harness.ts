@@ -108,13 +108,13 @@ export class BenchStack {
   ) {}
 
   /** Starts the whole stack; on failure stops whatever had started and rethrows. */
-  static async start(options: { activitySlots: number; combined: boolean; say: (line: string) => void }): Promise<BenchStack> {
+  static async start(options: { activitySlots: number; combined: boolean; cpuProfileDir?: string; say: (line: string) => void }): Promise<BenchStack> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-bench-'));
     const stack = new BenchStack(root, options.say);
     stack.cleanups.push(async () => fs.rmSync(root, { recursive: true, force: true }));
     try {
       await stack.startServices();
-      await stack.startProcesses(options.activitySlots, options.combined);
+      await stack.startProcesses(options.activitySlots, options.combined, options.cpuProfileDir);
       return stack;
     } catch (error) {
       await stack.stop();
@@ -148,7 +148,8 @@ export class BenchStack {
     this.cleanups.push(() => this.temporalClient.connection.close());
   }
 
-  private async startProcesses(activitySlots: number, combined: boolean): Promise<void> {
+  /** With `cpuProfileDir`, Hookway's processes write V8 CPU profiles into `<cpuProfileDir>/<api|worker>` when they stop. */
+  private async startProcesses(activitySlots: number, combined: boolean, cpuProfileDir?: string): Promise<void> {
     const port = await freePort();
     this.apiUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
@@ -170,11 +171,13 @@ export class BenchStack {
     };
     const dist = path.join(projectRoot(), 'dist');
     const client = this.temporalClient.client;
-    const child = (name: string, script: string, childEnv: NodeJS.ProcessEnv, logName: string, ready: () => Promise<boolean>) =>
+    const profiled = (script: string, folder: string): string[] =>
+      cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(cpuProfileDir, folder), script] : [script];
+    const child = (name: string, args: string[], childEnv: NodeJS.ProcessEnv, logName: string, ready: () => Promise<boolean>) =>
       new SupervisedProcess({
         name,
         command: process.execPath,
-        args: [script],
+        args,
         env: childEnv,
         logFile: path.join(this.root, logName),
         ready,
@@ -187,7 +190,7 @@ export class BenchStack {
     const apiReady = async (): Promise<boolean> => (await fetch(`${this.apiUrl}/health`)).status === 200;
     if (combined) {
       // As `npm start` runs them: one process is both; its CPU counts as the API's (the worker's is 0).
-      this.api = child('Hookway (API and worker)', path.join(__dirname, 'combined-hookway.js'), env, 'api.log', async () =>
+      this.api = child('Hookway (API and worker)', profiled(path.join(__dirname, 'combined-hookway.js'), 'api'), env, 'api.log', async () =>
         (await apiReady()) && hasPoller(client, this.namespace, this.taskQueue),
       );
       this.worker = this.api;
@@ -195,10 +198,10 @@ export class BenchStack {
       await this.api.start();
     } else {
       // The API first: it applies the migrations the worker's repositories need.
-      this.api = child('API', path.join(dist, 'src', 'main.js'), env, 'api.log', apiReady);
+      this.api = child('API', profiled(path.join(dist, 'src', 'main.js'), 'api'), env, 'api.log', apiReady);
       this.cleanups.push(() => this.api.stop(15_000));
       await this.api.start();
-      this.worker = child('worker', path.join(dist, 'src', 'worker.js'), env, 'worker.log', () => hasPoller(client, this.namespace, this.taskQueue));
+      this.worker = child('worker', profiled(path.join(dist, 'src', 'worker.js'), 'worker'), env, 'worker.log', () => hasPoller(client, this.namespace, this.taskQueue));
       this.cleanups.push(() => this.worker.stop(15_000));
     }
     const floorEnv = {
@@ -208,7 +211,7 @@ export class BenchStack {
       BENCH_FLOOR_TASK_QUEUE: this.floorTaskQueue,
       BENCH_ACTIVITY_SLOTS: String(activitySlots),
     };
-    this.floorWorker = child('floor worker', path.join(__dirname, 'floor-worker.js'), floorEnv, 'floor-worker.log', () =>
+    this.floorWorker = child('floor worker', [path.join(__dirname, 'floor-worker.js')], floorEnv, 'floor-worker.log', () =>
       hasPoller(client, this.namespace, this.floorTaskQueue),
     );
     this.cleanups.push(() => this.floorWorker.stop(15_000));

@@ -4,7 +4,9 @@
  * TEMPORAL_ADDRESS are set; sizes come from `BENCH_*` variables (see settings.ts).
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { HookwayApi, Ledger } from './api-client';
 import { renderBacklogTable, runBacklog, writeBacklogResults, type BacklogReport } from './backlog';
@@ -18,6 +20,7 @@ import { renderFilteredEndpointsTable, runFilteredEndpoints, writeFilteredEndpoi
 import { endpoints, runMaxRate, runPaced } from './hookway-throughput';
 import { renderIntakeTable, runIntake, writeIntakeResults, type IntakeReport } from './intake';
 import { runIsolation } from './isolation';
+import { renderProfileTable, runProfileLoad, summariseProfiles, writeProfileResults, type ProfileReport } from './profile';
 import { MemoryPeaks } from '../support/proc';
 import { CpuMeter, type CpuUsage } from './proc-stats';
 import { runRawCeiling } from './raw-ceiling';
@@ -91,17 +94,25 @@ function notesFor(report: Omit<BenchReport, 'notes'>, phases: [string, CpuUsage]
 const SUSTAINED_START = 1.25;
 
 /** What `npm run bench -- <scenario>` may name; `all` (the default) is every phase but the dead neighbour, the filtered endpoints, intake and the backlog alone. */
-const SCENARIOS = ['all', 'dead-neighbour', 'filtered-endpoints', 'intake', 'backlog'];
+const SCENARIOS = ['all', 'dead-neighbour', 'filtered-endpoints', 'intake', 'backlog', 'profile'];
 
 /** Where a run registers what must be stopped if the process is interrupted. */
 export interface Interruptible {
   onInterrupt?: () => Promise<void>;
 }
 
-/** A started stack and the context every phase works with, and how to stop it all. */
-async function openBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible): Promise<{ ctx: BenchContext; stopAll: () => Promise<void> }> {
+/**
+ * A started stack and the context every phase works with, and how to stop it all. With `cpuProfileDir`,
+ * Hookway's processes run under V8's CPU profiler and write their profiles there as they stop.
+ */
+async function openBench(
+  settings: BenchSettings,
+  say: (line: string) => void,
+  interrupt: Interruptible,
+  cpuProfileDir?: string,
+): Promise<{ ctx: BenchContext; stopAll: () => Promise<void> }> {
   say(`starting the stack (PostgreSQL, Temporal, Hookway API and worker${settings.combined ? ' in one process, as npm start' : ' as two processes'}, floor worker)...`);
-  const stack = await BenchStack.start({ activitySlots: settings.activitySlots, combined: settings.combined, say });
+  const stack = await BenchStack.start({ activitySlots: settings.activitySlots, combined: settings.combined, cpuProfileDir, say });
   const receiver = await BenchReceiver.start();
   const ledger = new Ledger();
   const api = new HookwayApi(stack.apiUrl, stack.apiToken, ledger, Math.max(64, settings.concurrency * 2));
@@ -165,10 +176,11 @@ async function onOwnStack<T>(
   say: (line: string) => void,
   interrupt: Interruptible,
   measure: (ctx: BenchContext, machine: MachineInfo, startedAt: number) => Promise<T>,
+  cpuProfileDir?: string,
 ): Promise<T> {
   const startedAt = Date.now();
   const machine = machineInfo();
-  const { ctx, stopAll } = await openBench(settings, say, interrupt);
+  const { ctx, stopAll } = await openBench(settings, say, interrupt, cpuProfileDir);
   try {
     return await measure(ctx, machine, startedAt);
   } finally {
@@ -215,6 +227,24 @@ export async function runBacklogBench(settings: BenchSettings, say: (line: strin
     writeBacklogResults(report, settings.outDir);
     return report;
   });
+}
+
+/**
+ * `npm run bench -- profile`: Hookway's API and worker under V8's CPU profiler (`--cpu-prof`) while one
+ * endpoint gets 20 messages/s; where each process spent its time goes to `profile.txt` (a minute or two).
+ */
+export async function runProfileBench(settings: BenchSettings, say: (line: string) => void, interrupt: Interruptible = {}): Promise<ProfileReport> {
+  const startedAt = Date.now();
+  const dir = path.join(settings.outDir, 'profiles');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const [load, machine] = await onOwnStack(settings, say, interrupt, async (ctx, machine) => [await runProfileLoad(ctx), machine] as const, dir);
+  // The processes wrote their profiles as the stack stopped.
+  const report: ProfileReport = {
+    scenario: 'profile', combined: settings.combined, load, processes: summariseProfiles(dir), machine,
+    durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+  };
+  writeProfileResults(report, settings.outDir);
+  return report;
 }
 
 /** Runs every phase against one stack and returns the report (also written to `settings.outDir`). */
@@ -342,7 +372,9 @@ if (require.main === module) {
           ? runIntakeBench(settings, say, interrupt).then((report) => ({ table: renderIntakeTable(report), ok: report.intake.batch.accepted === report.intake.batch.messages }))
           : scenario === 'backlog'
             ? runBacklogBench(settings, say, interrupt).then((report) => ({ table: renderBacklogTable(report), ok: report.delivery.lost === 0 }))
-            : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
+            : scenario === 'profile'
+              ? runProfileBench(settings, say, interrupt).then((report) => ({ table: renderProfileTable(report), ok: report.load.paced.undelivered === 0 }))
+              : runBench(settings, say, interrupt).then((report) => ({ table: renderTable(report), ok: report.lost === 0 }));
   run.then(
     ({ table, ok }) => {
       process.stdout.write(`${table}\n`);
