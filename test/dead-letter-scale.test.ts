@@ -139,7 +139,8 @@ describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
       config: hookway.config,
       db: hookway.db,
       client: hookway.client,
-      logger: createLogger('test', 'warn'),
+      // Each dead-lettering logs a warning: 20,000 of them say nothing here.
+      logger: createLogger('test', 'error'),
       secretBox: hookway.secretBox,
       metrics: new DeliveryMetrics(),
     });
@@ -151,6 +152,9 @@ describe(`a dead-letter queue of ${COUNT} on one endpoint`, () => {
         const subscribers = [manual, auto].map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, candidate.id) }));
         const { message, deliveries } = await stored.accept(candidate, async () => subscribers);
         ids.push(message.id);
+        // Taken out of the outbox before its starter polls: these stand for deliveries whose run already
+        // failed, and a run started for them would only repeat that (Temporal time the redrive needs).
+        await hookway.db.query('DELETE FROM delivery_outbox WHERE delivery_id = ANY($1)', [deliveries.map((d) => d.id)]);
         for (const delivery of deliveries) {
           await deadLetter({
             deliveryId: delivery.id,

@@ -5,6 +5,11 @@
  * `*.test.js` under Node's test runner against them, and stops the services. The cluster test's Go
  * programs are built first when missing. Arguments filter test files by name (`npm test -- delivery`);
  * `--unit` runs the unit tests alone (`npm run test:unit`).
+ *
+ * The few files that spend minutes pushing thousands of deliveries through Temporal ({@link OWN_LANE})
+ * run beside the others, one at a time, against a Temporal dev server of their own: the rest of the
+ * suite mostly waits on timers and real I/O, so the two lanes share the machine's cores instead of
+ * taking turns, and the long files' backlog never sits in the others' Temporal.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,8 +19,12 @@ import path from 'node:path';
 import { resolveClusterPrograms } from '../../src/cluster/cluster-programs';
 import { loadConfig } from '../../src/config';
 import { startDevServices } from '../../src/dev/dev-services';
+import { startDevTemporal, type DevTemporal } from '../../src/dev/temporal-dev-server';
 import { freePort } from '../../src/runtime/ports';
 import { ensureDebianTool } from './system-tools';
+
+/** Files run in a lane of their own (see above): each pushes 10,000s of deliveries through Temporal. */
+const OWN_LANE = ['dead-letter-scale.test.js'];
 
 function testFiles(dir: string, filters: string[]): string[] {
   const found: string[] = [];
@@ -29,9 +38,15 @@ function testFiles(dir: string, filters: string[]): string[] {
   return found.sort();
 }
 
-// Ctrl-C reaches the test runner too: the suite waits for it to end, then stops the services.
-function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { stdio: 'inherit', env });
+/**
+ * Runs `files` under Node's test runner, `concurrency` files at a time, reporting to the terminal or, with
+ * `reportTo`, into that file. Ctrl-C reaches the test runner too: the suite waits for it to end, then
+ * stops the services.
+ */
+function runTests(files: string[], env: NodeJS.ProcessEnv, options: { concurrency?: number; reportTo?: string } = {}): Promise<number> {
+  const destination = options.reportTo ? [`--test-reporter-destination=${options.reportTo}`] : [];
+  const args = ['--test', '--test-reporter=spec', ...destination, `--test-concurrency=${options.concurrency ?? 1}`, ...files];
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
   const forward = (): void => void child.kill('SIGTERM');
   process.on('SIGTERM', forward);
   return new Promise<number>((resolve) =>
@@ -56,7 +71,8 @@ async function main(): Promise<number> {
   }
   process.on('SIGINT', () => undefined);
   if (unit.length > 0) {
-    const code = await runTests(unit, { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
+    // Two at a time: they need no services, and the slowest mostly wait on timers (DNS deadlines).
+    const code = await runTests(unit, { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }, { concurrency: 2 });
     if (code !== 0 || files.length === 0) return code;
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-test-'));
@@ -74,9 +90,12 @@ async function main(): Promise<number> {
   if (files.some((file) => path.basename(file) === 'cluster.test.js')) await resolveClusterPrograms(say);
   say(`services in ${dataDir}`);
   const services = await startDevServices(config, say);
+  const ownLane = files.filter((file) => OWN_LANE.includes(path.basename(file)));
+  const rest = files.filter((file) => !ownLane.includes(file));
+  let laneTemporal: DevTemporal | undefined;
   try {
     say(`PostgreSQL ${services.config.database.url}, Temporal ${services.config.temporal.address}, UI ${services.config.temporal.uiUrl}`);
-    return await runTests(files, {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: services.config.database.url,
       TEMPORAL_ADDRESS: services.config.temporal.address,
@@ -87,8 +106,23 @@ async function main(): Promise<number> {
       HOOKWAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    });
+    };
+    if (ownLane.length === 0 || rest.length === 0) return await runTests(files, env);
+    const laneDir = path.join(dataDir, 'own-lane');
+    laneTemporal = await startDevTemporal({ dataDir: laneDir, port: await freePort(), uiPort: await freePort(), namespace: config.temporal.namespace, report: say });
+    const report = path.join(dataDir, 'own-lane.txt');
+    say(`${ownLane.map((file) => path.basename(file)).join(', ')}: beside the rest, on Temporal ${laneTemporal.address}; reported when done`);
+    const laneEnv = { ...env, TEMPORAL_ADDRESS: laneTemporal.address, TEMPORAL_UI_URL: laneTemporal.uiUrl };
+    const [laneCode, restCode] = await Promise.all([
+      runTests(ownLane, laneEnv, { reportTo: report }).then((code) => {
+        process.stdout.write(fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : 'no report was written\n');
+        return code;
+      }),
+      runTests(rest, env),
+    ]);
+    return laneCode || restCode;
   } finally {
+    await laneTemporal?.stop();
     await services.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
