@@ -6,8 +6,9 @@ import { startReceiver, type TestReceiver } from './support/receiver';
 import { Scenario } from './support/scenario';
 import { startTestHookway, type TestHookway } from './support/test-hookway';
 
-async function starts(hookway: TestHookway): Promise<{ eager: number; matched: number }> {
-  const samples = parsePrometheusText(await (await fetch(`${hookway.apiUrl}/metrics`)).text());
+/** Delivery workflows the process serving `metricsUrl` started, eagerly and through matching. */
+async function starts(metricsUrl: string): Promise<{ eager: number; matched: number }> {
+  const samples = parsePrometheusText(await (await fetch(metricsUrl)).text());
   return {
     eager: sampleValue(samples, 'hookway_delivery_workflow_starts_total', { eager: 'true' }),
     matched: sampleValue(samples, 'hookway_delivery_workflow_starts_total', { eager: 'false' }),
@@ -41,7 +42,41 @@ for (const eager of [true, false]) {
         return request.headers['webhook-id'];
       });
       assert.deepEqual(received.sort(), ids.sort());
-      assert.deepEqual(await starts(hookway), eager ? { eager: 5, matched: 0 } : { eager: 0, matched: 5 });
+      assert.deepEqual(await starts(`${hookway.apiUrl}/metrics`), eager ? { eager: 5, matched: 0 } : { eager: 0, matched: 5 });
     });
   });
 }
+
+describe('API and worker in processes of their own', () => {
+  let api: TestHookway;
+  let worker: TestHookway;
+  let receiver: TestReceiver;
+
+  before(async () => {
+    api = await startTestHookway({}, { api: true, worker: false });
+    // The same database and task queue: one deployment of an API and a worker.
+    worker = await startTestHookway(
+      { DATABASE_URL: api.config.database.url, HOOKWAY_TASK_QUEUE: api.config.temporal.taskQueue, HOOKWAY_WORKER_METRICS_PORT: '0' },
+      { api: false, worker: true },
+    );
+    receiver = await startReceiver(() => ({ status: 200 }));
+  });
+  after(async () => {
+    await receiver.close();
+    await api.stop();
+    await worker.stop();
+    await worker.dropDatabase();
+    await api.dropDatabase();
+  });
+
+  test('the worker, woken by the commit that accepted them, starts each delivery eagerly; the API starts none', async () => {
+    const scenario = new Scenario(api);
+    await scenario.endpoint({ url: receiver.url, eventTypes: ['split.check'] });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push((await scenario.send('split.check', { i })).id);
+    await receiver.waitForRequests(5);
+    assert.deepEqual(receiver.requests.map((request) => request.headers['webhook-id']).sort(), ids.sort());
+    assert.deepEqual(await starts(worker.metricsUrl ?? ''), { eager: 5, matched: 0 });
+    assert.deepEqual(await starts(api.metricsUrl ?? ''), { eager: 0, matched: 0 });
+  });
+});

@@ -35,9 +35,9 @@ describe('outbox claims: a share per endpoint, round the endpoints, never a row 
   });
 
   /** Claims `limit` with the cursor, keeping nothing (rows stay for the next claim) unless `done`. */
-  async function claim(limit: number, after: string, done: boolean): Promise<{ taken: Taken; more: boolean; next: string }> {
+  async function claim(limit: number, after: string, done: boolean, minAgeMs = 0): Promise<{ taken: Taken; more: boolean; next: string }> {
     let taken: Taken = [];
-    const result = await outbox.claim(limit, after, async (entries) => {
+    const result = await outbox.claim(limit, after, minAgeMs, async (entries) => {
       taken = entries.map((e) => e.delivery.endpointId);
       return done ? entries.map((e) => e.delivery.id) : [];
     });
@@ -76,7 +76,7 @@ describe('outbox claims: a share per endpoint, round the endpoints, never a row 
     const held = new Promise<void>((resolve) => (release = resolve));
     let holding!: () => void;
     const holdingNow = new Promise<void>((resolve) => (holding = resolve));
-    const other = outbox.claim(ENDPOINTS * PER_ENDPOINT, '', async () => {
+    const other = outbox.claim(ENDPOINTS * PER_ENDPOINT, '', 0, async () => {
       holding();
       await held;
       return [];
@@ -90,6 +90,15 @@ describe('outbox claims: a share per endpoint, round the endpoints, never a row 
       release();
       await other;
     }
+  });
+
+  test('an API process without a worker leaves rows younger than its minimum age to the workers', async () => {
+    // The rows are 1,000 s old at most: a minimum age of 1,001 s leaves every one.
+    const young = await claim(10, '', false, 1_001_000);
+    assert.deepEqual(young.taken, []);
+    assert.equal(young.more, false);
+    const old = await claim(10, '', false, 60_000);
+    assert.equal(old.taken.length, 10, 'rows older than the minimum age are taken');
   });
 
   test('claimed and done, every row leaves, and a claim of an empty outbox says there is no more', async () => {

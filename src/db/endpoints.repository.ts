@@ -89,6 +89,9 @@ const RETURNING = `RETURNING id, application_id, url, description, event_types, 
   disabled_reason, auto_recover, failing_since, consecutive_failures, circuit_opened_at, rate_limit_per_second,
   (SELECT t.rate FROM endpoint_throttles t WHERE t.endpoint_id = endpoints.id) AS current_rate, ordering_failure_mode, created_at, updated_at`;
 
+/** What accepting a message reads of each endpoint subscribed to its type: enough to filter and park. */
+export type SubscribedEndpoint = Pick<EndpointRecord, 'id' | 'filter' | 'retryPolicy' | 'circuitOpenedAt'>;
+
 /** SQL for the `endpoints` table. Deleted endpoints are kept (soft delete) and invisible here. */
 export class EndpointsRepository {
   constructor(
@@ -204,18 +207,19 @@ export class EndpointsRepository {
 
   /**
    * The application's enabled, live endpoints that take `eventType`: by name, by a `prefix.*` entry whose
-   * prefix starts it (and is shorter), or by taking every type. One query over the application's endpoints.
+   * prefix starts it (and is shorter), or by taking every type. One query over the application's endpoints,
+   * reading only what choosing them takes: no secret is opened to accept a message.
    */
-  async findSubscribers(applicationId: string, eventType: string, tx: Queryable = this.db): Promise<EndpointRecord[]> {
-    const { rows } = await tx.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM ${FROM}
+  async findSubscribers(applicationId: string, eventType: string, tx: Queryable = this.db): Promise<SubscribedEndpoint[]> {
+    const { rows } = await tx.query<Pick<EndpointRow, 'id' | 'filter' | 'retry_policy' | 'circuit_opened_at'>>(
+      `SELECT e.id, e.filter, e.retry_policy, e.circuit_opened_at FROM endpoints e
        WHERE e.application_id = $2 AND e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types)
          OR EXISTS (SELECT 1 FROM unnest(e.event_types) AS p(pattern)
                     WHERE right(p.pattern, 2) = '.*' AND length($1) > length(p.pattern) - 1 AND starts_with($1, left(p.pattern, -1))))
        ORDER BY e.id`,
       [eventType, applicationId],
     );
-    return rows.map((r) => this.toRecord(r));
+    return rows.map((row) => ({ id: row.id, filter: row.filter, retryPolicy: row.retry_policy, circuitOpenedAt: row.circuit_opened_at }));
   }
 
   /** Applies `changes` and returns the endpoint as it now is, or undefined when there is none. */

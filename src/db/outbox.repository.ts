@@ -41,9 +41,9 @@ export class OutboxRepository {
    * only its own endpoints. The rows go to `work`, and those whose delivery ids it returns are deleted, all
    * in one transaction: a process that dies mid-way leaves its rows to the next claim, and two processes
    * never take the same row. The rows stay locked while `work` runs; they lock nothing the started
-   * workflows write to.
+   * workflows write to. Rows younger than `minAgeMs` are left for another process.
    */
-  async claim(limit: number, after: string, work: (entries: OutboxEntry[]) => Promise<string[]>): Promise<OutboxClaim> {
+  async claim(limit: number, after: string, minAgeMs: number, work: (entries: OutboxEntry[]) => Promise<string[]>): Promise<OutboxClaim> {
     return this.db.withTransaction(async (tx) => {
       // A loose index scan: one probe of (endpoint_id, created_at) per endpoint, however many rows each has.
       const walked = await tx.query<{ endpoint_id: string }>(
@@ -68,12 +68,13 @@ export class OutboxRepository {
                 e.deleted_at IS NOT NULL AS endpoint_deleted
          FROM unnest($1::text[], $2::int[]) AS w(endpoint_id, share)
          CROSS JOIN LATERAL (
-           SELECT o.delivery_id FROM delivery_outbox o WHERE o.endpoint_id = w.endpoint_id
+           SELECT o.delivery_id FROM delivery_outbox o
+           WHERE o.endpoint_id = w.endpoint_id AND o.created_at < clock_timestamp() - make_interval(secs => $3::float8 / 1000)
            ORDER BY o.created_at LIMIT w.share FOR UPDATE SKIP LOCKED) o
          JOIN deliveries d ON d.id = o.delivery_id
          JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id
          JOIN endpoints e ON e.id = d.endpoint_id`,
-        [endpoints, shares],
+        [endpoints, shares, minAgeMs],
       );
       // Nothing claimable (every row found is another process's claim): stop until the next kick or poll
       // rather than walk again at once.

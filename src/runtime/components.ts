@@ -41,6 +41,11 @@ export interface Foundations {
   metrics: DeliveryMetrics;
   /** Whether delivery workflows are started eagerly: only a client sharing its worker's native connection can. @default false */
   eagerStart?: boolean;
+  /**
+   * Whether this process runs a worker, whose outbox starter every accepting commit wakes. Without one,
+   * the starter leaves rows to the workers for a poll interval before taking them. @default true
+   */
+  runsWorker?: boolean;
 }
 
 /** The repositories over one pool. */
@@ -126,7 +131,7 @@ export function buildComponents(foundations: Foundations): Components {
       starter,
       streamSignals,
       logger.child({ component: 'outbox' }),
-      OUTBOX_SETTINGS,
+      foundations.runsWorker === false ? { ...OUTBOX_SETTINGS, minAgeMs: OUTBOX_SETTINGS.pollIntervalMs } : OUTBOX_SETTINGS,
       startGate,
     ),
   };

@@ -4,6 +4,7 @@ import type { HookwayConfig } from '../config';
 import { createApi, DOCS_PATH } from '../api/create-api';
 import { OrphanSweeper } from '../temporal/orphan-sweeper';
 import { Database } from '../db/database';
+import { OutboxListener } from '../db/outbox-listener';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logging/logger';
 import { DeliveryMetrics } from '../metrics/delivery-metrics';
@@ -109,13 +110,20 @@ export async function startHookway(
     const renderAll = () => renderMetrics(metrics.registry.metrics(), temporalSdkMetricsUrl());
     // The one place every shared object is built, whichever roles this process runs.
     const eagerStart = workerConnection !== undefined && config.worker.eagerStart;
-    const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics, eagerStart });
+    const components = buildComponents({ config, db, client: temporal.client, logger, secretBox, metrics, eagerStart, runsWorker: roles.worker });
     cleanups.push(async () => closeComponents(components));
     const { repositories, temporal: parts } = components;
-    // Every process, API or worker, starts what was accepted: the API kicks it after each accept, and all
-    // of them poll for rows another process left.
+    // Every process, API or worker, starts what was accepted and polls for rows no one took. A worker's is
+    // also woken by every commit that adds rows, from any process, and starts them eagerly on itself (the
+    // first workflow task comes back with the start call): an API process alone could only start them
+    // through Temporal's matching, tens of milliseconds more per delivery.
     parts.outboxStarter.start();
     cleanups.push(() => parts.outboxStarter.stop());
+    if (roles.worker) {
+      const listener = new OutboxListener(config.database.url, () => parts.outboxStarter.kick(), logger.child({ component: 'outbox-listener' }));
+      listener.start();
+      cleanups.push(() => listener.stop());
+    }
     let worker: HookwayWorker | undefined;
     if (workerConnection) {
       worker = await startHookwayWorker(components, workerConnection);

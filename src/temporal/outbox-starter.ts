@@ -14,8 +14,10 @@ export interface OutboxSettings {
   batch: number;
   /** Start (or wake) calls in flight at once within a claim. */
   concurrency: number;
-  /** How often it looks even when not kicked: for rows other processes accepted, or left by one that died. */
+  /** How often it looks even when not kicked: for rows no other process took, or left by one that died. */
   pollIntervalMs: number;
+  /** How old a row must be before this starter claims it: 0 in a worker's process; an API's alone leaves rows to the workers first. */
+  minAgeMs: number;
   /** First and longest wait after a claim in which Temporal failed. */
   initialBackoffMs: number;
   maxBackoffMs: number;
@@ -28,6 +30,7 @@ export const OUTBOX_SETTINGS: OutboxSettings = {
   batch: 200,
   concurrency: 32,
   pollIntervalMs: 1_000,
+  minAgeMs: 0,
   initialBackoffMs: 250,
   maxBackoffMs: 10_000,
   gateWaitMs: 200,
@@ -157,7 +160,7 @@ export class OutboxStarter {
       if (!found) endpoints.set(id, (found = this.repos.endpoints.findById(id)));
       return found;
     };
-    const claim = await this.repos.outbox.claim(limit, this.after, async (entries) => {
+    const claim = await this.repos.outbox.claim(limit, this.after, this.settings.minAgeMs, async (entries) => {
       const plan = planOutbox(entries);
       const done = [...plan.drop];
       result.dropped = plan.drop.length;

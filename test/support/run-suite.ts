@@ -7,9 +7,9 @@
  * `--unit` runs the unit tests alone (`npm run test:unit`).
  *
  * The few files that spend minutes pushing thousands of deliveries through Temporal ({@link OWN_LANE})
- * run beside the others, one at a time, against a Temporal dev server of their own: the rest of the
- * suite mostly waits on timers and real I/O, so the two lanes share the machine's cores instead of
- * taking turns, and the long files' backlog never sits in the others' Temporal.
+ * run beside the others, one at a time, against a PostgreSQL and a Temporal dev server of their own: the
+ * rest of the suite mostly waits on timers and real I/O, so the two lanes share the machine's cores
+ * instead of taking turns, and neither lane's load (a backlog, connections) reaches the other's services.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,9 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveClusterPrograms } from '../../src/cluster/cluster-programs';
-import { loadConfig } from '../../src/config';
-import { startDevServices } from '../../src/dev/dev-services';
-import { startDevTemporal, type DevTemporal } from '../../src/dev/temporal-dev-server';
+import { loadConfig, type HookwayConfig } from '../../src/config';
+import { startDevServices, type DevServices } from '../../src/dev/dev-services';
 import { freePort } from '../../src/runtime/ports';
 import { ensureDebianTool } from './system-tools';
 
@@ -57,6 +56,16 @@ function runTests(files: string[], env: NodeJS.ProcessEnv, options: { concurrenc
   );
 }
 
+/** The configuration of services of their own, with their state in `dataDir`, on free ports. */
+async function servicesIn(dataDir: string): Promise<HookwayConfig> {
+  return loadConfig({
+    HOOKWAY_DATA_DIR: dataDir,
+    HOOKWAY_TEMPORAL_PORT: String(await freePort()),
+    HOOKWAY_TEMPORAL_UI_PORT: String(await freePort()),
+    HOOKWAY_EMBEDDED_PG_PORT: String(await freePort()),
+  });
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const unitOnly = args.includes('--unit');
@@ -76,13 +85,7 @@ async function main(): Promise<number> {
     if (code !== 0 || files.length === 0) return code;
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookway-test-'));
-  const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort() };
-  const config = loadConfig({
-    HOOKWAY_DATA_DIR: dataDir,
-    HOOKWAY_TEMPORAL_PORT: String(ports.temporal),
-    HOOKWAY_TEMPORAL_UI_PORT: String(ports.ui),
-    HOOKWAY_EMBEDDED_PG_PORT: String(ports.pg),
-  });
+  const config = await servicesIn(dataDir);
   const say = (line: string): void => void process.stderr.write(`[suite] ${line}\n`);
   ensureDebianTool('promtool', 'prometheus', say);
   ensureDebianTool('chromium', 'chromium', say);
@@ -92,7 +95,7 @@ async function main(): Promise<number> {
   const services = await startDevServices(config, say);
   const ownLane = files.filter((file) => OWN_LANE.includes(path.basename(file)));
   const rest = files.filter((file) => !ownLane.includes(file));
-  let laneTemporal: DevTemporal | undefined;
+  let lane: DevServices | undefined;
   try {
     say(`PostgreSQL ${services.config.database.url}, Temporal ${services.config.temporal.address}, UI ${services.config.temporal.uiUrl}`);
     const env: NodeJS.ProcessEnv = {
@@ -108,11 +111,10 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     };
     if (ownLane.length === 0 || rest.length === 0) return await runTests(files, env);
-    const laneDir = path.join(dataDir, 'own-lane');
-    laneTemporal = await startDevTemporal({ dataDir: laneDir, port: await freePort(), uiPort: await freePort(), namespace: config.temporal.namespace, report: say });
+    lane = await startDevServices(await servicesIn(path.join(dataDir, 'own-lane')), say);
     const report = path.join(dataDir, 'own-lane.txt');
-    say(`${ownLane.map((file) => path.basename(file)).join(', ')}: beside the rest, on Temporal ${laneTemporal.address}; reported when done`);
-    const laneEnv = { ...env, TEMPORAL_ADDRESS: laneTemporal.address, TEMPORAL_UI_URL: laneTemporal.uiUrl };
+    say(`${ownLane.map((file) => path.basename(file)).join(', ')}: beside the rest, on PostgreSQL ${lane.config.database.url} and Temporal ${lane.config.temporal.address}; reported when done`);
+    const laneEnv = { ...env, DATABASE_URL: lane.config.database.url, TEMPORAL_ADDRESS: lane.config.temporal.address, TEMPORAL_UI_URL: lane.config.temporal.uiUrl };
     const [laneCode, restCode] = await Promise.all([
       runTests(ownLane, laneEnv, { reportTo: report }).then((code) => {
         process.stdout.write(fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : 'no report was written\n');
@@ -122,7 +124,7 @@ async function main(): Promise<number> {
     ]);
     return laneCode || restCode;
   } finally {
-    await laneTemporal?.stop();
+    await lane?.stop();
     await services.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

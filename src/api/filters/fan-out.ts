@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EndpointRecord } from '../../db/endpoints.repository';
+import type { SubscribedEndpoint } from '../../db/endpoints.repository';
 import { InvalidFieldError } from '../../domain/errors';
 import { CelFilter, FilterSyntaxError, type FilterInput, type FilterVerdict } from '../../domain/filters/cel-filter';
 import type { Logger } from '../../logging/logger';
@@ -50,7 +50,7 @@ export class FanOut {
   ) {}
 
   /** The endpoints among `subscribers` whose filter lets the message through, and how many it did not reach. */
-  select(message: FanOutMessage, subscribers: EndpointRecord[]): { kept: EndpointRecord[]; filteredOut: number } {
+  select<E extends SubscribedEndpoint>(message: FanOutMessage, subscribers: E[]): { kept: E[]; filteredOut: number } {
     const input: FilterInput = { type: message.eventType, data: message.payload, timestamp: message.createdAt };
     const kept = subscribers.filter((endpoint) => {
       if (endpoint.filter === null) return true;
@@ -78,7 +78,7 @@ export class FanOut {
     return program instanceof CelFilter ? program.evaluate(input) : { matches: false, error: program.message };
   }
 
-  private failed(endpoint: EndpointRecord, message: FanOutMessage, reason: string): void {
+  private failed(endpoint: SubscribedEndpoint, message: FanOutMessage, reason: string): void {
     this.metrics.filterFailed(message.applicationId);
     const now = Date.now();
     if (now - (this.lastLogged.get(endpoint.id) ?? 0) < LOG_EVERY_MS) return;

@@ -3,13 +3,12 @@ import { deliveryWorkflowId, scheduleLeftMs } from '../../../workflows/definitio
 import type { HookwayConfig } from '../../config';
 import { ActivityLogRepository, type LogPage, type MessageLogEntry } from '../../db/activity-log.repository';
 import type { ParkPlan } from '../../db/circuits.repository';
-import { EndpointsRepository, type EndpointRecord } from '../../db/endpoints.repository';
+import { EndpointsRepository, type EndpointRecord, type SubscribedEndpoint } from '../../db/endpoints.repository';
 import type { Queryable } from '../../db/database';
 import { MessageBatchesRepository } from '../../db/message-batches.repository';
 import { MessagesRepository, type AcceptedMessage, type PreparedCandidate } from '../../db/messages.repository';
 import { DependencyUnavailableError, InvalidFieldError, NotFoundError, RefusedError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
-import { OutboxStarter } from '../../temporal/outbox-starter';
 import { CONFIG } from '../core/tokens';
 import { EventCatalog } from '../event-types/event-catalog';
 import { FanOut } from '../filters/fan-out';
@@ -19,14 +18,13 @@ import type { CreateMessageDto } from './dto/create-message.dto';
 /** What became of one message of a batch: accepted (new or a repeat), or its error. */
 export type BatchItem = { index: number; status: 202; accepted: AcceptedMessage } | { index: number; status: number; error: BatchEntryError };
 
-/** Accepts messages into PostgreSQL; the outbox starter hands their deliveries to Temporal. */
+/** Accepts messages into PostgreSQL; the outbox starters hand their deliveries to Temporal. */
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly batches: MessageBatchesRepository,
     private readonly endpoints: EndpointsRepository,
-    private readonly outbox: OutboxStarter,
     @Inject(CONFIG) private readonly config: HookwayConfig,
     private readonly log: ActivityLogRepository,
     private readonly catalog: EventCatalog,
@@ -36,8 +34,9 @@ export class MessagesService {
   /**
    * Stores the message with one delivery per subscribed endpoint and an outbox row for each, in one
    * PostgreSQL transaction, and returns once that commits: the message is then certain to be delivered,
-   * whether Temporal answers now or later. The outbox starter, kicked here, starts each delivery's workflow
-   * (or, for a message with an ordering key, wakes its stream on each endpoint) right after. A repeat (same
+   * whether Temporal answers now or later. The commit wakes the workers' outbox starters (see
+   * OutboxListener), which start each delivery's workflow (or, for a message with an ordering key, wake
+   * its stream on each endpoint) right after. A repeat (same
    * id or idempotency key) returns the original message; whatever of it is not started yet is still in the
    * outbox. With `onlyTo`, that endpoint is the one subscriber, whatever it and the others subscribe to: a
    * test event for one endpoint.
@@ -50,7 +49,6 @@ export class MessagesService {
     } catch (error) {
       throw new DependencyUnavailableError('postgres', error);
     }
-    this.outbox.kick();
     return accepted;
   }
 
@@ -69,8 +67,8 @@ export class MessagesService {
     const items: BatchItem[] = [];
     const valid: { index: number; prepared: PreparedCandidate }[] = [];
     // One subscriber read per event type for the whole batch, inside its transaction.
-    const found = new Map<string, Promise<EndpointRecord[]>>();
-    const findSubscribers = (eventType: string, tx: Queryable): Promise<EndpointRecord[]> => {
+    const found = new Map<string, Promise<SubscribedEndpoint[]>>();
+    const findSubscribers = (eventType: string, tx: Queryable): Promise<SubscribedEndpoint[]> => {
       let subscribers = found.get(eventType);
       if (!subscribers) found.set(eventType, (subscribers = this.endpoints.findSubscribers(applicationId, eventType, tx)));
       return subscribers;
@@ -102,7 +100,6 @@ export class MessagesService {
         throw new DependencyUnavailableError('postgres', error);
       }
       valid.forEach(({ index }, i) => (items[index] = { index, status: 202, accepted: accepted[i] }));
-      this.outbox.kick();
     }
     return items;
   }
@@ -116,7 +113,7 @@ export class MessagesService {
     applicationId: string,
     dto: CreateMessageDto,
     idempotencyKey: string | undefined,
-    options: { onlyTo?: EndpointRecord; findSubscribers?: (eventType: string, tx: Queryable) => Promise<EndpointRecord[]> } = {},
+    options: { onlyTo?: EndpointRecord; findSubscribers?: (eventType: string, tx: Queryable) => Promise<SubscribedEndpoint[]> } = {},
   ): Promise<PreparedCandidate> {
     const id = dto.id ?? newId('msg');
     await this.checkAgainstCatalog(applicationId, id, dto, idempotencyKey);
@@ -132,7 +129,7 @@ export class MessagesService {
       },
       subscribers: async (tx, message) => {
         // A test event goes to its one endpoint whatever the filters say.
-        const found = onlyTo ? [onlyTo] : await findSubscribers(dto.eventType, tx);
+        const found: SubscribedEndpoint[] = onlyTo ? [onlyTo] : await findSubscribers(dto.eventType, tx);
         const { kept, filteredOut } = onlyTo ? { kept: found, filteredOut: 0 } : this.fanOut.select(message, found);
         if (filteredOut > 0) await this.messages.recordFilteredOut(message, filteredOut, tx);
         return kept.map((endpoint) => ({
@@ -166,7 +163,7 @@ export class MessagesService {
    * circuit closes) or dead-letters it: a dead endpoint's messages cost its healthy neighbours nothing in
    * Temporal. Not an ordered one, whose stream starts it in turn.
    */
-  private parkAtOnce(endpoint: EndpointRecord, orderingKey: string | undefined): ParkPlan | undefined {
+  private parkAtOnce(endpoint: SubscribedEndpoint, orderingKey: string | undefined): ParkPlan | undefined {
     if (endpoint.circuitOpenedAt === null || this.config.delivery.circuitThreshold === 0 || orderingKey !== undefined) return undefined;
     // A single-attempt schedule has nothing to wait: its one attempt is made, circuit or not.
     const left = scheduleLeftMs(endpoint.retryPolicy, 1);
