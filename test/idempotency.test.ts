@@ -66,7 +66,7 @@ describe('idempotency', () => {
       const target = await startReceiver();
       try {
         const created = await sweeping.api<EndpointView>('POST', '/v1/endpoints', { url: target.url, eventTypes: ['orphan.case'] });
-        // What POST /v1/messages commits, without the kick that follows it.
+        // What POST /v1/messages commits, as if the API died right after: no process of its starts it.
         const endpoints = new EndpointsRepository(sweeping.db, sweeping.secretBox);
         const accepted = await new MessagesRepository(sweeping.db).accept(
           { id: 'evt_orphan', applicationId: DEFAULT_APPLICATION.id, eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null, orderingKey: null },
