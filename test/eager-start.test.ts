@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
+import { eventually } from './support/eventually';
 import { parsePrometheusText, sampleValue } from './support/prometheus-text';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { Scenario } from './support/scenario';
@@ -77,6 +78,19 @@ describe('API and worker in processes of their own', () => {
     await receiver.waitForRequests(5);
     assert.deepEqual(receiver.requests.map((request) => request.headers['webhook-id']).sort(), ids.sort());
     assert.deepEqual(await starts(worker.metricsUrl ?? ''), { eager: 5, matched: 0 });
+    assert.deepEqual(await starts(api.metricsUrl ?? ''), { eager: 0, matched: 0 });
+  });
+  test('a listening connection cut by the server is made again, and the worker goes on starting deliveries eagerly', async () => {
+    const listeners = async (): Promise<number[]> =>
+      (await api.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN hookway_outbox'`)).rows.map((row) => row.pid);
+    const [cut] = await listeners();
+    assert.ok(cut, 'the worker listens');
+    await api.db.query('SELECT pg_terminate_backend($1)', [cut]);
+    await eventually(listeners, (pids) => pids.length === 1 && pids[0] !== cut, 10_000, 100);
+    const before = await starts(worker.metricsUrl ?? '');
+    const { id } = await new Scenario(api).send('split.check', { after: 'reconnect' });
+    await eventually(async () => receiver.requests.map((request) => request.headers['webhook-id']), (ids) => ids.includes(id), 10_000, 100);
+    assert.deepEqual(await starts(worker.metricsUrl ?? ''), { eager: before.eager + 1, matched: 0 });
     assert.deepEqual(await starts(api.metricsUrl ?? ''), { eager: 0, matched: 0 });
   });
 });

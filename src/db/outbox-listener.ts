@@ -45,7 +45,8 @@ export class OutboxListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5_000 });
+    // Keep-alive probes end a connection whose server went away without a word, so it is reconnected.
+    const client = new Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5_000, keepAlive: true });
     // A connection lost while listening emits 'error' and then 'end'; both lead to one reconnection.
     let lost = false;
     const onLost = (error?: Error): void => {

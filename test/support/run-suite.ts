@@ -124,7 +124,7 @@ async function main(): Promise<number> {
     ]);
     return laneCode || restCode;
   } finally {
-    await lane?.stop();
+    await lane?.stop().catch((error: unknown) => say(`the second lane's services did not stop cleanly: ${String(error)}`));
     await services.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

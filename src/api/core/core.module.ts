@@ -20,7 +20,6 @@ import { PortalRepository } from '../../db/portal.repository';
 import { OrderedStreamSignals } from '../../temporal/ordered-stream-signals';
 import { DeliveryStarter } from '../../temporal/delivery-starter';
 import { OutboxRepository } from '../../db/outbox.repository';
-import { OutboxStarter } from '../../temporal/outbox-starter';
 import type { Components } from '../../runtime/components';
 import type { ShutdownState } from '../../runtime/http-drain';
 import { CONFIG, DATABASE, LOGGER, RENDER_METRICS, SHUTDOWN_STATE, TEMPORAL_CLIENT } from './tokens';
@@ -71,7 +70,6 @@ export class CoreModule {
       { provide: DeadLetterRetrier, useValue: temporal.deadLetterRetrier },
       { provide: OrderedStreamSignals, useValue: temporal.streamSignals },
       { provide: OutboxRepository, useValue: repositories.outbox },
-      { provide: OutboxStarter, useValue: temporal.outboxStarter },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }
