@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { Logger } from '../logging/logger';
+import { outboxBackoffMs } from '../temporal/outbox-plan';
 
 /** The channel migration 024's trigger notifies when a statement adds outbox rows. */
 export const OUTBOX_CHANNEL = 'hookway_outbox';
@@ -78,7 +79,7 @@ export class OutboxListener {
 
   private reconnectLater(error: Error | undefined): void {
     this.failures += 1;
-    const waitMs = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** (this.failures - 1));
+    const waitMs = outboxBackoffMs(this.failures, this.retry.initialMs, this.retry.maxMs);
     if (this.failures === 1 || waitMs === this.retry.maxMs) {
       this.logger.warn({ err: error, failures: this.failures, retryInMs: waitMs }, 'outbox listener: connection lost; new messages are started by polling meanwhile');
     }

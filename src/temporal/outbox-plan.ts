@@ -38,8 +38,9 @@ export function planOutbox(entries: OutboxEntry[]): OutboxPlan {
 }
 
 /**
- * How long the starter waits before claiming again after `failures` passes in a row failed: doubling from
- * `initialMs` up to `maxMs`, so an outage costs Temporal a call every `maxMs` at most per process.
+ * How long the outbox waits after `failures` failures in a row (the starter's claims, the listener's
+ * connections): doubling from `initialMs` up to `maxMs`, so an outage costs Temporal or PostgreSQL a call
+ * every `maxMs` at most per process.
  */
 export function outboxBackoffMs(failures: number, initialMs: number, maxMs: number): number {
   if (failures <= 0) return 0;

@@ -37,8 +37,8 @@ export class MessagesService {
    * whether Temporal answers now or later. The commit wakes the workers' outbox starters (see
    * OutboxListener), which start each delivery's workflow (or, for a message with an ordering key, wake
    * its stream on each endpoint) right after. A repeat (same id or idempotency key) returns the original
-   * message; whatever of it is not started yet is still in the outbox. With `onlyTo`, that endpoint is the one subscriber, whatever it and the others subscribe to: a
-   * test event for one endpoint.
+   * message; whatever of it is not started yet is still in the outbox. With `onlyTo`, that endpoint is the
+   * one subscriber, whatever it and the others subscribe to: a test event for one endpoint.
    */
   async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined, onlyTo?: EndpointRecord): Promise<AcceptedMessage> {
     const { candidate, subscribers } = await this.prepare(applicationId, dto, idempotencyKey, { onlyTo });
