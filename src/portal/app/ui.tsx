@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
 
 /** What a load is doing: waiting, done with a value, or failed with the API's error. */
@@ -11,27 +11,29 @@ export function asApiError(error: unknown): ApiError {
   return new ApiError(0, 'client_error', error instanceof Error ? error.message : String(error));
 }
 
-/** Loads `fetcher()` when `deps` change; `reload` loads again. */
+/**
+ * Loads `fetcher()` when `deps` change; `reload` loads again. What was loaded for other `deps` is never
+ * shown: between a change (a click on Next, a new filter) and its answer the view shows progress, so a
+ * page's label and its rows always belong together.
+ */
 export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): [Load<T>, () => void] {
-  const [load, setLoad] = useState<Load<T>>({ state: 'loading' });
+  const key = JSON.stringify(deps);
+  const [held, setHeld] = useState<{ key: string; load: Load<T> }>({ key, load: { state: 'loading' } });
   const [round, setRound] = useState(0);
-  const shown = useRef<string | undefined>(undefined);
   useEffect(() => {
     let current = true;
-    // A reload of the same view keeps what is shown until the new answer; anything else shows progress.
-    const key = JSON.stringify(deps);
-    const same = shown.current === key;
-    shown.current = key;
-    setLoad((previous) => (same && previous.state === 'done' ? previous : { state: 'loading' }));
+    // A reload of the same view keeps what is shown until the new answer.
+    setHeld((previous) => (previous.key === key && previous.load.state === 'done' ? previous : { key, load: { state: 'loading' } }));
     fetcher().then(
-      (value) => current && setLoad({ state: 'done', value }),
-      (error: unknown) => current && setLoad({ state: 'failed', error: asApiError(error) }),
+      (value) => current && setHeld({ key, load: { state: 'done', value } }),
+      (error: unknown) => current && setHeld({ key, load: { state: 'failed', error: asApiError(error) } }),
     );
     return () => {
       current = false;
     };
-  }, [...deps, round]);
-  return [load, useCallback(() => setRound((n) => n + 1), [])];
+  }, [key, round]);
+  const reload = useCallback(() => setRound((n) => n + 1), []);
+  return [held.key === key ? held.load : { state: 'loading' }, reload];
 }
 
 /** A wait the user can see. */
