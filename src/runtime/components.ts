@@ -127,7 +127,7 @@ export function buildComponents(foundations: Foundations): Components {
     circuitSignals: new CircuitSignals(client, { taskQueue: config.temporal.taskQueue, releasePerSecond: config.delivery.circuitReleasePerSecond }),
     circuitStepper: new CircuitStepper({ circuits: repositories.circuits, endpoints: repositories.endpoints, starter, gate: startGate }),
     outboxStarter: new OutboxStarter(
-      repositories,
+      repositories.outbox,
       starter,
       streamSignals,
       logger.child({ component: 'outbox' }),

@@ -1,6 +1,6 @@
 import type { DeliveryInput } from '../../workflows/definitions';
 import type { DeliveryRecord } from '../db/deliveries.repository';
-import type { EndpointRecord } from '../db/endpoints.repository';
+import type { StartingEndpoint } from '../db/outbox.repository';
 import type { MessageEnvelope } from '../db/message-envelope';
 import type { DeliveryMemo } from './delivery-starter';
 
@@ -12,7 +12,7 @@ import type { DeliveryMemo } from './delivery-starter';
 export function deliveryInputFor(
   message: MessageEnvelope,
   delivery: Pick<DeliveryRecord, 'id'>,
-  endpoint: EndpointRecord,
+  endpoint: StartingEndpoint,
 ): { input: DeliveryInput; memo: DeliveryMemo } {
   return {
     input: {

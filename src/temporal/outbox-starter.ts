@@ -1,4 +1,3 @@
-import type { EndpointRecord, EndpointsRepository } from '../db/endpoints.repository';
 import type { OutboxEntry, OutboxRepository } from '../db/outbox.repository';
 import type { Logger } from '../logging/logger';
 import { deliveryInputFor } from './delivery-input';
@@ -66,7 +65,7 @@ export class OutboxStarter {
   private after = '';
 
   constructor(
-    private readonly repos: { outbox: OutboxRepository; endpoints: EndpointsRepository },
+    private readonly outbox: OutboxRepository,
     private readonly starter: DeliveryStarter,
     private readonly streams: OrderedStreamSignals,
     private readonly logger: Logger,
@@ -153,14 +152,7 @@ export class OutboxStarter {
    */
   async drainOnce(limit = this.settings.batch): Promise<DrainResult> {
     const result: DrainResult = { claimed: 0, more: false, started: 0, woken: 0, dropped: 0, failed: 0 };
-    // One read per endpoint per claim, however many of its deliveries it holds.
-    const endpoints = new Map<string, Promise<EndpointRecord | undefined>>();
-    const endpoint = (id: string): Promise<EndpointRecord | undefined> => {
-      let found = endpoints.get(id);
-      if (!found) endpoints.set(id, (found = this.repos.endpoints.findById(id)));
-      return found;
-    };
-    const claim = await this.repos.outbox.claim(limit, this.after, this.settings.minAgeMs, async (entries) => {
+    const claim = await this.outbox.claim(limit, this.after, this.settings.minAgeMs, async (entries) => {
       const plan = planOutbox(entries);
       const done = [...plan.drop];
       result.dropped = plan.drop.length;
@@ -171,7 +163,7 @@ export class OutboxStarter {
           result.woken += 1;
           return stream.deliveryIds;
         }),
-        ...plan.start.map((entry) => async () => this.startOne(entry, await endpoint(entry.delivery.endpointId), result)),
+        ...plan.start.map((entry) => async () => this.startOne(entry, result)),
       ];
       // Once one call fails (Temporal away), the rest of the claim waits for the next pass instead of each
       // waiting out the client's own retries.
@@ -194,14 +186,9 @@ export class OutboxStarter {
     return result;
   }
 
-  private async startOne(entry: OutboxEntry, live: EndpointRecord | undefined, result: DrainResult): Promise<string[]> {
-    // Deleted since the claim's read: owed nothing.
-    if (live) {
-      const { input, memo } = deliveryInputFor(entry.message, entry.delivery, live);
-      if (await this.starter.start(entry.delivery.workflowId, input, memo)) result.started += 1;
-    } else {
-      result.dropped += 1;
-    }
+  private async startOne(entry: OutboxEntry, result: DrainResult): Promise<string[]> {
+    const { input, memo } = deliveryInputFor(entry.message, entry.delivery, entry.endpoint);
+    if (await this.starter.start(entry.delivery.workflowId, input, memo)) result.started += 1;
     return [entry.delivery.id];
   }
 }

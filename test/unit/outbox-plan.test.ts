@@ -20,7 +20,12 @@ function entry(id: string, changes: Partial<DeliveryRecord> = {}, endpointDelete
     updatedAt: new Date(0),
     ...changes,
   };
-  return { delivery, message: { id: delivery.messageId, eventType: 'e', orderingKey: delivery.orderingKey, createdAt: new Date(0) }, endpointDeleted };
+  return {
+    delivery,
+    message: { id: delivery.messageId, eventType: 'e', orderingKey: delivery.orderingKey, createdAt: new Date(0) },
+    endpoint: { id: delivery.endpointId, applicationId: delivery.applicationId, url: 'https://example.com/hook', retryPolicy: { maxAttempts: 6, initialIntervalMs: 60_000, backoffCoefficient: 2, maxIntervalMs: 3_600_000 }, timeoutMs: 10_000 },
+    endpointDeleted,
+  };
 }
 
 describe('planning a claim of outbox rows', () => {
