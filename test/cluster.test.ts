@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client as PgClient } from 'pg';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { postgresUrl } from '../src/cluster/postgres-target';
-import { deliveryWorkflowId, type DeliveryResult } from '../workflows/definitions';
+import { DEFAULT_APPLICATION_ID, deliveryWorkflowId, type DeliveryResult } from '../workflows/definitions';
 import { sendBurst } from './support/burst';
 import { eventually } from './support/eventually';
 import { alwaysOk, startReceiver, type TestReceiver } from './support/receiver';
@@ -51,7 +51,12 @@ describe('cluster: two APIs and three workers on a Temporal server with PostgreS
     cluster = await startTestCluster({
       apis: APIS,
       workers: WORKERS,
-      env: { HOOKWAY_MAX_CONCURRENT_ACTIVITIES: String(SLOTS_PER_WORKER), HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true' },
+      env: {
+        HOOKWAY_MAX_CONCURRENT_ACTIVITIES: String(SLOTS_PER_WORKER),
+        HOOKWAY_ALLOW_PRIVATE_NETWORKS: 'true',
+        // Attempts timed out on a loaded machine must not open the circuit and park deliveries mid-test.
+        HOOKWAY_CIRCUIT_THRESHOLD: '0',
+      },
     });
     // Answers after 100 ms, like a receiver at work, so the killed worker has attempts in flight.
     receiver = await startReceiver(alwaysOk, { answerAfterMs: 100 });
@@ -60,6 +65,10 @@ describe('cluster: two APIs and three workers on a Temporal server with PostgreS
     await receiver?.close();
     await cluster?.stop();
   });
+
+  async function get(apiUrl: string, path: string): Promise<Response> {
+    return fetch(`${apiUrl}${path}`, { headers: cluster.apiHeaders, signal: AbortSignal.timeout(60_000) });
+  }
 
   async function post(apiUrl: string, path: string, body: unknown): Promise<Response> {
     return fetch(`${apiUrl}${path}`, {
@@ -151,6 +160,15 @@ describe('cluster: two APIs and three workers on a Temporal server with PostgreS
     );
     const unaccounted = accounted.filter((a) => a.requests > a.attempts + a.timedOut).map((a) => `${a.id}: ${a.requests} requests, ${a.attempts} attempts, ${a.timedOut} timed-out tasks`);
     assert.deepEqual(unaccounted, [], 'requests that no attempt in the histories of the deliveries accounts for');
+    // A receiver that answers every request with 200 after 100 ms can only have been given up on by the
+    // deadline: any other recorded failure (a 2xx misread, a deadline cut short) is ours.
+    const otherFailures: string[] = [];
+    for (const [id] of duplicated) {
+      const message = (await (await get(urls[0], `/v1/applications/${DEFAULT_APPLICATION_ID}/messages/${id}`)).json()) as { deliveries: { id: string }[] };
+      const delivery = (await (await get(urls[0], `/v1/deliveries/${message.deliveries[0].id}`)).json()) as { attempts: { error?: string }[] };
+      for (const attempt of delivery.attempts) if (attempt.error !== undefined && !attempt.error.startsWith('timeout:')) otherFailures.push(`${id}: ${attempt.error}`);
+    }
+    assert.deepEqual(otherFailures, [], 'failed attempts other than timeouts');
     assert.deepEqual(cluster.fleet.unexpectedExits(), [], 'no Hookway process died on its own');
 
     // Visibility on PostgreSQL: Temporal lists the workflows by Hookway's EndpointId search attribute...

@@ -276,6 +276,10 @@ describe('the portal in a real browser', () => {
     await page.getByText('Page 1').waitFor(WAIT);
     await rows.nth(19).waitFor(WAIT);
     assert.equal(await rows.first().getByRole('link').textContent(), newest);
+    // Filter again with the same filters: the list is read again and shows what came since.
+    const later = await scenario.sendTo(acme.id, { eventType: 'page.check', payload: { i: 21 } });
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await rows.first().getByRole('link', { name: later.id }).waitFor(WAIT);
 
     const down = await receivers.start(() => ({ status: 410, body: 'gone' }));
     const endpoint = await scenario.endpointOf(acme.id, { url: down.url, eventTypes: ['discard.check'], retryPolicy: fastRetries(1) });

@@ -84,7 +84,7 @@ export class OutboxRepository {
          LEFT JOIN deliveries d ON d.id = o.delivery_id
          LEFT JOIN messages m ON m.application_id = d.application_id AND m.id = d.message_id
          JOIN endpoints e ON e.id = w.endpoint_id
-         ORDER BY w.endpoint_id`,
+         ORDER BY w.endpoint_id, d.created_at`,
         [after, limit, minAgeMs],
       );
       const endpoints: string[] = [];

@@ -18,7 +18,7 @@ export function MessageList({ app }: { app: string }) {
   const [draft, setDraft] = useState({ eventType: '', since: '', until: '' });
   const [filters, setFilters] = useState(draft);
   const cursor = useCursor(`${app}/${JSON.stringify(filters)}`);
-  const [load] = useLoad(
+  const [load, reload] = useLoad(
     () =>
       api<Page<MessageLogItem>>(
         'GET',
@@ -33,7 +33,9 @@ export function MessageList({ app }: { app: string }) {
         class="filters"
         onSubmit={(event) => {
           event.preventDefault();
-          setFilters({ ...draft });
+          // The same filters again: a fresh look at the page, for messages that came since.
+          if (JSON.stringify(draft) === JSON.stringify(filters)) reload();
+          else setFilters({ ...draft });
         }}
       >
         <label>
