@@ -50,8 +50,9 @@ export interface DrainResult {
  * Hands accepted deliveries to Temporal from the outbox (`delivery_outbox`), so producers never wait on
  * Temporal: the API answers once PostgreSQL holds the message, and the commit's notification makes each
  * worker's OutboxListener {@link kick} this. Every API and worker process runs one; claims skip rows
- * another process holds, and the workflow ID keeps a start idempotent should two ever overlap. A row is deleted only once Temporal holds its start (or it is owed nothing): a
- * failed start leaves it for the next pass, after a backoff that grows while Temporal stays away.
+ * another process holds, and the workflow ID keeps a start idempotent should two ever overlap. A row is
+ * deleted only once Temporal holds its start (or it is owed nothing): a failed start leaves it for the
+ * next pass, after a backoff that grows while Temporal stays away.
  */
 export class OutboxStarter {
   private timer: NodeJS.Timeout | undefined;

@@ -24,9 +24,8 @@ import { ensureDebianTool } from './system-tools';
 
 /**
  * Files run in a lane of their own (see above), one after the other: the 10,000-dead-letter file, and the
- * cluster test, whose Temporal server, three workers and two APIs with a worker killed mid-burst are the
- * other heaviest load: beside the first, on the starved machine, attempts made after its worker kill
- * were repeated (most likely eagerly started workflow tasks passing their 10 s timeout).
+ * cluster test, whose Temporal server, three workers and two APIs are the other heaviest load: run before
+ * the dead letters, the two never load the machine at once.
  */
 const OWN_LANE = ['cluster.test.js', 'dead-letter-scale.test.js'];
 
