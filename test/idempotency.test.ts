@@ -70,7 +70,7 @@ describe('idempotency', () => {
         const endpoints = new EndpointsRepository(sweeping.db, sweeping.secretBox);
         const accepted = await new MessagesRepository(sweeping.db).accept(
           { id: 'evt_orphan', applicationId: DEFAULT_APPLICATION.id, eventType: 'orphan.case', payload: { stranded: true }, idempotencyKey: null, orderingKey: null },
-          async (tx) => (await endpoints.findSubscribers(DEFAULT_APPLICATION.id, 'orphan.case', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, 'evt_orphan') })),
+          { subscribers: (await endpoints.findSubscribers(DEFAULT_APPLICATION.id, 'orphan.case')).endpoints.map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, 'evt_orphan') })), filteredOut: 0 },
         );
         assert.equal(accepted.deliveries[0].endpointId, created.body.id);
         const [request] = await target.waitForRequests(1, 20_000);

@@ -218,7 +218,7 @@ describe('ordered delivery per key', () => {
     for (let seq = 1; seq <= 3; seq += 1) {
       await messages.accept(
         { id: `evt_orphan_${seq}`, applicationId: DEFAULT_APPLICATION.id, eventType: 'order.orphan', payload: { key: 'orphaned', seq }, idempotencyKey: null, orderingKey: 'orphaned' },
-        async (tx) => (await endpoints.findSubscribers(DEFAULT_APPLICATION.id, 'order.orphan', tx)).map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, `evt_orphan_${seq}`) })),
+        { subscribers: (await endpoints.findSubscribers(DEFAULT_APPLICATION.id, 'order.orphan')).endpoints.map((e) => ({ id: e.id, workflowId: deliveryWorkflowId(e.id, `evt_orphan_${seq}`) })), filteredOut: 0 },
       );
     }
     await eventually(async () => sequencesByKey(receiver.log, true).get('orphaned') ?? [], (seqs) => seqs.length === 3, 30_000);

@@ -74,7 +74,7 @@ describe('the orphan sweep', () => {
       const chunk = Array.from({ length: Math.min(25, count - i) }, (_, j) =>
         messages.accept(
           { id: `evt_${eventType}_${i + j}`, applicationId: DEFAULT_APPLICATION.id, eventType, payload: { n: i + j }, idempotencyKey: null, orderingKey: null },
-          async () => [{ id: endpointId, workflowId: deliveryWorkflowId(endpointId, `evt_${eventType}_${i + j}`) }],
+          { subscribers: [{ id: endpointId, workflowId: deliveryWorkflowId(endpointId, `evt_${eventType}_${i + j}`) }], filteredOut: 0 },
         ),
       );
       stored.push(...(await Promise.all(chunk)));

@@ -60,6 +60,9 @@ export interface CircuitNeedingWorkflow {
 /** A `$n` parameter of the statement a circuit fragment is composed into. */
 export type Placeholder = `$${number}`;
 
+/** A column of a row the fragment is composed beside, as `alias.column`. */
+export type ColumnReference = `${string}.${string}`;
+
 /**
  * SET list that starts an endpoint afresh: no failure clock, no failures in a row, circuit closed. A
  * success does it ({@link closeOnSuccessSql}), and so does re-enabling the endpoint
@@ -128,9 +131,10 @@ export function closeOnSuccessSql($: { endpointId: Placeholder }): string {
  * is open, with `attempts` made and `scheduleLeftMs` of its schedule left; all null otherwise. It reads the
  * circuit under a share lock, so a circuit closing meanwhile waits for the creation to commit, then
  * releases the new delivery.
- * @param $ endpointId (text), park (boolean), attempts (int) and scheduleLeftMs (float8).
+ * @param $ endpointId (text), park (boolean), attempts (int) and scheduleLeftMs (float8), columns of each
+ *   delivery's row.
  */
-export function parkOnCreationSql($: { endpointId: Placeholder; park: Placeholder; attempts: Placeholder; scheduleLeftMs: Placeholder }): string {
+export function parkOnCreationSql($: { endpointId: ColumnReference; park: ColumnReference; attempts: ColumnReference; scheduleLeftMs: ColumnReference }): string {
   return `SELECT CASE WHEN parked THEN now() END AS at, CASE WHEN parked THEN ${$.attempts}::int END AS attempts,
       CASE WHEN parked THEN now() + make_interval(secs => ${$.scheduleLeftMs}::float8 / 1000) END AS until
     FROM (SELECT EXISTS (SELECT 1 FROM endpoints WHERE ${$.park}::boolean AND id = ${$.endpointId} AND circuit_opened_at IS NOT NULL FOR SHARE)

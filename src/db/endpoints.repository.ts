@@ -92,6 +92,12 @@ const RETURNING = `RETURNING id, application_id, url, description, event_types, 
 /** What accepting a message reads of each endpoint subscribed to its type: enough to filter and park. */
 export type SubscribedEndpoint = Pick<EndpointRecord, 'id' | 'filter' | 'retryPolicy' | 'circuitOpenedAt'>;
 
+/** What choosing a new message's endpoints reads: its subscribers, and PostgreSQL's clock at the read. */
+export interface Subscribers {
+  at: Date;
+  endpoints: SubscribedEndpoint[];
+}
+
 /** SQL for the `endpoints` table. Deleted endpoints are kept (soft delete) and invisible here. */
 export class EndpointsRepository {
   constructor(
@@ -208,18 +214,27 @@ export class EndpointsRepository {
   /**
    * The application's enabled, live endpoints that take `eventType`: by name, by a `prefix.*` entry whose
    * prefix starts it (and is shorter), or by taking every type. One query over the application's endpoints,
-   * reading only what choosing them takes: no secret is opened to accept a message.
+   * reading only what choosing them takes (no secret is opened to accept a message), and PostgreSQL's
+   * clock at the read, which becomes the message's acceptance time.
    */
-  async findSubscribers(applicationId: string, eventType: string, tx: Queryable = this.db): Promise<SubscribedEndpoint[]> {
-    const { rows } = await tx.query<Pick<EndpointRow, 'id' | 'filter' | 'retry_policy' | 'circuit_opened_at'>>(
-      `SELECT e.id, e.filter, e.retry_policy, e.circuit_opened_at FROM endpoints e
-       WHERE e.application_id = $2 AND e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types)
-         OR EXISTS (SELECT 1 FROM unnest(e.event_types) AS p(pattern)
-                    WHERE right(p.pattern, 2) = '.*' AND length($1) > length(p.pattern) - 1 AND starts_with($1, left(p.pattern, -1))))
+  async findSubscribers(applicationId: string, eventType: string): Promise<Subscribers> {
+    // One row even with no subscriber (its endpoint columns null), for the clock.
+    const { rows } = await this.db.query<{ at: Date; id: string | null; filter: string | null; retry_policy: RetryPolicySettings | null; circuit_opened_at: Date | null }>(
+      `SELECT t.at, e.id, e.filter, e.retry_policy, e.circuit_opened_at FROM (SELECT now() AS at) AS t
+       LEFT JOIN LATERAL (
+         SELECT e.id, e.filter, e.retry_policy, e.circuit_opened_at FROM endpoints e
+         WHERE e.application_id = $2 AND e.deleted_at IS NULL AND NOT e.disabled AND (e.event_types IS NULL OR $1 = ANY (e.event_types)
+           OR EXISTS (SELECT 1 FROM unnest(e.event_types) AS p(pattern)
+                      WHERE right(p.pattern, 2) = '.*' AND length($1) > length(p.pattern) - 1 AND starts_with($1, left(p.pattern, -1))))) AS e ON true
        ORDER BY e.id`,
       [eventType, applicationId],
     );
-    return rows.map((row) => ({ id: row.id, filter: row.filter, retryPolicy: row.retry_policy, circuitOpenedAt: row.circuit_opened_at }));
+    const endpoints: SubscribedEndpoint[] = [];
+    for (const row of rows) {
+      if (row.id === null || row.retry_policy === null) continue;
+      endpoints.push({ id: row.id, filter: row.filter, retryPolicy: row.retry_policy, circuitOpenedAt: row.circuit_opened_at });
+    }
+    return { at: rows[0].at, endpoints };
   }
 
   /** Applies `changes` and returns the endpoint as it now is, or undefined when there is none. */

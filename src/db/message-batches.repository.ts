@@ -1,16 +1,17 @@
-import { newId } from '../domain/ids';
 import type { Database, Queryable } from './database';
 import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryRow } from './deliveries.repository';
 import {
-  MESSAGE_COLUMNS,
+  newDeliveriesSql,
   repeatedMessageSql,
+  subscriberColumns,
+  subscriberUnnestSql,
   toMessageRecord,
+  MESSAGE_COLUMNS,
   type AcceptedMessage,
   type MessageRecord,
   type MessageRow,
-  type MessagesRepository,
+  type NewDelivery,
   type PreparedCandidate,
-  type Subscriber,
 } from './messages.repository';
 
 interface RepeatRow extends MessageRow {
@@ -22,10 +23,7 @@ interface RepeatRow extends MessageRow {
  * message: what makes a batch of hundreds cost little more than one message.
  */
 export class MessageBatchesRepository {
-  constructor(
-    private readonly db: Database,
-    private readonly messages: MessagesRepository,
-  ) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Accepts every candidate as MessagesRepository.accept does (deliveries, their outbox rows, ordering
@@ -35,30 +33,32 @@ export class MessageBatchesRepository {
    */
   async acceptMany(candidates: PreparedCandidate[]): Promise<AcceptedMessage[]> {
     if (candidates.length === 0) return [];
+    const applicationId = candidates[0].candidate.applicationId;
     return this.db.withTransaction(async (tx) => {
       const results: (AcceptedMessage | undefined)[] = [];
       const created = await this.insertMessages(tx, candidates);
       const repeats: number[] = [];
+      const byMessage = new Map<string, AcceptedMessage>();
       candidates.forEach((_, i) => {
         const message = created.get(i);
-        if (message) results[i] = { message, deliveries: [], created: true };
+        if (message) byMessage.set(message.id, (results[i] = { message, deliveries: [], created: true }));
         else repeats.push(i);
       });
       await this.resolveRepeats(tx, candidates, repeats, results);
 
-      // Deliveries: the plain ones (no ordering key, no circuit to park behind) in one statement; the
-      // others one by one, as a single message's are, for their stream numbers and circuit locks.
-      const plain: { i: number; message: MessageRecord; subscriber: Subscriber }[] = [];
-      const special: { i: number; message: MessageRecord; subscriber: Subscriber }[] = [];
+      // The deliveries of every message without an ordering key in one statement; an ordered message's
+      // alone, as a stream is numbered once per statement.
+      const unordered: NewDelivery[] = [];
+      const ordered: { orderingKey: string; deliveries: NewDelivery[] }[] = [];
       for (const [i, message] of created) {
-        for (const subscriber of await candidates[i].subscribers(tx, message)) {
-          (message.orderingKey === null && subscriber.park === undefined ? plain : special).push({ i, message, subscriber });
-        }
+        const deliveries = candidates[i].choice.subscribers.map((subscriber) => ({ messageId: message.id, subscriber }));
+        if (message.orderingKey === null) unordered.push(...deliveries);
+        else ordered.push({ orderingKey: message.orderingKey, deliveries });
       }
-      const inserted = await this.insertPlainDeliveries(tx, plain);
-      plain.forEach(({ i }, k) => results[i]?.deliveries.push(inserted[k]));
-      for (const { i, message, subscriber } of special) results[i]?.deliveries.push(await this.messages.insertDelivery(tx, message, subscriber));
-      for (const i of created.keys()) results[i]?.deliveries.sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0));
+      const inserted = await this.insertDeliveries(tx, applicationId, null, unordered);
+      for (const { orderingKey, deliveries } of ordered) inserted.push(...(await this.insertDeliveries(tx, applicationId, orderingKey, deliveries)));
+      for (const delivery of inserted) byMessage.get(delivery.messageId)?.deliveries.push(delivery);
+      for (const accepted of byMessage.values()) accepted.deliveries.sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0));
       return results.map((result) => {
         if (!result) throw new Error('a batch candidate was neither stored nor found');
         return result;
@@ -72,9 +72,10 @@ export class MessageBatchesRepository {
     const applicationId = candidates[0].candidate.applicationId;
     const column = <T>(pick: (c: PreparedCandidate['candidate']) => T): T[] => candidates.map(({ candidate }) => pick(candidate));
     const { rows } = await tx.query<MessageRow>(
-      `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key)
-       SELECT $1, t.id, t.event_type, t.payload::json, t.idempotency_key, t.ordering_key
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(id, event_type, payload, idempotency_key, ordering_key, n)
+      `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key, filtered_out, created_at)
+       SELECT $1, t.id, t.event_type, t.payload::json, t.idempotency_key, t.ordering_key, t.filtered_out, coalesce(t.created_at, now())
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])
+         WITH ORDINALITY AS t(id, event_type, payload, idempotency_key, ordering_key, filtered_out, created_at, n)
        ORDER BY t.n
        ON CONFLICT DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
       [
@@ -84,6 +85,8 @@ export class MessageBatchesRepository {
         column((c) => JSON.stringify(c.payload)),
         column((c) => c.idempotencyKey),
         column((c) => c.orderingKey),
+        candidates.map(({ choice }) => choice.filteredOut),
+        candidates.map(({ choice }) => choice.acceptedAt ?? null),
       ],
     );
     // A stored row belongs to the first candidate with its id and key: any earlier one with both would
@@ -123,25 +126,15 @@ export class MessageBatchesRepository {
     }
   }
 
-  // One statement for every plain delivery of the batch, with their outbox rows. Returns them in input order.
-  private async insertPlainDeliveries(tx: Queryable, plain: { message: MessageRecord; subscriber: Subscriber }[]): Promise<DeliveryRecord[]> {
-    if (plain.length === 0) return [];
-    const ids = plain.map(() => newId('dlv'));
+  // One statement for these deliveries (of messages with this ordering key, or none), with their outbox rows.
+  private async insertDeliveries(tx: Queryable, applicationId: string, orderingKey: string | null, deliveries: NewDelivery[]): Promise<DeliveryRecord[]> {
+    if (deliveries.length === 0) return [];
     const { rows } = await tx.query<DeliveryRow>(
-      `WITH delivery AS (
-         INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, application_id)
-         SELECT t.id, t.message_id, t.endpoint_id, t.workflow_id, $5
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, message_id, endpoint_id, workflow_id)
-         RETURNING ${DELIVERY_COLUMNS}),
-       outbox AS (INSERT INTO delivery_outbox (delivery_id, endpoint_id) SELECT id, endpoint_id FROM delivery)
+      `WITH subscriber AS (SELECT s.* FROM ${subscriberUnnestSql(3)}),
+       ${newDeliveriesSql({ applicationId: '$1', orderingKey: '$2' })}
        SELECT * FROM delivery`,
-      [ids, plain.map((p) => p.message.id), plain.map((p) => p.subscriber.id), plain.map((p) => p.subscriber.workflowId), plain[0].message.applicationId],
+      [applicationId, orderingKey, ...subscriberColumns(deliveries)],
     );
-    const byId = new Map(rows.map((row) => [row.id, toDeliveryRecord(row)]));
-    return ids.map((id) => {
-      const delivery = byId.get(id);
-      if (!delivery) throw new Error(`delivery ${id} was not stored`);
-      return delivery;
-    });
+    return rows.map(toDeliveryRecord);
   }
 }

@@ -16,13 +16,23 @@ export interface MessageRecord extends MessageEnvelope {
 /** A message about to be accepted. */
 export type CandidateMessage = Pick<MessageRecord, 'id' | 'applicationId' | 'eventType' | 'payload' | 'idempotencyKey' | 'orderingKey'>;
 
-/** Chooses a new message's subscribers inside the accepting transaction, given the stored message. */
-export type SubscriberChoice = (tx: Queryable, message: MessageRecord) => Promise<Subscriber[]>;
+/**
+ * Where a new message goes, chosen just before it is stored (subscribers read, filters applied). The
+ * choice is read committed as it was inside a transaction: an endpoint created or deleted meanwhile is
+ * either seen or not, and a parked delivery still reads its circuit under a share lock as it is stored.
+ */
+export interface SubscriberChoice {
+  subscribers: Subscriber[];
+  /** Subscribed endpoints whose filter kept the message from them. */
+  filteredOut: number;
+  /** The message's acceptance time: PostgreSQL's clock when its subscribers were read, the `timestamp` its filters saw. Unset: when it is stored. */
+  acceptedAt?: Date;
+}
 
-/** A candidate with the choice of its subscribers, made inside the accepting transaction. */
+/** A candidate with the choice of its subscribers. */
 export interface PreparedCandidate {
   candidate: CandidateMessage;
-  subscribers: SubscriberChoice;
+  choice: SubscriberChoice;
 }
 
 /** The outcome of accepting a message: the stored message, its deliveries, and whether it is new. */
@@ -80,85 +90,102 @@ export interface Subscriber {
   park?: ParkPlan;
 }
 
-// Whether a new delivery parks behind its endpoint's open circuit, with the subscriber's plan ($6..$8).
-const PARK_ON_CREATION = parkOnCreationSql({ endpointId: '$3', park: '$6', attempts: '$7', scheduleLeftMs: '$8' });
+/** A new delivery's row, as the accepting statement takes it. */
+interface DeliveryRowWithAcceptance extends DeliveryRow {
+  message_created_at: Date;
+}
 
-/** SQL for `messages`, and for creating a message's deliveries in the same transaction. */
+// Whether each new delivery parks behind its endpoint's open circuit, from its subscriber's plan.
+const PARK_ON_CREATION = parkOnCreationSql({ endpointId: 's.endpoint_id', park: 's.park', attempts: 's.attempts', scheduleLeftMs: 's.schedule_left_ms' });
+
+/** A delivery to create: of which message, to which subscriber. */
+export interface NewDelivery {
+  messageId: string;
+  subscriber: Subscriber;
+}
+
+/**
+ * Deliveries of messages being stored, with their outbox rows, as CTEs reading the new deliveries from
+ * one named `subscriber` ({@link subscriberUnnestSql}). With an ordering key (`orderingKey`, an SQL
+ * expression), each delivery takes the next number of its (endpoint, key) stream, whose counter row stays
+ * locked until the statement commits (see migration 006); a stream may be numbered only once per
+ * statement, so ordered messages are stored one per statement. A delivery parks at once when its plan says
+ * so and its circuit is still open; a parked one gets no outbox row, as the circuit workflow runs it.
+ */
+export function newDeliveriesSql($: { applicationId: string; orderingKey: string }): string {
+  return `stream AS (
+      INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT s.endpoint_id, ${$.orderingKey}, 1 FROM subscriber s WHERE ${$.orderingKey}::text IS NOT NULL
+      ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
+      RETURNING endpoint_id, last_sequence),
+    delivery AS (
+      INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
+      SELECT s.delivery_id, s.message_id, s.endpoint_id, s.workflow_id, ${$.orderingKey}, (SELECT last_sequence FROM stream WHERE stream.endpoint_id = s.endpoint_id),
+        p.at, p.attempts, p.until, ${$.applicationId}
+      FROM subscriber s CROSS JOIN LATERAL (${PARK_ON_CREATION}) AS p
+      RETURNING ${DELIVERY_COLUMNS}),
+    outbox AS (INSERT INTO delivery_outbox (delivery_id, endpoint_id) SELECT id, endpoint_id FROM delivery WHERE parked_at IS NULL)`;
+}
+
+/** The columns {@link subscriberUnnestSql} unnests, as parameters in its order. */
+export function subscriberColumns(deliveries: NewDelivery[]): unknown[] {
+  return [
+    deliveries.map(() => newId('dlv')),
+    deliveries.map((d) => d.messageId),
+    deliveries.map((d) => d.subscriber.id),
+    deliveries.map((d) => d.subscriber.workflowId),
+    deliveries.map((d) => d.subscriber.park !== undefined),
+    deliveries.map((d) => d.subscriber.park?.attempts ?? 0),
+    deliveries.map((d) => d.subscriber.park?.scheduleLeftMs ?? 0),
+  ];
+}
+
+/** The new deliveries as rows `s`, from the {@link subscriberColumns} at parameters `$first` on. */
+export function subscriberUnnestSql(first: number): string {
+  const [a, b, c, d, e, f, g] = [0, 1, 2, 3, 4, 5, 6].map((k) => `$${first + k}`);
+  return `unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${e}::boolean[], ${f}::int[], ${g}::float8[])
+    AS s(delivery_id, message_id, endpoint_id, workflow_id, park, attempts, schedule_left_ms)`;
+}
+
+/** SQL for `messages`, and for creating a message's deliveries with it. */
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores the message and one pending delivery per subscriber `subscribers` returns, in one transaction,
-   * with an outbox row (`delivery_outbox`, drained by the OutboxStarter) for each delivery not parked: committed, it is certain
-   * to be started. When a message with the same id or idempotency key exists (also one committed by a
-   * racing request), nothing is written and the existing message and deliveries come back with
-   * `created: false`. With an ordering key, each delivery takes the next number of its (endpoint, key)
-   * stream. A subscriber given with `park` is parked at once if its circuit is still open (read under a
-   * share lock, so a circuit closing meanwhile waits for this commit and then releases it): it needs no
-   * workflow run until then.
-   * `subscribers` gets the stored message (its acceptance time included).
+   * Stores the message and one pending delivery per chosen subscriber, with an outbox row
+   * (`delivery_outbox`, drained by the OutboxStarter) for each delivery not parked, in ONE statement (one
+   * round trip, its own transaction): committed, it is certain to be started. When a message with the
+   * same id or idempotency key exists (also one committed by a racing request), nothing is written and
+   * the existing message and deliveries come back with `created: false`. Deliveries are numbered and
+   * parked as {@link newDeliveriesSql} says. `choice.acceptedAt` becomes the message's `createdAt`.
    */
-  async accept(
-    candidate: CandidateMessage,
-    subscribers: SubscriberChoice,
-  ): Promise<AcceptedMessage> {
-    return this.db.withTransaction(async (tx) => {
-      const inserted = await tx.query<MessageRow>(
-        `INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-        [candidate.applicationId, candidate.id, candidate.eventType, JSON.stringify(candidate.payload), candidate.idempotencyKey, candidate.orderingKey],
-      );
-      if (inserted.rows.length === 0) {
-        const existing = await tx.query<MessageRow>(repeatedMessageSql('$2', '$3'), [candidate.applicationId, candidate.id, candidate.idempotencyKey]);
-        const message = toMessageRecord(existing.rows[0]);
-        return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id, tx), created: false };
-      }
-      const message = toMessageRecord(inserted.rows[0]);
-      const endpoints = await subscribers(tx, message);
-      const deliveries: DeliveryRecord[] = [];
-      for (const endpoint of endpoints) deliveries.push(await this.insertDelivery(tx, message, endpoint));
-      return { message, deliveries, created: true };
-    });
-  }
-
-  /**
-   * One delivery of a new message, in the accepting transaction: the next number of its (endpoint, key)
-   * stream with an ordering key, parked behind an open circuit when `park` says so, and its outbox row
-   * unless parked. The stream's counter row stays locked until this transaction commits (see migration
-   * 006); a parked delivery gets no outbox row, as the circuit workflow runs it.
-   */
-  async insertDelivery(tx: Queryable, message: MessageRecord, endpoint: Subscriber): Promise<DeliveryRecord> {
-    const { rows } = await tx.query<DeliveryRow>(
-      `WITH stream AS (
-         INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT $3, $5, 1 WHERE $5::text IS NOT NULL
-         ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
-         RETURNING last_sequence),
-       delivery AS (
-         INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
-         SELECT $1, $2, $3, $4, $5, (SELECT last_sequence FROM stream), p.at, p.attempts, p.until, $9
-         FROM (${PARK_ON_CREATION}) AS p
-         RETURNING ${DELIVERY_COLUMNS}),
-       outbox AS (INSERT INTO delivery_outbox (delivery_id, endpoint_id) SELECT id, endpoint_id FROM delivery WHERE parked_at IS NULL)
-       SELECT * FROM delivery`,
+  async accept(candidate: CandidateMessage, choice: SubscriberChoice): Promise<AcceptedMessage> {
+    const { rows } = await this.db.query<DeliveryRowWithAcceptance>(
+      `WITH message AS (
+         INSERT INTO messages (application_id, id, event_type, payload, idempotency_key, ordering_key, filtered_out, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8::timestamptz, now()))
+         ON CONFLICT DO NOTHING RETURNING created_at),
+       subscriber AS (SELECT s.* FROM ${subscriberUnnestSql(9)} WHERE EXISTS (SELECT 1 FROM message)),
+       ${newDeliveriesSql({ applicationId: '$1', orderingKey: '$6' })}
+       SELECT m.created_at AS message_created_at, d.* FROM message m LEFT JOIN delivery d ON true ORDER BY d.endpoint_id`,
       [
-        newId('dlv'),
-        message.id,
-        endpoint.id,
-        endpoint.workflowId,
-        message.orderingKey,
-        endpoint.park !== undefined,
-        endpoint.park?.attempts ?? 0,
-        endpoint.park?.scheduleLeftMs ?? 0,
-        message.applicationId,
+        candidate.applicationId,
+        candidate.id,
+        candidate.eventType,
+        JSON.stringify(candidate.payload),
+        candidate.idempotencyKey,
+        candidate.orderingKey,
+        choice.filteredOut,
+        choice.acceptedAt ?? null,
+        ...subscriberColumns(choice.subscribers.map((subscriber) => ({ messageId: candidate.id, subscriber }))),
       ],
     );
-    return toDeliveryRecord(rows[0]);
-  }
-
-  /** Records, in the accepting transaction, how many endpoints the message's filters kept it from. */
-  async recordFilteredOut(message: MessageRecord, filteredOut: number, tx: Queryable): Promise<void> {
-    await tx.query('UPDATE messages SET filtered_out = $3 WHERE application_id = $1 AND id = $2', [message.applicationId, message.id, filteredOut]);
-    message.filteredOut = filteredOut;
+    if (rows.length === 0) {
+      const message = await this.findRepeat(candidate.applicationId, candidate.id, candidate.idempotencyKey);
+      if (!message) throw new Error(`message ${candidate.id} conflicted with a stored message that is gone`);
+      return { message, deliveries: await this.deliveriesOf(message.applicationId, message.id), created: false };
+    }
+    const message: MessageRecord = { ...candidate, filteredOut: choice.filteredOut, createdAt: rows[0].message_created_at };
+    return { message, deliveries: rows.filter((row) => row.id !== null).map(toDeliveryRecord), created: true };
   }
 
   /** The application's newest `limit` messages, newest first. */

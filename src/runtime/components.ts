@@ -98,7 +98,7 @@ export function buildComponents(foundations: Foundations): Components {
     applicationTokens: new ApplicationTokensRepository(db),
     endpoints: new EndpointsRepository(db, secretBox),
     messages,
-    messageBatches: new MessageBatchesRepository(db, messages),
+    messageBatches: new MessageBatchesRepository(db),
     deliveries: new DeliveriesRepository(db),
     deadLetters: new DeadLettersRepository(db),
     throttles: new ThrottlesRepository(db),

@@ -32,11 +32,18 @@ export interface FanOutMessage {
   createdAt: Date;
 }
 
+/** A filter that failed on a message (a missing field, a wrong type), counting as not matching. */
+export interface FilterFailure {
+  endpoint: SubscribedEndpoint;
+  reason: string;
+}
+
 /**
  * Applies endpoint filters at fan-out. Compiled programs are cached per endpoint (with the text they came from), so a
  * thousand filtered endpoints cost a thousand evaluations per message, not a thousand compilations. A
- * filter that fails on a message (a missing field, a wrong type) is false for it, counted in
- * `hookway_filter_errors_total` and logged at most once a minute per endpoint.
+ * filter that fails on a message (a missing field, a wrong type) is false for it; once the message is
+ * stored as new (a repeat is not counted again), it is counted in `hookway_filter_errors_total` and
+ * logged at most once a minute per endpoint.
  */
 @Injectable()
 export class FanOut {
@@ -49,16 +56,25 @@ export class FanOut {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** The endpoints among `subscribers` whose filter lets the message through, and how many it did not reach. */
-  select<E extends SubscribedEndpoint>(message: FanOutMessage, subscribers: E[]): { kept: E[]; filteredOut: number } {
+  /**
+   * The endpoints among `subscribers` whose filter lets the message through, how many it did not reach, and
+   * the filters that failed on it, for {@link reportFailures} once it is stored.
+   */
+  select<E extends SubscribedEndpoint>(message: FanOutMessage, subscribers: E[]): { kept: E[]; filteredOut: number; failures: FilterFailure[] } {
     const input: FilterInput = { type: message.eventType, data: message.payload, timestamp: message.createdAt };
+    const failures: FilterFailure[] = [];
     const kept = subscribers.filter((endpoint) => {
       if (endpoint.filter === null) return true;
       const verdict = this.evaluate(endpoint.id, endpoint.filter, input);
-      if (verdict.error !== undefined) this.failed(endpoint, message, verdict.error);
+      if (verdict.error !== undefined) failures.push({ endpoint, reason: verdict.error });
       return verdict.matches;
     });
-    return { kept, filteredOut: subscribers.length - kept.length };
+    return { kept, filteredOut: subscribers.length - kept.length, failures };
+  }
+
+  /** Counts each failure of {@link select} on a message now stored, and logs it at most once a minute per endpoint. */
+  reportFailures(message: Pick<FanOutMessage, 'applicationId' | 'eventType'>, failures: FilterFailure[]): void {
+    for (const { endpoint, reason } of failures) this.failed(endpoint, message, reason);
   }
 
   /** The filter's verdict on one message, from the cached program of this endpoint and text. */
@@ -78,7 +94,7 @@ export class FanOut {
     return program instanceof CelFilter ? program.evaluate(input) : { matches: false, error: program.message };
   }
 
-  private failed(endpoint: SubscribedEndpoint, message: FanOutMessage, reason: string): void {
+  private failed(endpoint: SubscribedEndpoint, message: Pick<FanOutMessage, 'applicationId' | 'eventType'>, reason: string): void {
     this.metrics.filterFailed(message.applicationId);
     const now = Date.now();
     if (now - (this.lastLogged.get(endpoint.id) ?? 0) < LOG_EVERY_MS) return;

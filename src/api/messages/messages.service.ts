@@ -3,17 +3,21 @@ import { deliveryWorkflowId, scheduleLeftMs } from '../../../workflows/definitio
 import type { HookwayConfig } from '../../config';
 import { ActivityLogRepository, type LogPage, type MessageLogEntry } from '../../db/activity-log.repository';
 import type { ParkPlan } from '../../db/circuits.repository';
-import { EndpointsRepository, type EndpointRecord, type SubscribedEndpoint } from '../../db/endpoints.repository';
-import type { Queryable } from '../../db/database';
+import { EndpointsRepository, type EndpointRecord, type SubscribedEndpoint, type Subscribers } from '../../db/endpoints.repository';
 import { MessageBatchesRepository } from '../../db/message-batches.repository';
-import { MessagesRepository, type AcceptedMessage, type PreparedCandidate } from '../../db/messages.repository';
+import { MessagesRepository, type AcceptedMessage, type CandidateMessage, type PreparedCandidate, type Subscriber } from '../../db/messages.repository';
 import { DependencyUnavailableError, InvalidFieldError, NotFoundError, RefusedError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { CONFIG } from '../core/tokens';
 import { EventCatalog } from '../event-types/event-catalog';
-import { FanOut } from '../filters/fan-out';
+import { FanOut, type FilterFailure } from '../filters/fan-out';
 import { checkBatchEntries, entryPath, type BatchEntryError } from './batch-entries';
 import type { CreateMessageDto } from './dto/create-message.dto';
+
+/** A message ready to store, with the filters that failed on it (reported only if it is stored as new). */
+interface Prepared extends PreparedCandidate {
+  failures: FilterFailure[];
+}
 
 /** What became of one message of a batch: accepted (new or a repeat), or its error. */
 export type BatchItem = { index: number; status: 202; accepted: AcceptedMessage } | { index: number; status: number; error: BatchEntryError };
@@ -33,7 +37,7 @@ export class MessagesService {
 
   /**
    * Stores the message with one delivery per subscribed endpoint and an outbox row for each, in one
-   * PostgreSQL transaction, and returns once that commits: the message is then certain to be delivered,
+   * PostgreSQL statement, and returns once that commits: the message is then certain to be delivered,
    * whether Temporal answers now or later. The commit wakes the workers' outbox starters (see
    * OutboxListener), which start each delivery's workflow (or, for a message with an ordering key, wake
    * its stream on each endpoint) right after. A repeat (same id or idempotency key) returns the original
@@ -41,13 +45,16 @@ export class MessagesService {
    * one subscriber, whatever it and the others subscribe to: a test event for one endpoint.
    */
   async publish(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined, onlyTo?: EndpointRecord): Promise<AcceptedMessage> {
-    const { candidate, subscribers } = await this.prepare(applicationId, dto, idempotencyKey, { onlyTo });
+    const candidate = await this.check(applicationId, dto, idempotencyKey);
+    let prepared: Prepared;
     let accepted: AcceptedMessage;
     try {
-      accepted = await this.messages.accept(candidate, subscribers);
+      prepared = this.choose(candidate, onlyTo ?? (await this.endpoints.findSubscribers(applicationId, candidate.eventType)));
+      accepted = await this.messages.accept(prepared.candidate, prepared.choice);
     } catch (error) {
       throw new DependencyUnavailableError('postgres', error);
     }
+    if (accepted.created) this.fanOut.reportFailures(accepted.message, prepared.failures);
     return accepted;
   }
 
@@ -64,21 +71,14 @@ export class MessagesService {
       throw new InvalidFieldError('messages', `messages must hold 1 to ${max} messages (HOOKWAY_MAX_BATCH); it holds ${entries.length}`);
     }
     const items: BatchItem[] = [];
-    const valid: { index: number; prepared: PreparedCandidate }[] = [];
-    // One subscriber read per event type for the whole batch, inside its transaction.
-    const found = new Map<string, Promise<SubscribedEndpoint[]>>();
-    const findSubscribers = (eventType: string, tx: Queryable): Promise<SubscribedEndpoint[]> => {
-      let subscribers = found.get(eventType);
-      if (!subscribers) found.set(eventType, (subscribers = this.endpoints.findSubscribers(applicationId, eventType, tx)));
-      return subscribers;
-    };
+    const valid: { index: number; candidate: CandidateMessage }[] = [];
     for (const entry of await checkBatchEntries(entries, this.config.api.maxPayloadBytes)) {
       if ('error' in entry) {
         items[entry.index] = { index: entry.index, status: entry.status, error: entry.error };
         continue;
       }
       try {
-        valid.push({ index: entry.index, prepared: await this.prepare(applicationId, entry.dto, entry.dto.idempotencyKey, { findSubscribers }) });
+        valid.push({ index: entry.index, candidate: await this.check(applicationId, entry.dto, entry.dto.idempotencyKey) });
       } catch (error) {
         const path = entryPath(entry.index);
         if (error instanceof InvalidFieldError) {
@@ -91,53 +91,52 @@ export class MessagesService {
         }
       }
     }
-    if (valid.length > 0) {
-      let accepted: AcceptedMessage[];
-      try {
-        accepted = await this.batches.acceptMany(valid.map(({ prepared }) => prepared));
-      } catch (error) {
-        throw new DependencyUnavailableError('postgres', error);
+    if (valid.length === 0) return items;
+    let prepared: Prepared[];
+    let accepted: AcceptedMessage[];
+    try {
+      // One subscriber read per event type for the whole batch.
+      const found = new Map<string, Subscribers>();
+      for (const { candidate } of valid) {
+        if (!found.has(candidate.eventType)) found.set(candidate.eventType, await this.endpoints.findSubscribers(applicationId, candidate.eventType));
       }
-      valid.forEach(({ index }, i) => (items[index] = { index, status: 202, accepted: accepted[i] }));
+      prepared = valid.map(({ candidate }) => this.choose(candidate, found.get(candidate.eventType) as Subscribers));
+      accepted = await this.batches.acceptMany(prepared);
+    } catch (error) {
+      throw new DependencyUnavailableError('postgres', error);
     }
+    valid.forEach(({ index }, i) => {
+      items[index] = { index, status: 202, accepted: accepted[i] };
+      if (accepted[i].created) this.fanOut.reportFailures(accepted[i].message, prepared[i].failures);
+    });
     return items;
   }
 
   /**
-   * What every message goes through before it is stored, alone or in a batch: its checks (a check added
-   * here applies to both routes; it throws InvalidFieldError naming the field within the message), then the
-   * message to store and the choice of its subscribers, made inside the accepting transaction.
+   * What every message goes through before it is stored, alone or in a batch (a check added here applies
+   * to both routes; it throws InvalidFieldError naming the field within the message): its id, and the
+   * event-type catalog's checks.
    */
-  private async prepare(
-    applicationId: string,
-    dto: CreateMessageDto,
-    idempotencyKey: string | undefined,
-    options: { onlyTo?: EndpointRecord; findSubscribers?: (eventType: string, tx: Queryable) => Promise<SubscribedEndpoint[]> } = {},
-  ): Promise<PreparedCandidate> {
+  private async check(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<CandidateMessage> {
     const id = dto.id ?? newId('msg');
     await this.checkAgainstCatalog(applicationId, id, dto, idempotencyKey);
-    const { onlyTo, findSubscribers = (eventType: string, tx: Queryable) => this.endpoints.findSubscribers(applicationId, eventType, tx) } = options;
-    return {
-      candidate: {
-        id,
-        applicationId,
-        eventType: dto.eventType,
-        payload: dto.payload,
-        idempotencyKey: idempotencyKey ?? null,
-        orderingKey: dto.orderingKey ?? null,
-      },
-      subscribers: async (tx, message) => {
-        // A test event goes to its one endpoint whatever the filters say.
-        const found: SubscribedEndpoint[] = onlyTo ? [onlyTo] : await findSubscribers(dto.eventType, tx);
-        const { kept, filteredOut } = onlyTo ? { kept: found, filteredOut: 0 } : this.fanOut.select(message, found);
-        if (filteredOut > 0) await this.messages.recordFilteredOut(message, filteredOut, tx);
-        return kept.map((endpoint) => ({
-          id: endpoint.id,
-          workflowId: deliveryWorkflowId(endpoint.id, id),
-          park: this.parkAtOnce(endpoint, dto.orderingKey),
-        }));
-      },
-    };
+    return { id, applicationId, eventType: dto.eventType, payload: dto.payload, idempotencyKey: idempotencyKey ?? null, orderingKey: dto.orderingKey ?? null };
+  }
+
+  /**
+   * Where the message goes: the subscribers its filters let through, at the time they were read (which the
+   * filters see as `timestamp` and becomes the message's acceptance time), or the one endpoint of a test
+   * event, whatever the filters say.
+   */
+  private choose(candidate: CandidateMessage, found: Subscribers | EndpointRecord): Prepared {
+    const subscriber = (endpoint: SubscribedEndpoint): Subscriber => ({
+      id: endpoint.id,
+      workflowId: deliveryWorkflowId(endpoint.id, candidate.id),
+      park: this.parkAtOnce(endpoint, candidate.orderingKey),
+    });
+    if (!('endpoints' in found)) return { candidate, choice: { subscribers: [subscriber(found)], filteredOut: 0 }, failures: [] };
+    const { kept, filteredOut, failures } = this.fanOut.select({ ...candidate, createdAt: found.at }, found.endpoints);
+    return { candidate, choice: { subscribers: kept.map(subscriber), filteredOut, acceptedAt: found.at }, failures };
   }
 
   /**
@@ -162,8 +161,8 @@ export class MessagesService {
    * circuit closes) or dead-letters it: a dead endpoint's messages cost its healthy neighbours nothing in
    * Temporal. Not an ordered one, whose stream starts it in turn.
    */
-  private parkAtOnce(endpoint: SubscribedEndpoint, orderingKey: string | undefined): ParkPlan | undefined {
-    if (endpoint.circuitOpenedAt === null || this.config.delivery.circuitThreshold === 0 || orderingKey !== undefined) return undefined;
+  private parkAtOnce(endpoint: SubscribedEndpoint, orderingKey: string | null): ParkPlan | undefined {
+    if (endpoint.circuitOpenedAt === null || this.config.delivery.circuitThreshold === 0 || orderingKey !== null) return undefined;
     // A single-attempt schedule has nothing to wait: its one attempt is made, circuit or not.
     const left = scheduleLeftMs(endpoint.retryPolicy, 1);
     return left > 0 ? { attempts: 0, scheduleLeftMs: left } : undefined;
