@@ -48,6 +48,54 @@ describe('the database module when PostgreSQL drops a connection mid-transaction
   });
 });
 
+describe('prepared statements (HOOKWAY_DATABASE_PREPARED_STATEMENTS)', () => {
+  let url: string;
+  before(async () => {
+    url = await createTestDatabase();
+  });
+  after(async () => {
+    await dropTestDatabase(url);
+  });
+
+  /** The statements prepared in the session of a one-connection database (no parameters: not itself prepared). */
+  async function preparedTexts(db: Database): Promise<string[]> {
+    const { rows } = await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements ORDER BY statement');
+    return rows.map((row) => row.statement);
+  }
+
+  it('prepares each statement with parameters once per connection, in and out of transactions, and answers as unprepared', async () => {
+    const db = new Database(url, { maxConnections: 1 });
+    try {
+      for (let n = 1; n <= 3; n += 1) assert.deepEqual((await db.query<{ n: number }>('SELECT $1::int + 1 AS n', [n])).rows, [{ n: n + 1 }]);
+      const inTransaction = await db.withTransaction((tx) => tx.query<{ s: string }>("SELECT $1::text || '!' AS s", ['hi']));
+      assert.deepEqual(inTransaction.rows, [{ s: 'hi!' }]);
+      assert.deepEqual(await preparedTexts(db), ['SELECT $1::int + 1 AS n', "SELECT $1::text || '!' AS s"]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('prepares nothing when turned off, as a pooler in transaction mode needs', async () => {
+    const db = new Database(url, { maxConnections: 1, preparedStatements: false });
+    try {
+      assert.deepEqual((await db.query<{ n: number }>('SELECT $1::int + 1 AS n', [41])).rows, [{ n: 42 }]);
+      assert.deepEqual(await preparedTexts(db), []);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('prepares at most 200 distinct texts a process; the rest still run', async () => {
+    const db = new Database(url, { maxConnections: 1 });
+    try {
+      for (let k = 0; k < 250; k += 1) assert.equal((await db.query<{ k: number }>(`SELECT $1::int AS k /* text ${k} */`, [k])).rows[0].k, k);
+      assert.equal((await preparedTexts(db)).length, 200);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('migrations on a database whose indexes were built beforehand (docs/operating.md)', () => {
   const created: string[] = [];
   after(async () => {

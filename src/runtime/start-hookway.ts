@@ -85,6 +85,7 @@ export async function startHookway(
     const secretBox = new SecretBox(key);
     const db = new Database(config.database.url, {
       maxConnections: roles.api && roles.worker ? 20 : 10,
+      preparedStatements: config.database.preparedStatements,
       onIdleClientError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
     });
     cleanups.push(() => db.close());
