@@ -109,6 +109,12 @@ describe('POST /v1/messages/batch', () => {
     assert.deepEqual(first.items.map((item) => item.status), [202, 202, 202, 202]);
     assert.equal(first.items[3].message?.id, 'evt_again_2');
     assert.deepEqual(first.items[3].message?.payload, { v: 1 }, 'the earlier entry stands');
+    assert.deepEqual(
+      first.items[3].message?.deliveries.map((d) => d.id),
+      first.items[2].message?.deliveries.map((d) => d.id),
+      'the repeat answers with the delivery its earlier entry created',
+    );
+    assert.equal(first.items[2].message?.deliveries.length, 1);
 
     const again = await batch([
       { id: 'evt_again_0', eventType: 'batch.again', payload: { v: 2 } },
@@ -127,6 +133,28 @@ describe('POST /v1/messages/batch', () => {
     await receiver.waitForRequests(3, 60_000);
     await settle(2_000);
     assert.equal(receiver.requests.length, 3, receiver.requests.map((r) => r.headers['webhook-id']).join(', '));
+  });
+
+  test('a message and its deliveries carry one acceptance time, alone or in a batch (of two event types)', async () => {
+    await subscribed('batch.when.a');
+    await subscribed('batch.when.b');
+    const single = await hookway.api<MessageView>('POST', '/v1/messages', { eventType: 'batch.when.a', payload: {} });
+    assert.equal(single.status, 202);
+    const sent = await batch([
+      { eventType: 'batch.when.a', payload: {} },
+      { eventType: 'batch.when.b', payload: {} },
+    ]);
+    const messages = [single.body, ...sent.items.map((item) => item.message as MessageView)];
+    for (const message of messages) {
+      const stored = await hookway.api<MessageView>('GET', `/v1/messages/${message.id}`);
+      assert.equal(stored.body.createdAt, message.createdAt);
+      assert.equal(message.deliveries.length, 1);
+      for (const delivery of message.deliveries) {
+        const read = await hookway.api<{ createdAt: string }>('GET', `/v1/deliveries/${delivery.id}`);
+        assert.equal(read.body.createdAt, message.createdAt, `delivery ${delivery.id} of ${message.id}`);
+      }
+    }
+    assert.equal(messages[1].createdAt, messages[2].createdAt, 'one batch, one acceptance time');
   });
 
   test('ordered messages of a batch are numbered in request order, after those sent before, and arrive in that order', async () => {

@@ -44,7 +44,6 @@ export class MessageBatchesRepository {
         if (message) byMessage.set(message.id, (results[i] = { message, deliveries: [], created: true }));
         else repeats.push(i);
       });
-      await this.resolveRepeats(tx, candidates, repeats, results);
 
       // The deliveries of every message without an ordering key in one statement; an ordered message's
       // alone, as a stream is numbered once per statement.
@@ -59,6 +58,8 @@ export class MessageBatchesRepository {
       for (const { orderingKey, deliveries } of ordered) inserted.push(...(await this.insertDeliveries(tx, applicationId, orderingKey, deliveries)));
       for (const delivery of inserted) byMessage.get(delivery.messageId)?.deliveries.push(delivery);
       for (const accepted of byMessage.values()) accepted.deliveries.sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0));
+      // After the deliveries: a repeat of a message earlier in this batch answers with them.
+      await this.resolveRepeats(tx, candidates, repeats, results);
       return results.map((result) => {
         if (!result) throw new Error('a batch candidate was neither stored nor found');
         return result;
@@ -131,7 +132,7 @@ export class MessageBatchesRepository {
     if (deliveries.length === 0) return [];
     const { rows } = await tx.query<DeliveryRow>(
       `WITH subscriber AS (SELECT s.* FROM ${subscriberUnnestSql(3)}),
-       ${newDeliveriesSql({ applicationId: '$1', orderingKey: '$2' })}
+       ${newDeliveriesSql({ applicationId: '$1', orderingKey: '$2', createdAt: '(SELECT m.created_at FROM messages m WHERE m.application_id = $1 AND m.id = s.message_id)' })}
        SELECT * FROM delivery`,
       [applicationId, orderingKey, ...subscriberColumns(deliveries)],
     );

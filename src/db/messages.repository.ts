@@ -106,22 +106,23 @@ export interface NewDelivery {
 
 /**
  * Deliveries of messages being stored, with their outbox rows, as CTEs reading the new deliveries from
- * one named `subscriber` ({@link subscriberUnnestSql}). With an ordering key (`orderingKey`, an SQL
- * expression), each delivery takes the next number of its (endpoint, key) stream, whose counter row stays
- * locked until the statement commits (see migration 006); a stream may be numbered only once per
- * statement, so ordered messages are stored one per statement. A delivery parks at once when its plan says
- * so and its circuit is still open; a parked one gets no outbox row, as the circuit workflow runs it.
+ * one named `subscriber` ({@link subscriberUnnestSql}). Each is created at its message's acceptance time
+ * (`createdAt`, an SQL expression over `s`). With an ordering key (`orderingKey`, an SQL expression), each
+ * delivery takes the next number of its (endpoint, key) stream, whose counter row stays locked until the
+ * statement commits (see migration 006); a stream may be numbered only once per statement, so ordered
+ * messages are stored one per statement. A delivery parks at once when its plan says so and its circuit is
+ * still open; a parked one gets no outbox row, as the circuit workflow runs it.
  */
-export function newDeliveriesSql($: { applicationId: string; orderingKey: string }): string {
+export function newDeliveriesSql($: { applicationId: string; orderingKey: string; createdAt: string }): string {
   return `stream AS (
       INSERT INTO ordering_streams (endpoint_id, ordering_key, last_sequence) SELECT s.endpoint_id, ${$.orderingKey}, 1 FROM subscriber s WHERE ${$.orderingKey}::text IS NOT NULL
       ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_sequence = ordering_streams.last_sequence + 1
       RETURNING endpoint_id, last_sequence),
     delivery AS (
-      INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id)
-      SELECT s.delivery_id, s.message_id, s.endpoint_id, s.workflow_id, ${$.orderingKey}, (SELECT last_sequence FROM stream WHERE stream.endpoint_id = s.endpoint_id),
-        p.at, p.attempts, p.until, ${$.applicationId}
-      FROM subscriber s CROSS JOIN LATERAL (${PARK_ON_CREATION}) AS p
+      INSERT INTO deliveries (id, message_id, endpoint_id, workflow_id, ordering_key, sequence, parked_at, parked_attempts, parked_until, application_id, created_at, updated_at)
+      SELECT s.delivery_id, s.message_id, s.endpoint_id, s.workflow_id, ${$.orderingKey}, stream.last_sequence,
+        p.at, p.attempts, p.until, ${$.applicationId}, ${$.createdAt}, ${$.createdAt}
+      FROM subscriber s LEFT JOIN stream ON stream.endpoint_id = s.endpoint_id CROSS JOIN LATERAL (${PARK_ON_CREATION}) AS p
       RETURNING ${DELIVERY_COLUMNS}),
     outbox AS (INSERT INTO delivery_outbox (delivery_id, endpoint_id) SELECT id, endpoint_id FROM delivery WHERE parked_at IS NULL)`;
 }
@@ -165,7 +166,7 @@ export class MessagesRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8::timestamptz, now()))
          ON CONFLICT DO NOTHING RETURNING created_at),
        subscriber AS (SELECT s.* FROM ${subscriberUnnestSql(9)} WHERE EXISTS (SELECT 1 FROM message)),
-       ${newDeliveriesSql({ applicationId: '$1', orderingKey: '$6' })}
+       ${newDeliveriesSql({ applicationId: '$1', orderingKey: '$6', createdAt: '(SELECT created_at FROM message)' })}
        SELECT m.created_at AS message_created_at, d.* FROM message m LEFT JOIN delivery d ON true ORDER BY d.endpoint_id`,
       [
         candidate.applicationId,

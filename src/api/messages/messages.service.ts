@@ -95,12 +95,13 @@ export class MessagesService {
     let prepared: Prepared[];
     let accepted: AcceptedMessage[];
     try {
-      // One subscriber read per event type for the whole batch.
+      // One subscriber read per event type for the whole batch; its messages share the first read's time.
       const found = new Map<string, Subscribers>();
       for (const { candidate } of valid) {
         if (!found.has(candidate.eventType)) found.set(candidate.eventType, await this.endpoints.findSubscribers(applicationId, candidate.eventType));
       }
-      prepared = valid.map(({ candidate }) => this.choose(candidate, found.get(candidate.eventType) as Subscribers));
+      const at = [...found.values()][0].at;
+      prepared = valid.map(({ candidate }) => this.choose(candidate, { at, endpoints: found.get(candidate.eventType)?.endpoints ?? [] }));
       accepted = await this.batches.acceptMany(prepared);
     } catch (error) {
       throw new DependencyUnavailableError('postgres', error);
@@ -150,8 +151,11 @@ export class MessagesService {
       await this.catalog.check(dto.eventType, dto.payload);
     } catch (error) {
       const mayRepeat = dto.id !== undefined || idempotencyKey !== undefined;
-      if (error instanceof RefusedError && mayRepeat && (await this.messages.findRepeat(applicationId, id, idempotencyKey ?? null))) return;
-      throw error;
+      if (!(error instanceof RefusedError) || !mayRepeat) throw error;
+      const repeated = await this.messages.findRepeat(applicationId, id, idempotencyKey ?? null).catch((readError: unknown) => {
+        throw new DependencyUnavailableError('postgres', readError);
+      });
+      if (!repeated) throw error;
     }
   }
 
