@@ -56,7 +56,7 @@ export class ApplicationTokensRepository {
   async list(applicationId: string, limit: number, after?: string): Promise<ApplicationTokenRecord[]> {
     const { rows } = await this.db.query<TokenRow>(
       `SELECT ${COLUMNS} FROM application_tokens
-       WHERE application_id = $1 AND revoked_at IS NULL AND ($3::text IS NULL OR id > $3)
+       WHERE application_id = $1 AND revoked_at IS NULL AND id > coalesce($3::text, '')
        ORDER BY id LIMIT $2`,
       [applicationId, limit, after ?? null],
     );

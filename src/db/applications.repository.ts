@@ -87,7 +87,7 @@ export class ApplicationsRepository {
   /** Live applications, oldest first, `limit` at a time after the `after` id. */
   async list(limit: number, after?: string): Promise<ApplicationRecord[]> {
     const { rows } = await this.db.query<ApplicationRow>(
-      `SELECT ${COLUMNS} FROM applications WHERE deleted_at IS NULL AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $1`,
+      `SELECT ${COLUMNS} FROM applications WHERE deleted_at IS NULL AND id > coalesce($2::text, '') ORDER BY id LIMIT $1`,
       [limit, after ?? null],
     );
     return rows.map(toRecord);

@@ -204,7 +204,7 @@ export class EndpointsRepository {
   /** The application's live endpoints, oldest first, `limit` at a time after the `after` id. */
   async list(applicationId: string, limit: number, after?: string): Promise<EndpointRecord[]> {
     const { rows } = await this.db.query<EndpointRow>(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.application_id = $3 AND e.deleted_at IS NULL AND ($2::text IS NULL OR e.id > $2)
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.application_id = $3 AND e.deleted_at IS NULL AND e.id > coalesce($2::text, '')
        ORDER BY e.id LIMIT $1`,
       [limit, after ?? null, applicationId],
     );

@@ -84,7 +84,7 @@ export class EventTypesRepository {
   /** Types by name, `limit` at a time after `after`; archived ones only when asked. */
   async list(limit: number, after: string | undefined, includeArchived: boolean): Promise<EventTypeRecord[]> {
     const { rows } = await this.db.query<EventTypeRow>(
-      `SELECT ${COLUMNS} FROM event_types WHERE ($2::text IS NULL OR name > $2) AND ($3::boolean OR NOT archived) ORDER BY name LIMIT $1`,
+      `SELECT ${COLUMNS} FROM event_types WHERE name > coalesce($2::text, '') AND ($3::boolean OR NOT archived) ORDER BY name LIMIT $1`,
       [limit, after ?? null, includeArchived],
     );
     return rows.map(toRecord);

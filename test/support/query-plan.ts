@@ -10,6 +10,8 @@ export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Index Cond'?: string;
+  Filter?: string;
   Plans?: PlanNode[];
 }
 
@@ -35,6 +37,26 @@ export async function planOf(db: Queryable, run: (explaining: Queryable) => Prom
   await run(explaining);
   assert.ok(plan, 'the statement was sent');
   return planNodes(plan);
+}
+
+/**
+ * The generic plan of the first statement `run` sends: the plan a prepared statement may keep running
+ * whatever its values (see HOOKWAY_DATABASE_PREPARED_STATEMENTS), as every node of it. Undefined before
+ * PostgreSQL 16, which cannot explain one.
+ */
+export async function genericPlanOf(db: Queryable, run: (capturing: Queryable) => Promise<unknown>): Promise<PlanNode[] | undefined> {
+  const { rows: version } = await db.query<{ v: number }>("SELECT current_setting('server_version_num')::int AS v");
+  if (version[0].v < 160000) return undefined;
+  let text: string | undefined;
+  await run({
+    query: async <R extends QueryResultRow>(sent: string) => {
+      text ??= sent;
+      return { rows: [] as R[], rowCount: 0 };
+    },
+  });
+  assert.ok(text, 'the statement was sent');
+  const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${text}`);
+  return planNodes(rows[0]['QUERY PLAN'][0].Plan);
 }
 
 /**
