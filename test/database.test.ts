@@ -85,6 +85,21 @@ describe('prepared statements (HOOKWAY_DATABASE_PREPARED_STATEMENTS)', () => {
     }
   });
 
+  it('says which setting to change when the server lost a prepared statement, as a pooler in transaction mode does', async () => {
+    const db = new Database(url, { maxConnections: 1 });
+    try {
+      await db.query('SELECT $1::int AS n', [1]);
+      // What a pooler does when the next transaction lands on another server connection.
+      await db.query('DEALLOCATE ALL');
+      await assert.rejects(db.query('SELECT $1::int AS n', [2]), (error: Error) => {
+        assert.match(error.message, /prepared statement "hookway_\w+" does not exist .*HOOKWAY_DATABASE_PREPARED_STATEMENTS=false/);
+        return true;
+      });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('prepares at most 200 distinct texts a process; the rest still run', async () => {
     const db = new Database(url, { maxConnections: 1 });
     try {

@@ -13,6 +13,18 @@ export interface Queryable {
  */
 const MAX_PREPARED_TEXTS = 200;
 
+/**
+ * Rethrows `error`, saying what to do when it is a prepared statement the server does not have, or has
+ * twice: what a pooler in transaction mode that does not keep prepared statements answers.
+ */
+function explainPreparedFailure(error: unknown): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && (code === '26000' || code === '42P05') && error.message.includes('"hookway_')) {
+    error.message += ' (behind a pooler in transaction mode that does not keep prepared statements, set HOOKWAY_DATABASE_PREPARED_STATEMENTS=false)';
+  }
+  throw error;
+}
+
 /** How {@link Database} connects. */
 export interface DatabaseOptions {
   maxConnections?: number;
@@ -40,7 +52,7 @@ export class Database implements Queryable {
 
   /** Runs one statement with `$n` parameters. */
   async query<R extends QueryResultRow>(text: string, params: readonly unknown[] = []): Promise<{ rows: R[]; rowCount: number | null }> {
-    const result = await this.pool.query<R>(this.statement(text, params));
+    const result = await this.pool.query<R>(this.statement(text, params)).catch(explainPreparedFailure);
     return { rows: result.rows, rowCount: result.rowCount };
   }
 
@@ -71,7 +83,7 @@ export class Database implements Queryable {
       await client.query('BEGIN');
       const result = await work({
         query: async <R extends QueryResultRow>(text: string, params: readonly unknown[] = []) => {
-          const r = await client.query<R>(this.statement(text, params));
+          const r = await client.query<R>(this.statement(text, params)).catch(explainPreparedFailure);
           return { rows: r.rows, rowCount: r.rowCount };
         },
       });
