@@ -91,10 +91,14 @@ describe('prepared statements (HOOKWAY_DATABASE_PREPARED_STATEMENTS)', () => {
       await db.query('SELECT $1::int AS n', [1]);
       // What a pooler does when the next transaction lands on another server connection.
       await db.query('DEALLOCATE ALL');
-      await assert.rejects(db.query('SELECT $1::int AS n', [2]), (error: Error) => {
+      const hinted = (error: Error): boolean => {
         assert.match(error.message, /prepared statement "hookway_\w+" does not exist .*HOOKWAY_DATABASE_PREPARED_STATEMENTS=false/);
         return true;
-      });
+      };
+      await assert.rejects(db.query('SELECT $1::int AS n', [2]), hinted);
+      await db.query('SELECT $1::int AS n', [3]);
+      await db.query('DEALLOCATE ALL');
+      await assert.rejects(db.withTransaction((tx) => tx.query('SELECT $1::int AS n', [4])), hinted);
     } finally {
       await db.close();
     }

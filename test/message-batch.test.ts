@@ -155,6 +155,13 @@ describe('POST /v1/messages/batch', () => {
       }
     }
     assert.equal(messages[1].createdAt, messages[2].createdAt, 'one batch, one acceptance time');
+    // The same at PostgreSQL's precision (microseconds), which the API's milliseconds would round away.
+    const { rows } = await hookway.db.query<{ apart: number; times: number }>(
+      `SELECT count(*) FILTER (WHERE d.created_at <> m.created_at)::int AS apart, count(DISTINCT m.created_at) FILTER (WHERE m.id <> $2)::int AS times
+       FROM messages m JOIN deliveries d ON d.application_id = m.application_id AND d.message_id = m.id WHERE m.id = ANY ($1::text[])`,
+      [messages.map((m) => m.id), messages[0].id],
+    );
+    assert.deepEqual(rows, [{ apart: 0, times: 1 }]);
   });
 
   test('ordered messages of a batch are numbered in request order, after those sent before, and arrive in that order', async () => {

@@ -5,6 +5,8 @@ export interface ErrorFields {
   message: string;
   /** The library's stable code (`57P01`, `UND_ERR_SOCKET`, `ECONNREFUSED`), when it has one. */
   code?: string;
+  /** What the error it wraps said (a driver's own words behind "postgres is unavailable"), when that differs. */
+  cause?: string;
 }
 
 /** Long enough for any library's message; a bound so a message that embeds a payload cannot flood the log. */
@@ -34,7 +36,7 @@ function messageOf(value: object): string {
 }
 
 /**
- * Reduces anything thrown to its type, message and code. Libraries hang their internals on their errors
+ * Reduces anything thrown to its type, message, code and what the error it wraps said. Libraries hang their internals on their errors
  * (pg's pool error carries the whole client with its connection parameters, gRPC errors their metadata,
  * undici errors their socket), and a logger that serialises every property writes all of that out.
  */
@@ -48,6 +50,9 @@ export function errorFields(value: unknown): ErrorFields {
     stringCode((value as { code?: unknown }).code) ??
     (cause !== null && typeof cause === 'object' ? stringCode((cause as { code?: unknown }).code) : undefined);
   if (code !== undefined) fields.code = code;
+  // A string cause is one already reduced (a log call's fields pass through here twice) or given as text.
+  const said = typeof cause === 'string' ? cause : cause !== null && typeof cause === 'object' ? messageOf(cause) : '';
+  if (said !== '' && said !== fields.message) fields.cause = said.slice(0, MAX_MESSAGE_CHARS);
   return fields;
 }
 

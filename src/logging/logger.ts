@@ -5,7 +5,7 @@ export type { Logger };
 
 /**
  * Creates the process logger: JSON lines (one `role` field tells API, worker and stack apart), or
- * coloured human-readable lines when stdout is a terminal. Errors are written as type, message and code
+ * coloured human-readable lines when stdout is a terminal. Errors are written as type, message, code and cause
  * only, under any key; keys that could carry secrets or signatures are redacted wherever they appear.
  * `destination` replaces stdout (a test reading the lines).
  */

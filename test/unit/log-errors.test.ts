@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { ServiceError } from '@temporalio/client';
 import { Client as PgClient, DatabaseError } from 'pg';
 import { request } from 'undici';
+import { DependencyUnavailableError } from '../../src/domain/errors';
 import { errorFields } from '../../src/logging/error-fields';
 import { createLogger } from '../../src/logging/logger';
 
@@ -81,7 +82,15 @@ describe('errors in logs: type, message and code, nothing a library keeps inside
   });
 
   test("a Temporal service error takes its gRPC cause's code and leaves its metadata out", () => {
-    assert.deepEqual(errorFields(temporalError()), { type: 'ServiceError', message: 'Failed to start Workflow', code: '14' });
+    assert.deepEqual(errorFields(temporalError()), { type: 'ServiceError', message: 'Failed to start Workflow', code: '14', cause: '14 UNAVAILABLE: Connection dropped' });
+  });
+
+  test("an error that wraps another keeps the other's words: what a pooler refusing prepared statements says, behind 'postgres is unavailable'", () => {
+    const lost = Object.assign(new Error('prepared statement "hookway_ab12" does not exist (behind a pooler ..., set HOOKWAY_DATABASE_PREPARED_STATEMENTS=false)'), { code: '26000' });
+    const fields = errorFields(new DependencyUnavailableError('postgres', lost));
+    assert.equal(fields.message, 'postgres is unavailable; nothing was accepted, retry later');
+    assert.equal(fields.code, '26000');
+    assert.match(fields.cause ?? '', /HOOKWAY_DATABASE_PREPARED_STATEMENTS=false/);
   });
 
   test('an object with circular references and a thrown string reduce without walking them', () => {
@@ -92,7 +101,7 @@ describe('errors in logs: type, message and code, nothing a library keeps inside
     assert.deepEqual(errorFields(refused), { type: 'AggregateError', message: 'connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' });
   });
 
-  test('every way of logging an error writes type, message and code and no secret, under any key', async () => {
+  test('every way of logging an error writes type, message, code and cause and no secret, under any key', async () => {
     const out = capture();
     const logger = createLogger('test', 'info', out.stream);
     const socketError = await undiciSocketError();
@@ -104,11 +113,11 @@ describe('errors in logs: type, message and code, nothing a library keeps inside
     const lines = out.lines();
     assert.equal(lines.length, 5, out.text());
     assert.deepEqual(lines[0].err, { type: 'DatabaseError', message: 'terminating connection due to administrator command', code: '57P01' });
-    assert.deepEqual(lines[1].err, { type: 'ServiceError', message: 'Failed to start Workflow', code: '14' });
+    assert.deepEqual(lines[1].err, { type: 'ServiceError', message: 'Failed to start Workflow', code: '14', cause: '14 UNAVAILABLE: Connection dropped' });
     assert.equal((lines[2].error as { code: string }).code, 'UND_ERR_SOCKET');
     assert.equal(lines[2].endpointId, 'ep_1');
     assert.deepEqual(lines[3].cause, { type: 'Object', message: 'a loop' });
-    assert.deepEqual(lines[3].failure, { type: 'ServiceError', message: 'Failed to start Workflow', code: '14' });
+    assert.deepEqual(lines[3].failure, { type: 'ServiceError', message: 'Failed to start Workflow', code: '14', cause: '14 UNAVAILABLE: Connection dropped' });
     assert.deepEqual(lines[4].err, { type: 'Object', message: 'a loop' });
     for (const secret of [PASSWORD, CONNECTION_STRING, 'undici-secret-41', 'temporal-api-key-93', 'loop-secret-55', 'connectionParameters']) {
       assert.ok(!out.text().includes(secret), `the log does not contain ${secret}:\n${out.text()}`);

@@ -95,7 +95,8 @@ export class MessagesService {
     let prepared: Prepared[];
     let accepted: AcceptedMessage[];
     try {
-      // One subscriber read per event type for the whole batch; its messages share the first read's time.
+      // One subscriber read per event type for the whole batch, one after another; its messages share the
+      // first read's time (what their filters see), so a type read later may see endpoints created since.
       const found = new Map<string, Subscribers>();
       for (const { candidate } of valid) {
         if (!found.has(candidate.eventType)) found.set(candidate.eventType, await this.endpoints.findSubscribers(applicationId, candidate.eventType));
