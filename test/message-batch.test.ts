@@ -135,6 +135,25 @@ describe('POST /v1/messages/batch', () => {
     assert.equal(receiver.requests.length, 3, receiver.requests.map((r) => r.headers['webhook-id']).join(', '));
   });
 
+  test("a repeat of an earlier entry is answered with it, even when the catalog would refuse the repeat's own payload", async () => {
+    await subscribed('batch.schema');
+    const created = await hookway.api('POST', '/v1/event-types', { name: 'batch.schema', schema: { type: 'object', required: ['n'], properties: { n: { type: 'number' } } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const sent = await batch([
+      { id: 'evt_schema_1', eventType: 'batch.schema', payload: { n: 1 } },
+      { id: 'evt_schema_1', eventType: 'batch.schema', payload: { n: 'not a number' } },
+      { eventType: 'batch.schema', payload: { n: 2 }, idempotencyKey: 'schema-key' },
+      { eventType: 'batch.schema', payload: {}, idempotencyKey: 'schema-key' },
+      { id: 'evt_schema_new', eventType: 'batch.schema', payload: { n: 'not a number' } },
+    ]);
+    assert.deepEqual(
+      sent.items.map((item) => [item.status, item.message?.id ?? item.error?.code]),
+      [[202, 'evt_schema_1'], [202, 'evt_schema_1'], [202, sent.items[2].message?.id], [202, sent.items[2].message?.id], [400, 'invalid_payload']],
+    );
+    assert.deepEqual(sent.items[1].message?.payload, { n: 1 });
+    assert.deepEqual(sent.items[3].message?.payload, { n: 2 });
+  });
+
   test('a message and its deliveries carry one acceptance time, alone or in a batch (of two event types)', async () => {
     await subscribed('batch.when.a');
     await subscribed('batch.when.b');

@@ -72,13 +72,20 @@ export class MessagesService {
     }
     const items: BatchItem[] = [];
     const valid: { index: number; candidate: CandidateMessage }[] = [];
+    // Ids and idempotency keys of the valid entries so far: an entry repeating one is a repeat of it.
+    const earlier = new Set<string>();
     for (const entry of await checkBatchEntries(entries, this.config.api.maxPayloadBytes)) {
       if ('error' in entry) {
         items[entry.index] = { index: entry.index, status: entry.status, error: entry.error };
         continue;
       }
       try {
-        valid.push({ index: entry.index, candidate: await this.check(applicationId, entry.dto, entry.dto.idempotencyKey) });
+        const { id, idempotencyKey } = entry.dto;
+        const repeatsEarlier = (id !== undefined && earlier.has(`id:${id}`)) || (idempotencyKey !== undefined && earlier.has(`key:${idempotencyKey}`));
+        const candidate = await this.check(applicationId, entry.dto, idempotencyKey, repeatsEarlier);
+        valid.push({ index: entry.index, candidate });
+        earlier.add(`id:${candidate.id}`);
+        if (candidate.idempotencyKey !== null) earlier.add(`key:${candidate.idempotencyKey}`);
       } catch (error) {
         const path = entryPath(entry.index);
         if (error instanceof InvalidFieldError) {
@@ -117,11 +124,11 @@ export class MessagesService {
   /**
    * What every message goes through before it is stored, alone or in a batch (a check added here applies
    * to both routes; it throws InvalidFieldError naming the field within the message): its id, and the
-   * event-type catalog's checks.
+   * event-type catalog's checks, which a repeat passes (`repeatsEarlier`: of an earlier entry of its batch).
    */
-  private async check(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined): Promise<CandidateMessage> {
+  private async check(applicationId: string, dto: CreateMessageDto, idempotencyKey: string | undefined, repeatsEarlier = false): Promise<CandidateMessage> {
     const id = dto.id ?? newId('msg');
-    await this.checkAgainstCatalog(applicationId, id, dto, idempotencyKey);
+    if (!repeatsEarlier) await this.checkAgainstCatalog(applicationId, id, dto, idempotencyKey);
     return { id, applicationId, eventType: dto.eventType, payload: dto.payload, idempotencyKey: idempotencyKey ?? null, orderingKey: dto.orderingKey ?? null };
   }
 
