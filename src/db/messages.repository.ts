@@ -1,6 +1,6 @@
 import { newId } from '../domain/ids';
 import { parkOnCreationSql, type ParkPlan } from './circuits.repository';
-import type { Database, Queryable } from './database';
+import type { Database } from './database';
 import { DELIVERY_COLUMNS, toDeliveryRecord, type DeliveryRecord, type DeliveryRow } from './deliveries.repository';
 import type { MessageEnvelope } from './message-envelope';
 
@@ -211,8 +211,8 @@ export class MessagesRepository {
   }
 
   /** The deliveries of the application's message, in endpoint order. */
-  async deliveriesOf(applicationId: string, messageId: string, tx: Queryable = this.db): Promise<DeliveryRecord[]> {
-    const { rows } = await tx.query<DeliveryRow>(
+  async deliveriesOf(applicationId: string, messageId: string): Promise<DeliveryRecord[]> {
+    const { rows } = await this.db.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE application_id = $1 AND message_id = $2 ORDER BY endpoint_id`,
       [applicationId, messageId],
     );
